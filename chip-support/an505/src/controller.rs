@@ -1,0 +1,187 @@
+//! The four PL081 controllers of the AN505 as singleton types.
+
+use dma_types::channel::Channel;
+use dma_types::channel::{Ch0, Ch1};
+
+/// The two channels of one controller, handed out once by `split`.
+pub struct Channels<C> {
+    /// Channel 0.
+    pub ch0: Channel<C, Ch0>,
+    /// Channel 1.
+    pub ch1: Channel<C, Ch1>,
+}
+
+/// Declares a PL081 controller type: singleton, split into channels,
+/// [`Controller`](dma_types::controller::Controller) on the shared engine,
+/// reach and bursts.
+///
+/// `registers` is an expression giving the `*const RegisterBlock`.
+macro_rules! pl081_controller {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, interrupts = $error:literal, $tc:literal, $combined:literal) => {
+        $(#[$doc])*
+        pub struct $name {
+            _private: (),
+        }
+
+        impl $name {
+            /// NVIC number of the controller's error interrupt.
+            pub const ERROR_IRQ: u16 = $error;
+            /// NVIC number of the controller's terminal-count interrupt.
+            pub const TERMINAL_COUNT_IRQ: u16 = $tc;
+            /// NVIC number of the controller's combined interrupt.
+            pub const COMBINED_IRQ: u16 = $combined;
+
+            /// Returns the controller the first time it is called, `None` after.
+            #[inline]
+            pub fn take() -> Option<Self> {
+                use core::sync::atomic::{AtomicBool, Ordering};
+                static TAKEN: AtomicBool = AtomicBool::new(false);
+                if TAKEN.swap(true, Ordering::AcqRel) {
+                    None
+                } else {
+                    Some($name { _private: () })
+                }
+            }
+
+            /// Returns the controller without checking that it was not taken.
+            ///
+            /// # Safety
+            ///
+            /// Two handles to one controller can start two transfers on one
+            /// channel; the caller must make sure that cannot happen.
+            #[inline]
+            pub unsafe fn steal() -> Self {
+                $name { _private: () }
+            }
+
+            /// Splits the controller into its channel handles.
+            #[inline]
+            pub fn split(self) -> $crate::controller::Channels<$name> {
+                // SAFETY: `self` is the only handle to this controller and is
+                // consumed, so each channel handle is created once.
+                unsafe {
+                    $crate::controller::Channels {
+                        ch0: dma_types::channel::Channel::steal(),
+                        ch1: dma_types::channel::Channel::steal(),
+                    }
+                }
+            }
+
+            /// Handles the terminal-count interrupt: clears the pending
+            /// channel flags and returns them (bit n = channel n finished).
+            ///
+            /// Call it from the interrupt handler of [`Self::TERMINAL_COUNT_IRQ`].
+            #[inline]
+            pub fn on_terminal_count() -> u32 {
+                let regs = Self::registers();
+                let done = regs.int_tc_status.read();
+                // SAFETY: writing 1s to IntTCClear only acknowledges flags that
+                // are set; it changes no channel state.
+                unsafe { regs.int_tc_clear.write(done) };
+                done
+            }
+
+            #[inline(always)]
+            fn registers() -> &'static $crate::regs::pl081::RegisterBlock {
+                // SAFETY: the pointer is the controller's register block,
+                // valid for the whole program.
+                unsafe { &*$registers }
+            }
+        }
+
+        // SAFETY: every function delegates to the shared engine, which programs
+        // exactly the plan and whose `stop` waits for the channel to stop.
+        unsafe impl dma_types::controller::Controller for $name {
+            type Descriptor = $crate::lli::Lli;
+            const MAX_BLOCK: usize = $crate::engine::MAX_BLOCK;
+            type Channels = dma_types::typenum::U2;
+
+            #[inline]
+            unsafe fn start(
+                channel: usize,
+                plan: &dma_types::controller::TransferPlan,
+                chain: &mut [$crate::lli::Lli],
+            ) {
+                // SAFETY: forwarded contract of `Controller::start`.
+                unsafe { $crate::engine::start(Self::registers(), channel, plan, chain) }
+            }
+
+            #[inline]
+            fn is_active(channel: usize) -> bool {
+                $crate::engine::is_active(Self::registers(), channel)
+            }
+
+            #[inline]
+            fn has_error(channel: usize) -> bool {
+                $crate::engine::has_error(Self::registers(), channel)
+            }
+
+            #[inline]
+            fn remaining(channel: usize, chain: &[$crate::lli::Lli]) -> usize {
+                $crate::engine::remaining(Self::registers(), channel, chain)
+            }
+
+            #[inline]
+            unsafe fn suspend(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::suspend(Self::registers(), channel) }
+            }
+
+            #[inline]
+            unsafe fn resume(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::resume(Self::registers(), channel) }
+            }
+
+            #[inline]
+            unsafe fn stop(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::stop(Self::registers(), channel) }
+            }
+        }
+
+        // SAFETY: `ReachableByDma` lists exactly the regions the PL081s reach.
+        unsafe impl<R: $crate::map::ReachableByDma> dma_types::region::Reaches<R> for $name {}
+
+        // SAFETY: the PL081 runs every burst length of `Burst` (1 to 256 beats)
+        // at every element width.
+        unsafe impl<B, W> dma_types::burst::SupportsBurst<B, W> for $name
+        where
+            B: dma_types::burst::Burst,
+            W: dma_types::word::Word,
+        {
+        }
+
+        static_assertions::assert_eq_size!($name, ());
+        static_assertions::assert_eq_size!(dma_types::channel::Channel<$name, dma_types::channel::Ch1>, ());
+        static_assertions::assert_eq_size!($crate::controller::Channels<$name>, ());
+    };
+}
+
+#[cfg(test)]
+pub(crate) use pl081_controller;
+
+pl081_controller!(
+    /// PL081 controller 0 (registers at the Secure alias 0x5011_0000).
+    Dma0,
+    registers = 0x5011_0000 as *const crate::regs::pl081::RegisterBlock,
+    interrupts = 56, 57, 58
+);
+pl081_controller!(
+    /// PL081 controller 1 (registers at the Secure alias 0x5011_1000).
+    Dma1,
+    registers = 0x5011_1000 as *const crate::regs::pl081::RegisterBlock,
+    interrupts = 59, 60, 61
+);
+pl081_controller!(
+    /// PL081 controller 2 (registers at the Secure alias 0x5011_2000).
+    Dma2,
+    registers = 0x5011_2000 as *const crate::regs::pl081::RegisterBlock,
+    interrupts = 62, 63, 64
+);
+pl081_controller!(
+    /// PL081 controller 3 (registers at the Secure alias 0x5011_3000).
+    Dma3,
+    registers = 0x5011_3000 as *const crate::regs::pl081::RegisterBlock,
+    interrupts = 65, 66, 67
+);

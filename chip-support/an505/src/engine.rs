@@ -1,0 +1,247 @@
+//! The PL081 engine: register-level code shared by every channel of every
+//! controller.
+//!
+//! Nothing here is generic: each function takes the register block and the
+//! channel number as values, so a firmware using eight channels carries one
+//! copy. The register words are `const fn`s of the transfer plan; when the
+//! plan's fields are constants (as the typed layer makes them), the compiler
+//! folds each word to one immediate.
+
+use core::sync::atomic::{fence, Ordering};
+
+use dma_types::controller::TransferPlan;
+use dma_types::direction::Direction;
+use dma_types::word::Width;
+
+use crate::lli::Lli;
+use crate::regs::pl081::{config, control, RegisterBlock, CONFIGURATION_E};
+
+/// Elements one block moves at most (TransferSize is 12 bits).
+pub const MAX_BLOCK: usize = 4095;
+
+/// How long [`stop`] waits for a halted channel's FIFO to drain, in polls.
+const DRAIN_POLLS: u32 = 100_000;
+
+/// Returns the SWidth/DWidth code of a width.
+#[inline]
+pub const fn width_code(width: Width) -> u32 {
+    match width {
+        Width::Byte => 0,
+        Width::HalfWord => 1,
+        Width::Word => 2,
+    }
+}
+
+/// Returns the SBSize/DBSize code of a burst length (1, 4, 8 … 256 beats).
+///
+/// # Panics
+///
+/// On any other length; the typed layer only passes legal ones, so in a
+/// constant context this is a compile-time check.
+#[inline]
+pub const fn burst_code(beats: u16) -> u32 {
+    match beats {
+        1 => 0,
+        4 => 1,
+        8 => 2,
+        16 => 3,
+        32 => 4,
+        64 => 5,
+        128 => 6,
+        256 => 7,
+        _ => panic!("the PL081 bursts 1, 4, 8, 16, 32, 64, 128 or 256 beats"),
+    }
+}
+
+/// Returns the Control word for a block of `count` elements of `plan`;
+/// `last` sets the terminal-count interrupt bit of the final block.
+#[inline]
+pub const fn control_word(plan: &TransferPlan, count: usize, last: bool) -> u32 {
+    let width = width_code(plan.width);
+    let burst = burst_code(plan.burst);
+    let mut word = (count as u32 & control::TRANSFER_SIZE_MASK)
+        | (burst << control::SB_SIZE_SHIFT)
+        | (burst << control::DB_SIZE_SHIFT)
+        | (width << control::S_WIDTH_SHIFT)
+        | (width << control::D_WIDTH_SHIFT);
+    if plan.source_increment {
+        word |= control::SI;
+    }
+    if plan.destination_increment {
+        word |= control::DI;
+    }
+    if last {
+        word |= control::I;
+    }
+    word
+}
+
+/// Returns the channel Configuration word of `plan`, without the enable bit.
+///
+/// Flow control: memory-to-memory 0, memory-to-peripheral 1,
+/// peripheral-to-memory 2, all with the DMAC as flow controller. The
+/// terminal-count interrupt is unmasked (ITC) so completion can be interrupt
+/// driven; the NVIC line decides whether it is taken.
+#[inline]
+pub const fn config_word(plan: &TransferPlan) -> u32 {
+    let flow: u32 = match plan.direction {
+        Direction::MemToMem => 0,
+        Direction::MemToPeriph => 1,
+        Direction::PeriphToMem => 2,
+    };
+    let source = match plan.source_request {
+        Some(line) => line as u32 & 0xF,
+        None => 0,
+    };
+    let destination = match plan.destination_request {
+        Some(line) => line as u32 & 0xF,
+        None => 0,
+    };
+    (source << config::SRC_PERIPHERAL_SHIFT)
+        | (destination << config::DEST_PERIPHERAL_SHIFT)
+        | (flow << config::FLOW_CNTRL_SHIFT)
+        | config::ITC
+}
+
+/// Writes the linked-list items for blocks 2.. of `plan` into `chain` and
+/// returns the address of the first item (0 if the plan fits one block).
+///
+/// Out of line: one copy serves every channel.
+#[inline(never)]
+pub fn link_chain(plan: &TransferPlan, chain: &mut [Lli]) -> u32 {
+    let blocks = plan.blocks(MAX_BLOCK);
+    if blocks <= 1 {
+        return 0;
+    }
+    let step = MAX_BLOCK * plan.width.bytes();
+    let base = chain.as_ptr() as usize;
+    let item_size = core::mem::size_of::<Lli>();
+    for block in 1..blocks {
+        let last = block == blocks - 1;
+        let count = if last {
+            plan.count - block * MAX_BLOCK
+        } else {
+            MAX_BLOCK
+        };
+        let source = plan.source + if plan.source_increment { block * step } else { 0 };
+        let destination =
+            plan.destination + if plan.destination_increment { block * step } else { 0 };
+        let next = if last { 0 } else { base + block * item_size };
+        chain[block - 1] = Lli::new(
+            source as u32,
+            destination as u32,
+            next as u32,
+            control_word(plan, count, last),
+        );
+    }
+    base as u32
+}
+
+/// Programs `channel` with `plan` and starts it.
+///
+/// The channel registers are written first, then the channel enable, then the
+/// controller enable (DMACConfiguration): the last write also makes QEMU's
+/// model raise the interrupt line of a transfer that completed at once.
+///
+/// # Safety
+///
+/// `regs` must be a PL081 the caller owns channel `channel` of; the plan's
+/// memory and `chain` must stay valid until the channel is inactive, and
+/// `chain` must hold `plan.blocks(MAX_BLOCK) - 1` items.
+#[inline]
+pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, chain: &mut [Lli]) {
+    let blocks = plan.blocks(MAX_BLOCK);
+    let first = if blocks > 1 { MAX_BLOCK } else { plan.count };
+    let next = if blocks > 1 { link_chain(plan, chain) } else { 0 };
+    let registers = &regs.channel[channel];
+    let bit = 1u32 << channel;
+    // The items must be in memory before the controller loads them.
+    fence(Ordering::SeqCst);
+    // SAFETY: plain register writes to a channel the caller owns; the values
+    // come from a plan the typed layer checked.
+    unsafe {
+        regs.int_tc_clear.write(bit);
+        regs.int_err_clr.write(bit);
+        registers.src_addr.write(plan.source as u32);
+        registers.dest_addr.write(plan.destination as u32);
+        registers.lli.write(next);
+        registers.control.write(control_word(plan, first, blocks == 1));
+        registers.configuration.write(config_word(plan) | config::E);
+        regs.configuration.write(CONFIGURATION_E);
+    }
+}
+
+/// Returns whether `channel` is enabled (moving data or halted mid-way).
+#[inline]
+pub fn is_active(regs: &RegisterBlock, channel: usize) -> bool {
+    regs.enbld_chns.read() & (1 << channel) != 0
+}
+
+/// Returns whether `channel` raised an error since it was started.
+#[inline]
+pub fn has_error(regs: &RegisterBlock, channel: usize) -> bool {
+    regs.raw_int_error_status.read() & (1 << channel) != 0
+}
+
+/// Returns the elements `channel` has not transferred: the current block's
+/// TransferSize plus every item still linked from the LLI register.
+pub fn remaining(regs: &RegisterBlock, channel: usize, chain: &[Lli]) -> usize {
+    let registers = &regs.channel[channel];
+    let mut left = (registers.control.read() & control::TRANSFER_SIZE_MASK) as usize;
+    let mut next = registers.lli.read();
+    // Follow the links through our own storage only; a link that points
+    // elsewhere ends the walk instead of being dereferenced.
+    while next != 0 {
+        let Some(item) = chain.iter().find(|item| *item as *const Lli as usize as u32 == next) else {
+            break;
+        };
+        left += (item.control() & control::TRANSFER_SIZE_MASK) as usize;
+        next = item.next();
+    }
+    left
+}
+
+/// Sets Halt: the channel finishes its current bus access and waits.
+///
+/// # Safety
+///
+/// The caller must own `channel`.
+#[inline]
+pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
+    let registers = &regs.channel[channel];
+    // SAFETY: read-modify-write of a channel register the caller owns.
+    unsafe { registers.configuration.modify(|word| word | config::H) };
+}
+
+/// Clears Halt.
+///
+/// # Safety
+///
+/// The caller must own `channel`.
+#[inline]
+pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
+    let registers = &regs.channel[channel];
+    // SAFETY: read-modify-write of a channel register the caller owns.
+    unsafe { registers.configuration.modify(|word| word & !config::H) };
+}
+
+/// Stops `channel` the way the TRM prescribes for a clean stop: set Halt, wait
+/// until the FIFO has drained (Active clears), then clear Enable.
+///
+/// # Safety
+///
+/// The caller must own `channel`.
+pub unsafe fn stop(regs: &RegisterBlock, channel: usize) {
+    let registers = &regs.channel[channel];
+    // SAFETY: register accesses on a channel the caller owns.
+    unsafe {
+        registers.configuration.modify(|word| word | config::H);
+        let mut polls = 0;
+        while registers.configuration.read() & config::A != 0 && polls < DRAIN_POLLS {
+            polls += 1;
+        }
+        registers
+            .configuration
+            .modify(|word| word & !(config::E | config::H));
+    }
+}

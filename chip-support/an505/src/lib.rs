@@ -1,0 +1,41 @@
+//! # dma-an505
+//!
+//! DMA chip support for Arm's MPS2+ AN505 image (Cortex-M33 with TrustZone)
+//! as QEMU's `mps2-an505` machine models it: four ARM PL081 controllers of two
+//! channels each, driven through the typed API of [`dma_types`].
+//!
+//! - [`Dma0`] … [`Dma3`]: the controllers, taken once and split into channels;
+//! - [`map`]: the board's memory as region types, and the trap that the DMA's
+//!   accesses to Non-secure aliases are silently dropped (a compile error here);
+//! - [`lli`]: the linked-list item; transfers longer than 4095 elements are
+//!   chained automatically through descriptor storage attached to the channel;
+//! - [`regs`]: the register block; [`engine`]: the register code, shared by
+//!   every channel.
+//!
+//! ```no_run
+//! use dma_an505::{map::Ssram23Secure, Dma0};
+//! use dma_types::prelude::*;
+//!
+//! static mut SRC: [u32; 64] = [7; 64];
+//! static mut DST: [u32; 64] = [0; 64];
+//! // SAFETY: each static is referenced once, here.
+//! let (src, dst) = unsafe { (&mut *core::ptr::addr_of_mut!(SRC), &mut *core::ptr::addr_of_mut!(DST)) };
+//! let ch = Dma0::take().unwrap().split().ch0;
+//! let src = Buffer::<Ssram23Secure, _>::new(src).unwrap();
+//! let dst = Buffer::<Ssram23Secure, _>::new(dst).unwrap();
+//! let (ch, src, dst) = ch.mem_to_mem(src, dst).burst::<Incr4>().start().wait().unwrap();
+//! assert_eq!(dst[63], 7);
+//! ```
+#![cfg_attr(not(test), no_std)]
+#![warn(clippy::missing_inline_in_public_items)]
+
+pub mod controller;
+pub mod engine;
+pub mod lli;
+pub mod map;
+pub mod regs;
+
+pub use controller::{Channels, Dma0, Dma1, Dma2, Dma3};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,3 @@
+//! Register blocks, one module per peripheral.
+
+pub mod pl081;

@@ -1,0 +1,370 @@
+//! Buffers that carry their memory region in their type.
+//!
+//! A [`Buffer<R, B>`] wraps `'static` storage `B` (`&'static mut [T; N]` or
+//! `&'static [T; N]`) that lies in region `R`. It enters the region type
+//! through one checked gate, [`Buffer::new`], or through `dma_buffers!`, which
+//! places the storage in the region's linker section.
+//!
+//! Ownership is the guard against the CPU touching memory the DMA uses: a
+//! transfer takes its buffers by value and gives them back only when the
+//! hardware is done with them.
+
+use core::marker::PhantomData;
+use core::ops::{Deref, DerefMut};
+
+use crate::error::BufferError;
+use crate::peripheral::Memory;
+use crate::region::{check_in_region, Region};
+use crate::word::Word;
+
+/// `'static` storage a buffer can wrap: a fixed-size array, by unique or
+/// shared reference.
+///
+/// # Safety
+///
+/// [`Storage::address`] must return the start of `LEN` elements of
+/// `Element` that stay valid, at the same address, for as long as the storage
+/// value exists.
+pub unsafe trait Storage {
+    /// The element type.
+    type Element: 'static;
+    /// Number of elements.
+    const LEN: usize;
+    /// Whether the storage may be written through.
+    const WRITABLE: bool;
+    /// Returns the address of the first element.
+    fn address(&self) -> usize;
+}
+
+// SAFETY: a `&'static mut [T; N]` points to N valid, uniquely owned elements forever.
+unsafe impl<T: 'static, const N: usize> Storage for &'static mut [T; N] {
+    type Element = T;
+    const LEN: usize = N;
+    const WRITABLE: bool = true;
+    #[inline]
+    fn address(&self) -> usize {
+        self.as_ptr() as usize
+    }
+}
+
+// SAFETY: a `&'static [T; N]` points to N valid elements forever.
+unsafe impl<T: 'static, const N: usize> Storage for &'static [T; N] {
+    type Element = T;
+    const LEN: usize = N;
+    const WRITABLE: bool = false;
+    #[inline]
+    fn address(&self) -> usize {
+        self.as_ptr() as usize
+    }
+}
+
+/// `'static` storage `B` known to lie in memory region `R`.
+///
+/// ```
+/// use dma_types::buffer::Buffer;
+/// # use dma_types::region::Region;
+/// # struct Ram;
+/// # // SAFETY: a doc-test region covering the whole address space.
+/// # unsafe impl Region for Ram {
+/// #     const NAME: &'static str = "Ram";
+/// #     const START: usize = 0;
+/// #     const SIZE: usize = usize::MAX;
+/// #     const CACHEABLE: bool = false;
+/// # }
+/// static mut DATA: [u32; 4] = [0; 4];
+/// // SAFETY: DATA is used through this one reference only.
+/// let data: &'static mut [u32; 4] = unsafe { &mut *core::ptr::addr_of_mut!(DATA) };
+/// let mut buf = Buffer::<Ram, _>::new(data)?;
+/// buf[0] = 7; // the CPU may use the buffer while no transfer owns it
+/// assert_eq!(buf.len(), 4);
+/// # Ok::<(), dma_types::error::BufferError>(())
+/// ```
+pub struct Buffer<R, B> {
+    storage: B,
+    region: PhantomData<R>,
+}
+
+impl<R: Region, B: Storage> Buffer<R, B> {
+    /// Wraps `storage` after checking at run time that it lies entirely in `R`.
+    ///
+    /// This is how a buffer whose address is only known at run time (from
+    /// another crate, a HAL, `cortex_m::singleton!`) joins the typed API.
+    ///
+    /// # Errors
+    ///
+    /// [`BufferError::OutsideRegion`] if any byte lies outside `R`.
+    #[inline]
+    pub fn new(storage: B) -> Result<Self, BufferError> {
+        let bytes = B::LEN * core::mem::size_of::<B::Element>();
+        check_in_region::<R>(storage.address(), bytes)?;
+        Ok(Buffer {
+            storage,
+            region: PhantomData,
+        })
+    }
+
+    /// Wraps `storage` without checking its address.
+    ///
+    /// # Safety
+    ///
+    /// The whole storage must lie in region `R`; otherwise the reach proofs of
+    /// the transfer API are void and a transfer may silently read or write the
+    /// wrong memory.
+    #[inline]
+    pub const unsafe fn new_unchecked(storage: B) -> Self {
+        Buffer {
+            storage,
+            region: PhantomData,
+        }
+    }
+
+    /// Returns the address of the first element.
+    #[inline]
+    pub fn address(&self) -> usize {
+        self.storage.address()
+    }
+
+    /// Returns the storage, dropping the region proof.
+    #[inline]
+    pub fn into_inner(self) -> B {
+        self.storage
+    }
+}
+
+impl<R: Region, B: Storage> core::fmt::Debug for Buffer<R, B> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Buffer")
+            .field("region", &R::NAME)
+            .field("address", &format_args!("{:#010x}", self.storage.address()))
+            .field("len", &B::LEN)
+            .finish()
+    }
+}
+
+impl<R, T, const N: usize> Deref for Buffer<R, &'static mut [T; N]> {
+    type Target = [T; N];
+    #[inline]
+    fn deref(&self) -> &[T; N] {
+        self.storage
+    }
+}
+
+impl<R, T, const N: usize> DerefMut for Buffer<R, &'static mut [T; N]> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut [T; N] {
+        self.storage
+    }
+}
+
+impl<R, T, const N: usize> Deref for Buffer<R, &'static [T; N]> {
+    type Target = [T; N];
+    #[inline]
+    fn deref(&self) -> &[T; N] {
+        self.storage
+    }
+}
+
+/// One `'static` element in region `R` that a transfer reads over and over:
+/// a fill pattern (the source address does not increment).
+///
+/// ```
+/// use dma_types::buffer::Repeat;
+/// # use dma_types::region::Region;
+/// # struct Ram;
+/// # // SAFETY: a doc-test region covering the whole address space.
+/// # unsafe impl Region for Ram {
+/// #     const NAME: &'static str = "Ram";
+/// #     const START: usize = 0;
+/// #     const SIZE: usize = usize::MAX;
+/// #     const CACHEABLE: bool = false;
+/// # }
+/// static PATTERN: u32 = 0xA5A5_A5A5;
+/// let fill = Repeat::<Ram, u32>::new(&PATTERN)?;
+/// assert_eq!(*fill.value(), 0xA5A5_A5A5);
+/// # Ok::<(), dma_types::error::BufferError>(())
+/// ```
+pub struct Repeat<R, W: 'static> {
+    value: &'static W,
+    region: PhantomData<R>,
+}
+
+impl<R: Region, W: Word> core::fmt::Debug for Repeat<R, W> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Repeat")
+            .field("region", &R::NAME)
+            .field("address", &format_args!("{:#010x}", self.value as *const W as usize))
+            .finish()
+    }
+}
+
+impl<R: Region, W: Word> Repeat<R, W> {
+    /// Wraps `value` after checking at run time that it lies in `R`.
+    ///
+    /// # Errors
+    ///
+    /// [`BufferError::OutsideRegion`] if it does not.
+    #[inline]
+    pub fn new(value: &'static W) -> Result<Self, BufferError> {
+        check_in_region::<R>(value as *const W as usize, core::mem::size_of::<W>())?;
+        Ok(Repeat {
+            value,
+            region: PhantomData,
+        })
+    }
+
+    /// Returns the repeated value.
+    #[inline]
+    pub fn value(&self) -> &'static W {
+        self.value
+    }
+}
+
+/// Something a transfer can read from.
+///
+/// Implemented for [`Buffer`] (incrementing) and [`Repeat`] (fixed address).
+///
+/// # Safety
+///
+/// `dma_address` must return the start of `LEN` readable elements of `Word`
+/// in `Region` (one element if `FIXED`) that stay valid while the value
+/// exists.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the source of a DMA transfer",
+    label = "not a DMA source",
+    note = "a source is a `Buffer<Region, &'static [T; N]>` (or `&'static mut`) or a `Repeat<Region, T>`, with `T` one of `u8`, `u16`, `u32`; wrap the storage with `Buffer::new` or declare it with `dma_buffers!`"
+)]
+pub unsafe trait Source {
+    /// Element type.
+    type Word: Word;
+    /// Region the data lives in.
+    type Region: Region;
+    /// Number of elements (1 for a fixed-address source).
+    const LEN: usize;
+    /// `true` if the address does not increment: the same element is read
+    /// for every transfer and the transfer length comes from the destination.
+    const FIXED: bool;
+    /// The request line that paces reads ([`Memory`] for memory).
+    type Request: 'static;
+    /// Number of that request line (`None` for memory).
+    const REQUEST: Option<u8>;
+    /// Returns the address of the first element.
+    fn dma_address(&self) -> usize;
+}
+
+/// Something a transfer can write to.
+///
+/// Implemented for [`Buffer`]s over `&'static mut [T; N]` only: read-only
+/// storage (flash constants, `&'static [T; N]`) can never be a destination.
+///
+/// # Safety
+///
+/// `dma_address` must return the start of `LEN` writable elements of `Word`
+/// in `Region`, owned by the value, that stay valid while the value exists.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the destination of a DMA transfer",
+    label = "the DMA would write into this",
+    note = "a destination must be writable memory owned by the transfer: a `Buffer<Region, &'static mut [T; N]>`; read-only data (`&'static [T; N]`, flash constants) can only be a source"
+)]
+pub unsafe trait Destination {
+    /// Element type.
+    type Word: Word;
+    /// Region the data lives in.
+    type Region: Region;
+    /// Number of elements (1 for a fixed-address end).
+    const LEN: usize;
+    /// `true` if the address does not increment (a peripheral register): the
+    /// transfer length comes from the source.
+    const FIXED: bool;
+    /// The request line that paces writes ([`Memory`] for memory).
+    type Request: 'static;
+    /// Number of that request line (`None` for memory).
+    const REQUEST: Option<u8>;
+    /// Returns the address of the first element.
+    fn dma_address(&mut self) -> usize;
+}
+
+// SAFETY: `Buffer::new` checked the region; `Storage` guarantees validity.
+unsafe impl<R: Region, W: Word, const N: usize> Source for Buffer<R, &'static [W; N]> {
+    type Word = W;
+    type Region = R;
+    const LEN: usize = N;
+    const FIXED: bool = false;
+    type Request = Memory;
+    const REQUEST: Option<u8> = None;
+    #[inline]
+    fn dma_address(&self) -> usize {
+        self.storage.address()
+    }
+}
+
+// SAFETY: as above; the unique reference also guarantees no one else writes.
+unsafe impl<R: Region, W: Word, const N: usize> Source for Buffer<R, &'static mut [W; N]> {
+    type Word = W;
+    type Region = R;
+    const LEN: usize = N;
+    const FIXED: bool = false;
+    type Request = Memory;
+    const REQUEST: Option<u8> = None;
+    #[inline]
+    fn dma_address(&self) -> usize {
+        self.storage.address()
+    }
+}
+
+// SAFETY: `Repeat::new` checked the region; the reference is `'static`.
+unsafe impl<R: Region, W: Word> Source for Repeat<R, W> {
+    type Word = W;
+    type Region = R;
+    const LEN: usize = 1;
+    const FIXED: bool = true;
+    type Request = Memory;
+    const REQUEST: Option<u8> = None;
+    #[inline]
+    fn dma_address(&self) -> usize {
+        self.value as *const W as usize
+    }
+}
+
+// SAFETY: `Buffer::new` checked the region; `&'static mut` is unique and writable.
+unsafe impl<R: Region, W: Word, const N: usize> Destination for Buffer<R, &'static mut [W; N]> {
+    type Word = W;
+    type Region = R;
+    const LEN: usize = N;
+    const FIXED: bool = false;
+    type Request = Memory;
+    const REQUEST: Option<u8> = None;
+    #[inline]
+    fn dma_address(&mut self) -> usize {
+        self.storage.address()
+    }
+}
+
+// Interop: existing HALs written against embedded-dma accept our buffers.
+
+// SAFETY: the storage is `'static` and stays at its address while `self` exists.
+unsafe impl<R, W: Word, const N: usize> embedded_dma::ReadBuffer for Buffer<R, &'static [W; N]> {
+    type Word = W;
+    unsafe fn read_buffer(&self) -> (*const W, usize) {
+        (self.storage.as_ptr(), N)
+    }
+}
+
+// SAFETY: as above.
+unsafe impl<R, W: Word, const N: usize> embedded_dma::ReadBuffer
+    for Buffer<R, &'static mut [W; N]>
+{
+    type Word = W;
+    unsafe fn read_buffer(&self) -> (*const W, usize) {
+        (self.storage.as_ptr(), N)
+    }
+}
+
+// SAFETY: unique `'static` storage that stays at its address while `self` exists.
+unsafe impl<R, W: Word, const N: usize> embedded_dma::WriteBuffer
+    for Buffer<R, &'static mut [W; N]>
+{
+    type Word = W;
+    unsafe fn write_buffer(&mut self) -> (*mut W, usize) {
+        (self.storage.as_mut_ptr(), N)
+    }
+}

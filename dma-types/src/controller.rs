@@ -1,0 +1,120 @@
+//! The contract between the typed API and a chip's DMA engine.
+//!
+//! A chip crate implements [`Controller`] for each DMA controller type. All of
+//! its functions take the channel *index* as a plain value, so the register
+//! code is written once per engine, not once per channel: the typed layer in
+//! [`transfer`](crate::transfer) is a thin `#[inline]` shell that turns types
+//! into a [`TransferPlan`] of constants and calls these functions.
+
+use crate::direction::Direction;
+use crate::word::Width;
+
+/// Everything the hardware needs to run one transfer, fixed before it starts.
+///
+/// Built by the typed layer from the transfer's types (width, burst,
+/// direction, increments and element count are compile-time constants) plus
+/// the two buffer addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TransferPlan {
+    /// Address of the first source element.
+    pub source: usize,
+    /// Address of the first destination element.
+    pub destination: usize,
+    /// Total number of elements to move (never zero).
+    pub count: usize,
+    /// Element width (source and destination are the same width).
+    pub width: Width,
+    /// Whether the source address increments after each element.
+    pub source_increment: bool,
+    /// Whether the destination address increments after each element.
+    pub destination_increment: bool,
+    /// Burst length in beats (1 = single transfers).
+    pub burst: u16,
+    /// Which ends are peripherals.
+    pub direction: Direction,
+    /// Request line pacing the source, if it is a peripheral.
+    pub source_request: Option<u8>,
+    /// Request line pacing the destination, if it is a peripheral.
+    pub destination_request: Option<u8>,
+}
+
+impl TransferPlan {
+    /// Returns how many blocks the transfer needs when one block moves at most
+    /// `max_block` elements.
+    ///
+    /// ```
+    /// # use dma_types::controller::TransferPlan;
+    /// # use dma_types::{direction::Direction, word::Width};
+    /// let plan = TransferPlan {
+    ///     source: 0x1000, destination: 0x2000, count: 10_000, width: Width::Word,
+    ///     source_increment: true, destination_increment: true, burst: 1,
+    ///     direction: Direction::MemToMem, source_request: None, destination_request: None,
+    /// };
+    /// assert_eq!(plan.blocks(4095), 3);
+    /// ```
+    #[inline]
+    pub const fn blocks(&self, max_block: usize) -> usize {
+        self.count.div_ceil(max_block)
+    }
+}
+
+/// A DMA controller: the register-level operations the typed API needs.
+///
+/// # Safety
+///
+/// The implementation must program the hardware exactly as the plan says
+/// (addresses, count, width, increments), must not access the buffers itself,
+/// and [`Controller::stop`] must not return before the hardware has stopped
+/// accessing memory: the typed layer hands the buffers back to the CPU right
+/// after it.
+pub unsafe trait Controller: 'static {
+    /// The hardware linked-list item this controller reads for chained blocks.
+    type Descriptor: 'static;
+    /// Elements one block (one descriptor) can move at most.
+    const MAX_BLOCK: usize;
+    /// Number of channels, as a typenum unsigned (`U2` for a PL081).
+    type Channels: typenum::Unsigned;
+
+    /// Programs channel `channel` with `plan` and starts it, writing the
+    /// linked-list items for every block after the first into `chain`.
+    ///
+    /// # Safety
+    ///
+    /// The caller must own the channel and the plan's memory, the plan must be
+    /// valid for this controller, `chain` must hold at least
+    /// `plan.blocks(MAX_BLOCK) - 1` items in memory the controller reaches,
+    /// and all of it must stay untouched until the channel is no longer
+    /// active.
+    unsafe fn start(channel: usize, plan: &TransferPlan, chain: &mut [Self::Descriptor]);
+
+    /// Returns whether the channel is still moving data (or suspended).
+    fn is_active(channel: usize) -> bool;
+
+    /// Returns whether the channel has stopped on an error since it started.
+    fn has_error(channel: usize) -> bool;
+
+    /// Returns the number of elements not yet transferred, counting the
+    /// current block and every block still queued in `chain`.
+    fn remaining(channel: usize, chain: &[Self::Descriptor]) -> usize;
+
+    /// Pauses the channel without losing data; [`Controller::resume`] continues.
+    ///
+    /// # Safety
+    ///
+    /// The caller must own the channel.
+    unsafe fn suspend(channel: usize);
+
+    /// Continues a channel paused by [`Controller::suspend`].
+    ///
+    /// # Safety
+    ///
+    /// The caller must own the channel.
+    unsafe fn resume(channel: usize);
+
+    /// Stops the channel and returns once it no longer accesses memory.
+    ///
+    /// # Safety
+    ///
+    /// The caller must own the channel.
+    unsafe fn stop(channel: usize);
+}

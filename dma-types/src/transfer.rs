@@ -1,0 +1,455 @@
+//! Transfers as typestates.
+//!
+//! The life of a transfer follows the Zephyr DMA API, with each state a type:
+//!
+//! ```text
+//!  Channel::mem_to_mem ──► Configured ──start──► Running ──suspend──► Suspended
+//!                              ▲                  │  ▲                   │
+//!                              │                  │  └──────resume───────┘
+//!                              └──────stop────────┴──────────────────────┘
+//!  Running ──wait──► (channel, source, destination)
+//!  Running / Suspended ──abort──► Stopped { channel, source, destination, remaining }
+//! ```
+//!
+//! Transitions consume the transfer, so an illegal order (resuming a running
+//! transfer, reconfiguring a started one) is a compile error, and the buffers
+//! are unreachable from safe code until the hardware is done with them.
+//! Dropping a running or suspended transfer stops the channel first.
+//!
+//! All the static facts (element width, burst, direction, increments, element
+//! count, chain length) are constants of the types; the checks on them run at
+//! compile time and the register words are composed from them as constants.
+
+use core::fmt;
+use core::marker::PhantomData;
+use core::mem::ManuallyDrop;
+use core::ptr;
+use core::sync::atomic::{fence, Ordering};
+
+use crate::buffer::{Destination, Source};
+use crate::burst::{Burst, Single, SupportsBurst};
+use crate::channel::{Channel, ChannelHandle, ChannelIndex, DescriptorStorage, HasChannel};
+use crate::controller::{Controller, TransferPlan};
+use crate::direction::Direction;
+use crate::error::TransferErrorKind;
+use crate::peripheral::{Memory, Peripheral, ReceiveRequest, Routes, TransmitRequest};
+use crate::region::Reaches;
+use crate::word::Word;
+
+/// The states of a [`Transfer`].
+pub mod state {
+    use crate::private::Sealed;
+
+    /// A transfer state.
+    pub trait State: Sealed {
+        /// Whether the hardware may be using the buffers in this state.
+        const ACTIVE: bool;
+    }
+
+    /// Built but not started: the hardware does not touch the buffers.
+    #[derive(Debug)]
+    pub struct Configured;
+    /// Started: the hardware owns the buffers until it is done.
+    #[derive(Debug)]
+    pub struct Running;
+    /// Paused mid-way: the hardware keeps its position and may resume.
+    #[derive(Debug)]
+    pub struct Suspended;
+
+    impl Sealed for Configured {}
+    impl Sealed for Running {}
+    impl Sealed for Suspended {}
+    impl State for Configured {
+        const ACTIVE: bool = false;
+    }
+    impl State for Running {
+        const ACTIVE: bool = true;
+    }
+    impl State for Suspended {
+        const ACTIVE: bool = true;
+    }
+}
+
+use state::{Configured, Running, State, Suspended};
+
+/// A DMA transfer on channel `CH` from `S` to `D` with burst `B`, in state `St`.
+///
+/// It owns the channel and both ends; [`Transfer::wait`] gives them back.
+#[must_use = "dropping a transfer stops the channel; call `start`, `wait` or `abort`"]
+pub struct Transfer<CH, S, D, B = Single, St = Running>
+where
+    CH: ChannelHandle,
+    St: State,
+{
+    channel: CH,
+    source: S,
+    destination: D,
+    marker: PhantomData<(B, St)>,
+}
+
+/// The parts of a transfer that was stopped before it finished.
+pub struct Stopped<CH, S, D> {
+    /// The channel, free for a new transfer.
+    pub channel: CH,
+    /// The source end.
+    pub source: S,
+    /// The destination end.
+    pub destination: D,
+    /// Elements that were not transferred.
+    pub remaining: usize,
+}
+
+/// A transfer that ended on a hardware error, with its parts.
+pub struct TransferError<CH, S, D> {
+    /// What went wrong.
+    pub kind: TransferErrorKind,
+    /// The channel and buffers, and how far the transfer got.
+    pub stopped: Stopped<CH, S, D>,
+}
+
+impl<CH, S, D> fmt::Debug for TransferError<CH, S, D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransferError")
+            .field("kind", &self.kind)
+            .field("remaining", &self.stopped.remaining)
+            .finish()
+    }
+}
+
+impl<CH, S, D> fmt::Display for TransferError<CH, S, D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({} elements not transferred)", self.kind, self.stopped.remaining)
+    }
+}
+
+/// The compile-time checks of a transfer's shape, evaluated once per type.
+struct Shape<CH, S, D>(PhantomData<(CH, S, D)>);
+
+impl<CH: ChannelHandle, S: Source, D: Destination> Shape<CH, S, D> {
+    /// Elements to move: a fixed end takes its length from the other end.
+    const COUNT: usize = if S::FIXED { D::LEN } else { S::LEN };
+
+    const DIRECTION: Direction = match Direction::from_requests(S::REQUEST, D::REQUEST) {
+        Some(direction) => direction,
+        None => panic!("both ends of this transfer are peripherals: DMA moves data between memory and a peripheral, or memory and memory"),
+    };
+
+    /// Referenced by every constructor, so a bad shape fails the build.
+    const CHECKED: () = {
+        assert!(
+            !(S::FIXED && D::FIXED),
+            "both ends of this transfer have fixed addresses, so it has no length: one end must be a buffer"
+        );
+        assert!(
+            S::LEN > 0 && D::LEN > 0,
+            "a DMA transfer of zero elements is rejected: give the buffer at least one element"
+        );
+        assert!(
+            S::FIXED || D::FIXED || D::LEN >= S::LEN,
+            "the destination buffer is shorter than the source: the DMA would write past its end; make the destination at least as long as the source"
+        );
+        assert!(
+            Self::COUNT.div_ceil(<CH::Controller as Controller>::MAX_BLOCK) - 1 <= CH::CAPACITY,
+            "this transfer is longer than one hardware block and the channel has too few linked-list descriptors: attach storage of ceil(len / MAX_BLOCK) - 1 items with `Channel::with_descriptors`"
+        );
+        let _ = Self::DIRECTION;
+    };
+
+    #[inline(always)]
+    fn plan(source: usize, destination: usize, burst: u16) -> TransferPlan {
+        TransferPlan {
+            source,
+            destination,
+            count: Self::COUNT,
+            width: <S::Word as Word>::WIDTH,
+            source_increment: !S::FIXED,
+            destination_increment: !D::FIXED,
+            burst,
+            direction: Self::DIRECTION,
+            source_request: S::REQUEST,
+            destination_request: D::REQUEST,
+        }
+    }
+}
+
+impl<C, I, L> Channel<C, I, L>
+where
+    C: Controller + HasChannel<I>,
+    I: ChannelIndex,
+    L: DescriptorStorage<C::Descriptor>,
+{
+    /// Builds a memory-to-memory transfer from `source` to `destination`.
+    ///
+    /// The channel and both buffers move into the transfer: the CPU cannot
+    /// touch them until [`Transfer::wait`] gives them back. Both buffers must
+    /// lie in regions the controller reaches, hold the same element type, and
+    /// the destination must be at least as long as the source (checked when
+    /// the program is built).
+    #[inline]
+    pub fn mem_to_mem<S, D>(self, source: S, destination: D) -> Transfer<Self, S, D, Single, Configured>
+    where
+        S: Source<Request = Memory>,
+        D: Destination<Word = S::Word, Request = Memory>,
+        C: Reaches<S::Region> + Reaches<D::Region>,
+    {
+        Transfer::configure(self, source, destination)
+    }
+
+    /// Builds a memory-to-peripheral transfer, paced by the TX request `Q`.
+    #[inline]
+    pub fn mem_to_periph<S, Q>(
+        self,
+        source: S,
+        destination: Peripheral<Q>,
+    ) -> Transfer<Self, S, Peripheral<Q>, Single, Configured>
+    where
+        S: Source<Request = Memory>,
+        Q: TransmitRequest<Word = S::Word>,
+        C: Reaches<S::Region> + Reaches<Q::Region> + Routes<Q>,
+    {
+        Transfer::configure(self, source, destination)
+    }
+
+    /// Builds a peripheral-to-memory transfer, paced by the RX request `Q`.
+    #[inline]
+    pub fn periph_to_mem<Q, D>(
+        self,
+        source: Peripheral<Q>,
+        destination: D,
+    ) -> Transfer<Self, Peripheral<Q>, D, Single, Configured>
+    where
+        Q: ReceiveRequest,
+        D: Destination<Word = Q::Word, Request = Memory>,
+        C: Reaches<Q::Region> + Reaches<D::Region> + Routes<Q>,
+    {
+        Transfer::configure(self, source, destination)
+    }
+}
+
+impl<CH: ChannelHandle, S, D, B, St: State> Transfer<CH, S, D, B, St> {
+    /// Moves the parts into a transfer of another state or burst, without
+    /// running `Drop` on `self`.
+    #[inline(always)]
+    fn into_state<B2, St2: State>(self) -> Transfer<CH, S, D, B2, St2> {
+        let (channel, source, destination) = self.into_parts();
+        Transfer {
+            channel,
+            source,
+            destination,
+            marker: PhantomData,
+        }
+    }
+
+    /// Takes the parts out without running `Drop` (the caller has made sure
+    /// the hardware no longer uses them, or never started).
+    #[inline(always)]
+    fn into_parts(self) -> (CH, S, D) {
+        let this = ManuallyDrop::new(self);
+        // SAFETY: `this` is never used or dropped again, so each field is
+        // read (moved out) exactly once.
+        unsafe {
+            (
+                ptr::read(&this.channel),
+                ptr::read(&this.source),
+                ptr::read(&this.destination),
+            )
+        }
+    }
+
+    #[inline]
+    fn remaining_elements(&self) -> usize {
+        CH::Controller::remaining(CH::INDEX, self.channel.descriptors())
+    }
+
+    /// Stops the hardware and returns the parts with the residue.
+    #[inline]
+    fn halt(self) -> Stopped<CH, S, D> {
+        // SAFETY: the transfer owns the channel.
+        unsafe { CH::Controller::stop(CH::INDEX) };
+        // The hardware has stopped; make its last writes visible before the
+        // CPU reads the buffers.
+        fence(Ordering::SeqCst);
+        let remaining = self.remaining_elements();
+        let (channel, source, destination) = self.into_parts();
+        Stopped {
+            channel,
+            source,
+            destination,
+            remaining,
+        }
+    }
+}
+
+impl<CH: ChannelHandle, S: Source, D: Destination> Transfer<CH, S, D, Single, Configured> {
+    #[inline]
+    fn configure(channel: CH, source: S, destination: D) -> Self {
+        // Evaluating the constant fails the build if the shape is illegal.
+        #[allow(clippy::let_unit_value)]
+        let () = Shape::<CH, S, D>::CHECKED;
+        Transfer {
+            channel,
+            source,
+            destination,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, B, Configured> {
+    /// Selects the burst length (beats per bus request).
+    #[inline]
+    pub fn burst<B2: Burst>(self) -> Transfer<CH, S, D, B2, Configured>
+    where
+        CH::Controller: SupportsBurst<B2, S::Word>,
+    {
+        self.into_state()
+    }
+
+    /// Programs the channel and starts the transfer.
+    #[inline]
+    pub fn start(mut self) -> Transfer<CH, S, D, B, Running>
+    where
+        CH::Controller: SupportsBurst<B, S::Word>,
+    {
+        let plan = Shape::<CH, S, D>::plan(
+            self.source.dma_address(),
+            self.destination.dma_address(),
+            B::BEATS,
+        );
+        // Buffer contents written by the CPU must reach memory before the
+        // controller reads them.
+        fence(Ordering::SeqCst);
+        // SAFETY: the transfer owns the channel, both ends and the descriptor
+        // storage, and keeps them until the hardware has stopped (`wait`,
+        // `abort`, `stop` or `Drop`). `Shape::CHECKED` guaranteed a non-zero
+        // count and enough descriptors; the reach bounds of the constructor
+        // guaranteed the controller reaches every address.
+        unsafe { CH::Controller::start(CH::INDEX, &plan, self.channel.descriptors_mut()) };
+        self.into_state()
+    }
+
+    /// Gives back the channel and both ends without starting.
+    #[inline]
+    pub fn release(self) -> (CH, S, D) {
+        self.into_parts()
+    }
+}
+
+impl<CH: ChannelHandle, S, D, B> Transfer<CH, S, D, B, Running> {
+    /// Returns whether the hardware has finished (or stopped on an error).
+    #[inline]
+    pub fn is_done(&self) -> bool {
+        !CH::Controller::is_active(CH::INDEX)
+    }
+
+    /// Returns the number of elements not yet transferred (the residue).
+    #[inline]
+    pub fn remaining(&self) -> usize {
+        self.remaining_elements()
+    }
+
+    /// Waits until the transfer has finished and returns the channel and both
+    /// ends.
+    ///
+    /// # Errors
+    ///
+    /// A [`TransferError`] with the parts and the residue if the controller
+    /// stopped on a bus error.
+    #[inline]
+    pub fn wait(self) -> Result<(CH, S, D), TransferError<CH, S, D>> {
+        while CH::Controller::is_active(CH::INDEX) {
+            core::hint::spin_loop();
+        }
+        // The controller's writes must be visible before the CPU reads the
+        // destination.
+        fence(Ordering::SeqCst);
+        if CH::Controller::has_error(CH::INDEX) {
+            let remaining = self.remaining_elements();
+            let (channel, source, destination) = self.into_parts();
+            return Err(TransferError {
+                kind: TransferErrorKind::Bus,
+                stopped: Stopped {
+                    channel,
+                    source,
+                    destination,
+                    remaining,
+                },
+            });
+        }
+        Ok(self.into_parts())
+    }
+
+    /// Pauses the transfer; [`Transfer::resume`] continues where it stopped.
+    #[inline]
+    pub fn suspend(self) -> Transfer<CH, S, D, B, Suspended> {
+        // SAFETY: the transfer owns the channel.
+        unsafe { CH::Controller::suspend(CH::INDEX) };
+        self.into_state()
+    }
+
+    /// Stops the transfer and gives back its parts and the residue.
+    #[inline]
+    pub fn abort(self) -> Stopped<CH, S, D> {
+        self.halt()
+    }
+
+    /// Stops the transfer and returns it configured again (a new `start` runs
+    /// it from the beginning), with the residue at the moment it stopped.
+    #[inline]
+    pub fn stop(self) -> (Transfer<CH, S, D, B, Configured>, usize) {
+        let stopped = self.halt();
+        let configured = Transfer {
+            channel: stopped.channel,
+            source: stopped.source,
+            destination: stopped.destination,
+            marker: PhantomData,
+        };
+        (configured, stopped.remaining)
+    }
+}
+
+impl<CH: ChannelHandle, S, D, B> Transfer<CH, S, D, B, Suspended> {
+    /// Returns the number of elements not yet transferred.
+    #[inline]
+    pub fn remaining(&self) -> usize {
+        self.remaining_elements()
+    }
+
+    /// Continues the transfer.
+    #[inline]
+    pub fn resume(self) -> Transfer<CH, S, D, B, Running> {
+        // SAFETY: the transfer owns the channel.
+        unsafe { CH::Controller::resume(CH::INDEX) };
+        self.into_state()
+    }
+
+    /// Stops the transfer and gives back its parts and the residue.
+    #[inline]
+    pub fn abort(self) -> Stopped<CH, S, D> {
+        self.halt()
+    }
+
+    /// Stops the transfer and returns it configured again, with the residue.
+    #[inline]
+    pub fn stop(self) -> (Transfer<CH, S, D, B, Configured>, usize) {
+        let stopped = self.halt();
+        let configured = Transfer {
+            channel: stopped.channel,
+            source: stopped.source,
+            destination: stopped.destination,
+            marker: PhantomData,
+        };
+        (configured, stopped.remaining)
+    }
+}
+
+impl<CH: ChannelHandle, S, D, B, St: State> Drop for Transfer<CH, S, D, B, St> {
+    /// Stops the hardware before the buffers can be reused.
+    fn drop(&mut self) {
+        if St::ACTIVE {
+            // SAFETY: the transfer owns the channel.
+            unsafe { CH::Controller::stop(CH::INDEX) };
+            fence(Ordering::SeqCst);
+        }
+    }
+}
