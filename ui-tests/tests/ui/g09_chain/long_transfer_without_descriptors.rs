@@ -1,0 +1,12 @@
+//! Guarantee 9: a transfer longer than one PL081 block (4095 elements) needs
+//! descriptor storage for its chain.
+use dma_an505::map::Ssram23Secure;
+use dma_an505::Dma0;
+use dma_types::prelude::*;
+
+fn main() {
+    let ch = Dma0::take().unwrap().split().ch0;
+    let src = Buffer::<Ssram23Secure, _>::new(Box::leak(Box::new([1u32; 5000]))).unwrap();
+    let dst = Buffer::<Ssram23Secure, _>::new(Box::leak(Box::new([0u32; 5000]))).unwrap();
+    let _ = ch.mem_to_mem(src, dst).start();
+}
