@@ -192,7 +192,10 @@ impl<R: Region, W: Word> core::fmt::Debug for Repeat<R, W> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Repeat")
             .field("region", &R::NAME)
-            .field("address", &format_args!("{:#010x}", self.value as *const W as usize))
+            .field(
+                "address",
+                &format_args!("{:#010x}", self.value as *const W as usize),
+            )
             .finish()
     }
 }

@@ -42,8 +42,22 @@ macro_rules! channel_indices {
 }
 
 channel_indices!(
-    Ch0 = U0, Ch1 = U1, Ch2 = U2, Ch3 = U3, Ch4 = U4, Ch5 = U5, Ch6 = U6, Ch7 = U7,
-    Ch8 = U8, Ch9 = U9, Ch10 = U10, Ch11 = U11, Ch12 = U12, Ch13 = U13, Ch14 = U14, Ch15 = U15,
+    Ch0 = U0,
+    Ch1 = U1,
+    Ch2 = U2,
+    Ch3 = U3,
+    Ch4 = U4,
+    Ch5 = U5,
+    Ch6 = U6,
+    Ch7 = U7,
+    Ch8 = U8,
+    Ch9 = U9,
+    Ch10 = U10,
+    Ch11 = U11,
+    Ch12 = U12,
+    Ch13 = U13,
+    Ch14 = U14,
+    Ch15 = U15,
 );
 
 /// Holds when the controller has channel `I`.

@@ -22,7 +22,6 @@
 //! declare regions, reach and request routing; applications use the channels
 //! those crates hand out.
 #![no_std]
-#![warn(clippy::missing_inline_in_public_items)]
 
 pub mod buffer;
 pub mod burst;

@@ -118,7 +118,11 @@ impl<CH, S, D> fmt::Debug for TransferError<CH, S, D> {
 
 impl<CH, S, D> fmt::Display for TransferError<CH, S, D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({} elements not transferred)", self.kind, self.stopped.remaining)
+        write!(
+            f,
+            "{} ({} elements not transferred)",
+            self.kind, self.stopped.remaining
+        )
     }
 }
 
@@ -186,7 +190,11 @@ where
     /// the destination must be at least as long as the source (checked when
     /// the program is built).
     #[inline]
-    pub fn mem_to_mem<S, D>(self, source: S, destination: D) -> Transfer<Self, S, D, Single, Configured>
+    pub fn mem_to_mem<S, D>(
+        self,
+        source: S,
+        destination: D,
+    ) -> Transfer<Self, S, D, Single, Configured>
     where
         S: Source<Request = Memory>,
         D: Destination<Word = S::Word, Request = Memory>,

@@ -21,8 +21,14 @@ pub fn exit(passed: bool) -> ! {
 
 /// Returns the index of the first element where `actual` differs from
 /// `expected(i)`, or `None` if all match.
-pub fn first_mismatch<T: PartialEq + Copy>(actual: &[T], expected: impl Fn(usize) -> T) -> Option<usize> {
-    actual.iter().enumerate().position(|(i, value)| *value != expected(i))
+pub fn first_mismatch<T: PartialEq + Copy>(
+    actual: &[T],
+    expected: impl Fn(usize) -> T,
+) -> Option<usize> {
+    actual
+        .iter()
+        .enumerate()
+        .position(|(i, value)| *value != expected(i))
 }
 
 /// A reproducible test pattern: element `i` of a `u32` buffer.

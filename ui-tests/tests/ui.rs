@@ -33,7 +33,11 @@ fn snapshots_are_short_and_free_of_typenum_internals() {
                     );
                 }
                 let lines = text.lines().count();
-                assert!(lines <= 40, "{} is {lines} lines long (limit 40)", snapshot.display());
+                assert!(
+                    lines <= 40,
+                    "{} is {lines} lines long (limit 40)",
+                    snapshot.display()
+                );
                 checked += 1;
             }
         }

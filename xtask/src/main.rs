@@ -1,2 +1,223 @@
-//! placeholder
-fn main() {}
+//! Project tooling, run as `cargo xtask <command>`.
+//!
+//! - `demo`: installs what is missing, builds the `m2m` firmware and runs it on
+//!   QEMU's mps2-an505.
+//! - `test`: installs what is missing, runs the host unit tests, doc tests and
+//!   UI tests, then every QEMU firmware example; fails if anything fails.
+//! - `qemu <elf>`: runs one firmware image on QEMU with the time limit.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{exit, Command, ExitStatus, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+/// The firmware target and the emulator that runs it.
+const TARGET: &str = "thumbv8m.main-none-eabi";
+const QEMU: &str = "qemu-system-arm";
+/// Firmware examples the test command runs on QEMU, in order.
+const EXAMPLES: &[&str] = &["m2m", "irq", "widths", "region_trap"];
+/// A firmware that has not exited by then has hung.
+const QEMU_TIME_LIMIT: Duration = Duration::from_secs(120);
+
+fn main() {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(),
+        Some("test") => test(),
+        Some("qemu") => match args.get(1) {
+            Some(elf) => ensure_qemu().and_then(|()| run_qemu(Path::new(elf))),
+            None => Err("usage: cargo xtask qemu <firmware.elf>".into()),
+        },
+        _ => Err("usage: cargo xtask <demo | test | qemu ELF>".into()),
+    };
+    if let Err(message) = result {
+        eprintln!("xtask: {message}");
+        exit(1);
+    }
+}
+
+fn demo() -> Result<(), String> {
+    ensure_target()?;
+    ensure_qemu()?;
+    build_firmware(&["m2m"])?;
+    run_qemu(&firmware_path("m2m"))
+}
+
+fn test() -> Result<(), String> {
+    ensure_target()?;
+    ensure_qemu()?;
+    // Host unit tests, doc tests and the UI suite (the default members).
+    cargo(&["test"])?;
+    build_firmware(EXAMPLES)?;
+    let mut failed = Vec::new();
+    for example in EXAMPLES {
+        println!("\n=== QEMU mps2-an505: {example}");
+        if let Err(message) = run_qemu(&firmware_path(example)) {
+            eprintln!("{message}");
+            failed.push(*example);
+        }
+    }
+    println!(
+        "\nqemu examples: {} passed, {} failed",
+        EXAMPLES.len() - failed.len(),
+        failed.len()
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("QEMU examples failed: {}", failed.join(", ")))
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn firmware_path(example: &str) -> PathBuf {
+    let target_dir = env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    target_dir.join(TARGET).join("release").join(example)
+}
+
+fn cargo(args: &[&str]) -> Result<(), String> {
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .args(args)
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|error| format!("cannot run {cargo}: {error}"))?;
+    check(status, &format!("cargo {}", args.join(" ")))
+}
+
+fn build_firmware(examples: &[&str]) -> Result<(), String> {
+    let mut args = vec![
+        "build",
+        "--release",
+        "--target",
+        TARGET,
+        "-p",
+        "dma-examples",
+    ];
+    for example in examples {
+        args.extend(["--bin", example]);
+    }
+    cargo(&args)
+}
+
+fn check(status: ExitStatus, what: &str) -> Result<(), String> {
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{what}` failed ({status})"))
+    }
+}
+
+/// Makes sure the firmware target's standard library is installed.
+fn ensure_target() -> Result<(), String> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .current_dir(workspace_root())
+        .output()
+        .map_err(|_| {
+            format!(
+                "rustup is missing: install Rust with rustup, then `rustup target add {TARGET}`"
+            )
+        })?;
+    if String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|line| line.trim() == TARGET)
+    {
+        return Ok(());
+    }
+    println!("xtask: installing the Rust target {TARGET}");
+    let status = Command::new("rustup")
+        .args(["target", "add", TARGET])
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|error| format!("cannot run rustup: {error}"))?;
+    check(status, &format!("rustup target add {TARGET}"))
+}
+
+fn has_qemu() -> bool {
+    Command::new(QEMU)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).trim() == "0")
+}
+
+/// Makes sure QEMU is installed: installs it with apt-get when running as
+/// root, otherwise says what to install and fails. A missing QEMU never lets
+/// the tests pass.
+fn ensure_qemu() -> Result<(), String> {
+    if has_qemu() {
+        return Ok(());
+    }
+    if !is_root() {
+        return Err(format!(
+            "{QEMU} is missing: install it with `sudo apt-get install -y qemu-system-arm` and run again"
+        ));
+    }
+    println!("xtask: installing {QEMU} with apt-get");
+    for args in [
+        &["update", "-qq"][..],
+        &["install", "-y", "-qq", "qemu-system-arm"][..],
+    ] {
+        let status = Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .map_err(|error| format!("{QEMU} is missing and apt-get cannot run: {error}"))?;
+        check(status, &format!("apt-get {}", args.join(" ")))?;
+    }
+    if has_qemu() {
+        Ok(())
+    } else {
+        Err(format!("{QEMU} is still missing after apt-get install"))
+    }
+}
+
+/// Runs `elf` on QEMU's mps2-an505; the firmware's semihosting exit code is
+/// QEMU's. Kills QEMU after the time limit.
+fn run_qemu(elf: &Path) -> Result<(), String> {
+    let mut child = Command::new(QEMU)
+        .args(["-M", "mps2-an505", "-nographic"])
+        .args(["-semihosting-config", "enable=on,target=native"])
+        .arg("-kernel")
+        .arg(elf)
+        .stdin(Stdio::null())
+        .spawn()
+        .map_err(|error| format!("cannot start {QEMU}: {error}"))?;
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child
+            .try_wait()
+            .map_err(|error| format!("waiting for {QEMU}: {error}"))?
+        {
+            return check(status, &format!("{QEMU} {}", elf.display()));
+        }
+        if started.elapsed() > QEMU_TIME_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!(
+                "{} did not exit within {} s",
+                elf.display(),
+                QEMU_TIME_LIMIT.as_secs()
+            ));
+        }
+        sleep(Duration::from_millis(20));
+    }
+}

@@ -123,9 +123,18 @@ pub fn link_chain(plan: &TransferPlan, chain: &mut [Lli]) -> u32 {
         } else {
             MAX_BLOCK
         };
-        let source = plan.source + if plan.source_increment { block * step } else { 0 };
-        let destination =
-            plan.destination + if plan.destination_increment { block * step } else { 0 };
+        let source = plan.source
+            + if plan.source_increment {
+                block * step
+            } else {
+                0
+            };
+        let destination = plan.destination
+            + if plan.destination_increment {
+                block * step
+            } else {
+                0
+            };
         let next = if last { 0 } else { base + block * item_size };
         chain[block - 1] = Lli::new(
             source as u32,
@@ -152,7 +161,11 @@ pub fn link_chain(plan: &TransferPlan, chain: &mut [Lli]) -> u32 {
 pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, chain: &mut [Lli]) {
     let blocks = plan.blocks(MAX_BLOCK);
     let first = if blocks > 1 { MAX_BLOCK } else { plan.count };
-    let next = if blocks > 1 { link_chain(plan, chain) } else { 0 };
+    let next = if blocks > 1 {
+        link_chain(plan, chain)
+    } else {
+        0
+    };
     let registers = &regs.channel[channel];
     let bit = 1u32 << channel;
     // The items must be in memory before the controller loads them.
@@ -165,7 +178,9 @@ pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, c
         registers.src_addr.write(plan.source as u32);
         registers.dest_addr.write(plan.destination as u32);
         registers.lli.write(next);
-        registers.control.write(control_word(plan, first, blocks == 1));
+        registers
+            .control
+            .write(control_word(plan, first, blocks == 1));
         registers.configuration.write(config_word(plan) | config::E);
         regs.configuration.write(CONFIGURATION_E);
     }
@@ -192,7 +207,10 @@ pub fn remaining(regs: &RegisterBlock, channel: usize, chain: &[Lli]) -> usize {
     // Follow the links through our own storage only; a link that points
     // elsewhere ends the walk instead of being dereferenced.
     while next != 0 {
-        let Some(item) = chain.iter().find(|item| *item as *const Lli as usize as u32 == next) else {
+        let Some(item) = chain
+            .iter()
+            .find(|item| *item as *const Lli as usize as u32 == next)
+        else {
             break;
         };
         left += (item.control() & control::TRANSFER_SIZE_MASK) as usize;

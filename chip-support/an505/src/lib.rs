@@ -27,7 +27,6 @@
 //! assert_eq!(dst[63], 7);
 //! ```
 #![cfg_attr(not(test), no_std)]
-#![warn(clippy::missing_inline_in_public_items)]
 
 pub mod controller;
 pub mod engine;

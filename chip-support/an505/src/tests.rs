@@ -8,9 +8,9 @@ use std::boxed::Box;
 
 use dma_types::buffer::{Buffer, Repeat};
 use dma_types::burst::{Incr256, Incr4, Single};
+use dma_types::channel::Ch0;
 use dma_types::error::{BufferError, TransferErrorKind};
 use dma_types::region::Region;
-use dma_types::channel::Ch0;
 
 use crate::controller::pl081_controller;
 use crate::lli::Lli;
@@ -105,8 +105,16 @@ fn single_block_word_copy_with_incr4_writes_trm_words() {
     assert_eq!(peek(CH0_CONTROL), 0x8C48_9040);
     // ITC (15) | FlowCntrl=M2M 0 | E (0)
     assert_eq!(peek(CH0_CONFIG), 0x0000_8001);
-    assert_eq!(peek(CONFIGURATION), 1, "controller enabled after the channel");
-    assert_eq!(peek(INT_TC_CLEAR), 1, "stale terminal count of channel 0 cleared");
+    assert_eq!(
+        peek(CONFIGURATION),
+        1,
+        "controller enabled after the channel"
+    );
+    assert_eq!(
+        peek(INT_TC_CLEAR),
+        1,
+        "stale terminal count of channel 0 cleared"
+    );
     assert_eq!(peek(INT_ERR_CLR), 1, "stale error of channel 0 cleared");
 
     assert!(transfer.is_done(), "EnbldChns bit 0 is clear");
@@ -133,7 +141,12 @@ fn ten_thousand_words_are_chained_in_three_blocks() {
     // Block 2: bytes 4095*4 = 0x3FFC further on, linked to item 1.
     assert_eq!(
         lli[0].words(),
-        [src_addr + 0x3FFC, dst_addr + 0x3FFC, lli_addr + 16, 0x0C48_0FFF]
+        [
+            src_addr + 0x3FFC,
+            dst_addr + 0x3FFC,
+            lli_addr + 16,
+            0x0C48_0FFF
+        ]
     );
     // Block 3: the last 10000 - 8190 = 1810 (0x712) words, I set, list ends.
     assert_eq!(
@@ -151,7 +164,7 @@ fn byte_fill_from_a_fixed_source_does_not_increment_the_source() {
     assert_eq!(peek(CH0_SRC), &PATTERN as *const u8 as usize as u32);
     // I | DI only | widths 0 (byte) | bursts 0 (single) | TransferSize=300
     assert_eq!(peek(CH0_CONTROL), 0x8800_012C);
-    drop(transfer.wait().unwrap());
+    transfer.wait().unwrap();
 }
 
 #[test]
@@ -161,7 +174,7 @@ fn halfword_copy_with_256_beat_bursts() {
     let transfer = channel().mem_to_mem(src, dst).burst::<Incr256>().start();
     // I | DI | SI | DWidth=1<<21 | SWidth=1<<18 | DBSize=7<<15 | SBSize=7<<12 | 4095
     assert_eq!(peek(CH0_CONTROL), 0x8C27_FFFF);
-    drop(transfer.wait().unwrap());
+    transfer.wait().unwrap();
 }
 
 #[test]
@@ -199,7 +212,7 @@ fn suspend_sets_halt_and_resume_clears_it() {
     let running = suspended.resume();
     assert_eq!(peek(CH0_CONFIG), 0x0000_8001);
     poke(ENBLD_CHNS, 0);
-    drop(running.wait().unwrap());
+    running.wait().unwrap();
 }
 
 #[test]
@@ -222,8 +235,12 @@ fn stop_returns_a_configured_transfer_that_can_start_again() {
     let (configured, remaining) = transfer.stop();
     assert_eq!(remaining, 3);
     let again = configured.start();
-    assert_eq!(peek(CH0_CONTROL), 0x8C48_0008, "restarted from the beginning");
-    drop(again.wait().unwrap());
+    assert_eq!(
+        peek(CH0_CONTROL),
+        0x8C48_0008,
+        "restarted from the beginning"
+    );
+    again.wait().unwrap();
 }
 
 #[test]

@@ -60,7 +60,10 @@ fn main() -> ! {
 
     // SAFETY: the handler above serves this interrupt; nothing else uses it.
     unsafe { NVIC::unmask(Irq(Dma1::TERMINAL_COUNT_IRQ)) };
-    println!("NVIC line {} (DMA1 terminal count) unmasked", Dma1::TERMINAL_COUNT_IRQ);
+    println!(
+        "NVIC line {} (DMA1 terminal count) unmasked",
+        Dma1::TERMINAL_COUNT_IRQ
+    );
 
     let transfer = channel
         .with_descriptors(items)

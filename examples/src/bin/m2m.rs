@@ -57,13 +57,24 @@ fn main() -> ! {
     }
     println!(
         "words[0] = {:#010x}, words[4095] = {:#010x}, words[9999] = {:#010x}",
-        destination[0], destination[4095], destination[WORDS - 1]
+        destination[0],
+        destination[4095],
+        destination[WORDS - 1]
     );
     let mismatch = first_mismatch(&destination[..], pattern32);
     let source_intact = first_mismatch(&source[..], pattern32).is_none();
     match mismatch {
-        None => println!("copied {} words ({} bytes) through a 3-block chain: all verified", WORDS, WORDS * 4),
-        Some(i) => println!("MISMATCH at word {}: {:#010x} != {:#010x}", i, destination[i], pattern32(i)),
+        None => println!(
+            "copied {} words ({} bytes) through a 3-block chain: all verified",
+            WORDS,
+            WORDS * 4
+        ),
+        Some(i) => println!(
+            "MISMATCH at word {}: {:#010x} != {:#010x}",
+            i,
+            destination[i],
+            pattern32(i)
+        ),
     }
     exit(mismatch.is_none() && source_intact)
 }

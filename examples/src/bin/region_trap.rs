@@ -91,21 +91,33 @@ fn main() -> ! {
     destination.fill(0);
     let (tc, _) = raw_copy(regs, source_secure, destination_secure);
     // SAFETY: as above.
-    let copied = (0..WORDS).all(|i| unsafe { core::ptr::read_volatile(&destination[i]) } == source[i]);
-    println!("raw DMA copy through the Secure aliases: terminal count {}, copied {}", tc, copied);
+    let copied =
+        (0..WORDS).all(|i| unsafe { core::ptr::read_volatile(&destination[i]) } == source[i]);
+    println!(
+        "raw DMA copy through the Secure aliases: terminal count {}, copied {}",
+        tc, copied
+    );
 
     println!("typed API: a buffer typed `Buffer<Ssram23, _>` handed to any PL081 channel does not compile:");
     println!("  error[E0277]: `Ssram23` is not reachable by the AN505's PL081 DMA controllers");
-    println!("  note: ... use the Secure alias of the same memory (`Ssram23Secure` at 0x3800_0000) ...");
+    println!(
+        "  note: ... use the Secure alias of the same memory (`Ssram23Secure` at 0x3800_0000) ..."
+    );
     println!("  (ui-tests/tests/ui/g01_region/an505_nonsecure_alias.rs)");
     // A buffer cannot claim a region it is not in: the runtime gate refuses.
     let claim = Buffer::<Ssram23, _>::new(source);
     let refused = matches!(claim, Err(BufferError::OutsideRegion { .. }));
     if let Err(error) = &claim {
-        println!("typed API, run-time gate: Buffer::<Ssram23, _>::new(..) -> Err({})", error);
+        println!(
+            "typed API, run-time gate: Buffer::<Ssram23, _>::new(..) -> Err({})",
+            error
+        );
     }
     let accepted = Buffer::<Ssram23Secure, _>::new(destination).is_ok();
-    println!("typed API, run-time gate: Buffer::<Ssram23Secure, _>::new(..) -> Ok: {}", accepted);
+    println!(
+        "typed API, run-time gate: Buffer::<Ssram23Secure, _>::new(..) -> Ok: {}",
+        accepted
+    );
 
     let reproduced = write_dropped && read_zeroed && copied && refused && accepted;
     println!(

@@ -28,11 +28,18 @@ fn main() -> ! {
         let destination = singleton!(: [u8; 1000 + GUARD] = [0xEE; 1000 + GUARD]).unwrap();
         let source = Buffer::<Ssram23Secure, _>::new(source).unwrap();
         let destination = Buffer::<Ssram23Secure, _>::new(destination).unwrap();
-        let (ch0, _, destination) =
-            dma2.ch0.mem_to_mem(source, destination).start().wait().unwrap();
+        let (ch0, _, destination) = dma2
+            .ch0
+            .mem_to_mem(source, destination)
+            .start()
+            .wait()
+            .unwrap();
         let copied = first_mismatch(&destination[..1000], |i| (i * 7) as u8).is_none();
         let guard = destination[1000..].iter().all(|&b| b == 0xEE);
-        println!("u8   x 1000, Single : copied {}, guard intact {}", copied, guard);
+        println!(
+            "u8   x 1000, Single : copied {}, guard intact {}",
+            copied, guard
+        );
         passed &= copied && guard;
         ch0
     };
@@ -46,12 +53,22 @@ fn main() -> ! {
         let destination = singleton!(: [u16; 3000 + GUARD] = [0xEEEE; 3000 + GUARD]).unwrap();
         let source = Buffer::<Ssram23Secure, _>::new(source).unwrap();
         let destination = Buffer::<Ssram23Secure, _>::new(destination).unwrap();
-        let (_, _, destination) =
-            dma2.ch1.mem_to_mem(source, destination).burst::<Incr16>().start().wait().unwrap();
-        let copied =
-            first_mismatch(&destination[..3000], |i| (i as u16).wrapping_mul(31) ^ 0xA000).is_none();
+        let (_, _, destination) = dma2
+            .ch1
+            .mem_to_mem(source, destination)
+            .burst::<Incr16>()
+            .start()
+            .wait()
+            .unwrap();
+        let copied = first_mismatch(&destination[..3000], |i| {
+            (i as u16).wrapping_mul(31) ^ 0xA000
+        })
+        .is_none();
         let guard = destination[3000..].iter().all(|&h| h == 0xEEEE);
-        println!("u16  x 3000, Incr16 : copied {}, guard intact {}", copied, guard);
+        println!(
+            "u16  x 3000, Incr16 : copied {}, guard intact {}",
+            copied, guard
+        );
         passed &= copied && guard;
     }
 
@@ -76,7 +93,10 @@ fn main() -> ! {
             .unwrap();
         let copied = first_mismatch(&destination[..5000], |i| !(i as u32)).is_none();
         let guard = destination[5000..].iter().all(|&w| w == 0xEEEE_EEEE);
-        println!("u32  x 5000, Incr256: copied {}, guard intact {}", copied, guard);
+        println!(
+            "u32  x 5000, Incr256: copied {}, guard intact {}",
+            copied, guard
+        );
         passed &= copied && guard;
     }
 
@@ -86,10 +106,18 @@ fn main() -> ! {
         let fill = Repeat::<Ssram1Secure, u32>::new(&PATTERN).unwrap();
         let destination = singleton!(: [u32; 2048] = [0; 2048]).unwrap();
         let destination = Buffer::<Ssram23Secure, _>::new(destination).unwrap();
-        let (_, _, destination) =
-            dma3.ch1.mem_to_mem(fill, destination).burst::<Incr4>().start().wait().unwrap();
+        let (_, _, destination) = dma3
+            .ch1
+            .mem_to_mem(fill, destination)
+            .burst::<Incr4>()
+            .start()
+            .wait()
+            .unwrap();
         let filled = destination.iter().all(|&w| w == PATTERN);
-        println!("fill u32 x 2048 from a fixed source (flash constant): {}", filled);
+        println!(
+            "fill u32 x 2048 from a fixed source (flash constant): {}",
+            filled
+        );
         passed &= filled;
     }
 
@@ -102,7 +130,10 @@ fn main() -> ! {
         let destination = Buffer::<Ssram23Secure, _>::new(destination).unwrap();
         let (_, _, destination) = ch0.mem_to_mem(fill, destination).start().wait().unwrap();
         let filled = destination.iter().all(|&b| b == BYTE);
-        println!("fill u8  x 777 from a fixed source, reused channel: {}", filled);
+        println!(
+            "fill u8  x 777 from a fixed source, reused channel: {}",
+            filled
+        );
         passed &= filled;
     }
 
