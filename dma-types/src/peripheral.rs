@@ -6,7 +6,7 @@
 //! only pace a transfer *into* the peripheral and a receive line only one *out
 //! of* it, so the direction of every peripheral transfer is checked by the
 //! compiler. Controllers state which lines their request routing can deliver
-//! with [`Routes`].
+//! with [`RoutableTo`].
 
 use core::marker::PhantomData;
 
@@ -59,23 +59,23 @@ pub unsafe trait ReceiveRequest: PeripheralRequest {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Memory;
 
-/// Proof that a controller (the implementing type) can receive request `Q`.
+/// Proof that request line `Self` can be routed to controller `C`.
 ///
-/// Every controller receives [`Memory`] (self-paced transfers).
+/// The request line is the `Self` type so that rustc checks the bound only
+/// once the line is known from the argument, and the message names it. Chip
+/// crates list their routes in one table (a line per multiplexer output).
+/// Memory ends need no request and no routing proof.
 ///
 /// # Safety
 ///
-/// Implement it only if the controller's request routing can deliver line
-/// `Q::LINE` to every channel of the controller.
+/// Implement it only if `C`'s request routing can deliver line `Self::LINE`
+/// to every channel of `C`.
 #[diagnostic::on_unimplemented(
-    message = "request line `{Q}` cannot be routed to DMA controller `{Self}`",
-    label = "`{Self}` never sees this request",
+    message = "request line `{Self}` cannot be routed to DMA controller `{C}`",
+    label = "`{C}` never sees this request",
     note = "the multiplexer that carries this request does not feed this controller; use a channel of a controller its multiplexer serves"
 )]
-pub unsafe trait Routes<Q> {}
-
-// SAFETY: a memory end needs no request line.
-unsafe impl<C> Routes<Memory> for C {}
+pub unsafe trait RoutableTo<C> {}
 
 /// The data register of a peripheral as a transfer end, paced by request `Q`.
 ///

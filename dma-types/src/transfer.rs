@@ -32,7 +32,7 @@ use crate::channel::{Channel, ChannelHandle, ChannelIndex, DescriptorStorage, Ha
 use crate::controller::{Controller, TransferPlan};
 use crate::direction::Direction;
 use crate::error::TransferErrorKind;
-use crate::peripheral::{Memory, Peripheral, ReceiveRequest, Routes, TransmitRequest};
+use crate::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo, TransmitRequest};
 use crate::region::Reaches;
 use crate::word::Word;
 
@@ -212,8 +212,8 @@ where
     ) -> Transfer<Self, S, Peripheral<Q>, Single, Configured>
     where
         S: Source<Request = Memory>,
-        Q: TransmitRequest<Word = S::Word>,
-        C: Reaches<S::Region> + Reaches<Q::Region> + Routes<Q>,
+        Q: TransmitRequest<Word = S::Word> + RoutableTo<C>,
+        C: Reaches<S::Region> + Reaches<Q::Region>,
     {
         Transfer::configure(self, source, destination)
     }
@@ -226,9 +226,9 @@ where
         destination: D,
     ) -> Transfer<Self, Peripheral<Q>, D, Single, Configured>
     where
-        Q: ReceiveRequest,
+        Q: ReceiveRequest + RoutableTo<C>,
         D: Destination<Word = Q::Word, Request = Memory>,
-        C: Reaches<Q::Region> + Reaches<D::Region> + Routes<Q>,
+        C: Reaches<Q::Region> + Reaches<D::Region>,
     {
         Transfer::configure(self, source, destination)
     }

@@ -287,3 +287,61 @@ fn region_bounds_match_the_memory_map() {
     assert!(!Ssram1::contains(0x1000_0000, 4));
     assert!(Psram::contains(0x80FF_FFFF, 1));
 }
+
+/// A transmit request line of a made-up peripheral, routed to `TestDma`.
+struct TestTx;
+/// A receive request line of a made-up peripheral, routed to `TestDma`.
+struct TestRx;
+
+// SAFETY: test only; the address is never accessed.
+unsafe impl dma_types::peripheral::PeripheralRequest for TestTx {
+    type Word = u8;
+    type Region = HostMemory;
+    const LINE: u8 = 5;
+    const ADDRESS: usize = 0x4000_1000;
+}
+// SAFETY: test only.
+unsafe impl dma_types::peripheral::TransmitRequest for TestTx {}
+// SAFETY: test only; the address is never accessed.
+unsafe impl dma_types::peripheral::PeripheralRequest for TestRx {
+    type Word = u16;
+    type Region = HostMemory;
+    const LINE: u8 = 3;
+    const ADDRESS: usize = 0x4000_2004;
+}
+// SAFETY: test only.
+unsafe impl dma_types::peripheral::ReceiveRequest for TestRx {}
+// SAFETY: test only.
+unsafe impl dma_types::peripheral::RoutableTo<TestDma> for TestTx {}
+// SAFETY: test only.
+unsafe impl dma_types::peripheral::RoutableTo<TestDma> for TestRx {}
+
+#[test]
+fn memory_to_peripheral_is_dmac_flow_controlled_with_the_destination_line() {
+    use dma_types::peripheral::Peripheral;
+    let src = Buffer::<HostMemory, _>::new(leak([0u8; 32])).unwrap();
+    // SAFETY: test only; the made-up peripheral is never accessed.
+    let tx = unsafe { Peripheral::<TestTx>::new() };
+    let transfer = channel().mem_to_periph(src, tx).start();
+    assert_eq!(peek(CH0_DEST), 0x4000_1000);
+    // I | SI only (the data register does not move) | byte widths | 32
+    assert_eq!(peek(CH0_CONTROL), 0x8400_0020);
+    // ITC | FlowCntrl=1 (M2P) << 11 | DestPeripheral=5 << 6 | E
+    assert_eq!(peek(CH0_CONFIG), 0x0000_8941);
+    transfer.wait().unwrap();
+}
+
+#[test]
+fn peripheral_to_memory_is_dmac_flow_controlled_with_the_source_line() {
+    use dma_types::peripheral::Peripheral;
+    // SAFETY: test only; the made-up peripheral is never accessed.
+    let rx = unsafe { Peripheral::<TestRx>::new() };
+    let dst = Buffer::<HostMemory, _>::new(leak([0u16; 40])).unwrap();
+    let transfer = channel().periph_to_mem(rx, dst).start();
+    assert_eq!(peek(CH0_SRC), 0x4000_2004);
+    // I | DI only | DWidth=1 << 21 | SWidth=1 << 18 | 40 half-words
+    assert_eq!(peek(CH0_CONTROL), 0x8824_0028);
+    // ITC | FlowCntrl=2 (P2M) << 11 | SrcPeripheral=3 << 1 | E
+    assert_eq!(peek(CH0_CONFIG), 0x0000_9007);
+    transfer.wait().unwrap();
+}

@@ -4,7 +4,9 @@
 use dma_an505::lli::Lli;
 use dma_an505::map::{Ssram1Secure, Ssram23Secure};
 use dma_an505::Dma0;
+use dma_types::peripheral::Peripheral;
 use dma_types::prelude::*;
+use ui_tests::{SpiRx, SpiTx};
 
 fn buffer<const N: usize>() -> Buffer<Ssram23Secure, &'static mut [u32; N]> {
     Buffer::new(Box::leak(Box::new([0u32; N]))).unwrap()
@@ -19,6 +21,8 @@ static TABLE: [u32; 16] = [0; 16];
 /// g09: descriptor storage of two items for 10 000 words; 4095 words need none.
 /// g12: suspend, then resume; burst chosen before start.
 /// bad input: equal non-zero lengths, equal element types.
+/// g05/g06/g08: RX line for the receive, byte buffer for the byte register,
+/// on the controller the line is routed to.
 fn firmware() {
     let ch = Dma0::take().unwrap().split().ch0;
     let (ch, _, dst) = ch.mem_to_mem(buffer::<16>(), buffer::<16>()).start().wait().unwrap();
@@ -33,7 +37,12 @@ fn firmware() {
         .mem_to_mem(buffer::<64>(), buffer::<64>())
         .burst::<Incr4>()
         .start();
-    let _ = running.suspend().resume().wait();
+    let (ch, _, _) = running.suspend().resume().wait().unwrap();
+    // SAFETY: built only, never run.
+    let (rx, tx) = unsafe { (Peripheral::<SpiRx>::new(), Peripheral::<SpiTx>::new()) };
+    let bytes = Buffer::<Ssram23Secure, _>::new(Box::leak(Box::new([0u8; 16]))).unwrap();
+    let (ch, _, bytes) = ch.periph_to_mem(rx, bytes).start().wait().unwrap();
+    let _ = ch.mem_to_periph(bytes, tx).start().wait();
 }
 
 fn main() {

@@ -1,0 +1,15 @@
+//! Guarantee 8: a request line reaches only the controllers its routing feeds
+//! (`SpiTx` is routed to `Dma0`, not `Dma1`).
+use dma_an505::map::Ssram23Secure;
+use dma_an505::Dma1;
+use dma_types::peripheral::Peripheral;
+use dma_types::prelude::*;
+use ui_tests::SpiTx;
+
+fn main() {
+    let ch = Dma1::take().unwrap().split().ch0;
+    let src = Buffer::<Ssram23Secure, _>::new(Box::leak(Box::new([0u8; 16]))).unwrap();
+    // SAFETY: compile test only.
+    let spi = unsafe { Peripheral::<SpiTx>::new() };
+    let _ = ch.mem_to_periph(src, spi);
+}
