@@ -269,6 +269,20 @@ impl<CH: ChannelHandle, S, D, B, St: State> Transfer<CH, S, D, B, St> {
         CH::Controller::remaining(CH::INDEX, self.channel.descriptors())
     }
 
+    /// Stops the hardware and returns the transfer configured again, with the
+    /// residue.
+    #[inline]
+    fn halt_to_configured(self) -> (Transfer<CH, S, D, B, Configured>, usize) {
+        let stopped = self.halt();
+        let configured = Transfer {
+            channel: stopped.channel,
+            source: stopped.source,
+            destination: stopped.destination,
+            marker: PhantomData,
+        };
+        (configured, stopped.remaining)
+    }
+
     /// Stops the hardware and returns the parts with the residue.
     #[inline]
     fn halt(self) -> Stopped<CH, S, D> {
@@ -405,14 +419,7 @@ impl<CH: ChannelHandle, S, D, B> Transfer<CH, S, D, B, Running> {
     /// it from the beginning), with the residue at the moment it stopped.
     #[inline]
     pub fn stop(self) -> (Transfer<CH, S, D, B, Configured>, usize) {
-        let stopped = self.halt();
-        let configured = Transfer {
-            channel: stopped.channel,
-            source: stopped.source,
-            destination: stopped.destination,
-            marker: PhantomData,
-        };
-        (configured, stopped.remaining)
+        self.halt_to_configured()
     }
 }
 
@@ -440,14 +447,7 @@ impl<CH: ChannelHandle, S, D, B> Transfer<CH, S, D, B, Suspended> {
     /// Stops the transfer and returns it configured again, with the residue.
     #[inline]
     pub fn stop(self) -> (Transfer<CH, S, D, B, Configured>, usize) {
-        let stopped = self.halt();
-        let configured = Transfer {
-            channel: stopped.channel,
-            source: stopped.source,
-            destination: stopped.destination,
-            marker: PhantomData,
-        };
-        (configured, stopped.remaining)
+        self.halt_to_configured()
     }
 }
 

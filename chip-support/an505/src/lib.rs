@@ -38,3 +38,22 @@ pub use controller::{Channels, Dma0, Dma1, Dma2, Dma3};
 
 #[cfg(test)]
 mod tests;
+
+// A transfer holds nothing but its buffers: the channel and the typestate
+// are zero-sized, and descriptor storage costs one pointer when attached.
+static_assertions::assert_eq_size!(
+    dma_types::transfer::Transfer<
+        dma_types::channel::Channel<Dma0, dma_types::channel::Ch0>,
+        dma_types::buffer::Buffer<map::Ssram23Secure, &'static mut [u32; 4]>,
+        dma_types::buffer::Buffer<map::Ssram23Secure, &'static mut [u32; 4]>,
+    >,
+    [usize; 2]
+);
+static_assertions::assert_eq_size!(
+    dma_types::channel::Channel<
+        Dma0,
+        dma_types::channel::Ch0,
+        dma_types::buffer::Buffer<map::Ssram23Secure, &'static mut [lli::Lli; 2]>,
+    >,
+    usize
+);
