@@ -117,30 +117,38 @@ fn check(status: ExitStatus, what: &str) -> Result<(), String> {
     }
 }
 
-/// Makes sure the firmware target's standard library is installed.
+/// Makes sure the firmware target's standard library and `rust-src` (whose
+/// excerpts the UI snapshots quote) are installed.
 fn ensure_target() -> Result<(), String> {
+    rustup_ensure("target", TARGET)?;
+    rustup_ensure("component", "rust-src")
+}
+
+/// Installs `name` with `rustup <kind> add` unless `rustup <kind> list
+/// --installed` already lists it (some components are listed with their host
+/// triple appended, so `name-…` counts too).
+fn rustup_ensure(kind: &str, name: &str) -> Result<(), String> {
     let installed = Command::new("rustup")
-        .args(["target", "list", "--installed"])
+        .args([kind, "list", "--installed"])
         .current_dir(workspace_root())
         .output()
         .map_err(|_| {
-            format!(
-                "rustup is missing: install Rust with rustup, then `rustup target add {TARGET}`"
-            )
+            format!("rustup is missing: install Rust with rustup, then `rustup {kind} add {name}`")
         })?;
+    let prefix = format!("{name}-");
     if String::from_utf8_lossy(&installed.stdout)
         .lines()
-        .any(|line| line.trim() == TARGET)
+        .any(|line| line.trim() == name || line.starts_with(&prefix))
     {
         return Ok(());
     }
-    println!("xtask: installing the Rust target {TARGET}");
+    println!("xtask: installing the Rust {kind} {name}");
     let status = Command::new("rustup")
-        .args(["target", "add", TARGET])
+        .args([kind, "add", name])
         .current_dir(workspace_root())
         .status()
         .map_err(|error| format!("cannot run rustup: {error}"))?;
-    check(status, &format!("rustup target add {TARGET}"))
+    check(status, &format!("rustup {kind} add {name}"))
 }
 
 fn has_qemu() -> bool {
