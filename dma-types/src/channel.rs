@@ -10,7 +10,7 @@ use core::marker::PhantomData;
 
 use core::fmt;
 
-use typenum::{IsLess, True, Unsigned};
+use typenum::Unsigned;
 
 use crate::buffer::Buffer;
 use crate::controller::Controller;
@@ -19,62 +19,43 @@ use crate::region::{Reaches, Region};
 
 /// A channel number as a type: [`Ch0`] … [`Ch15`].
 ///
-/// Marker types keep compiler messages readable (`Channel<Dma0, Ch1>`); the
-/// typenum number behind each is used for the compile-time check that the
-/// controller has the channel.
+/// Marker types keep compiler messages readable (`Channel<Dma0, Ch1>`, where
+/// a typenum index would print `UInt<UTerm, B1>`).
 pub trait ChannelIndex: Sealed + 'static {
-    /// The channel number as a typenum unsigned.
-    type Number: Unsigned;
     /// The channel number.
-    const INDEX: usize = <Self::Number as Unsigned>::USIZE;
+    const INDEX: usize;
 }
 
 macro_rules! channel_indices {
-    ($($name:ident = $number:ident),* $(,)?) => {$(
-        #[doc = concat!("Channel number ", stringify!($name), ".")]
+    ($($name:ident = $number:literal),* $(,)?) => {$(
+        #[doc = concat!("Channel number ", stringify!($number), ".")]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         pub struct $name;
         impl Sealed for $name {}
         impl ChannelIndex for $name {
-            type Number = typenum::$number;
+            const INDEX: usize = $number;
         }
     )*};
 }
 
 channel_indices!(
-    Ch0 = U0,
-    Ch1 = U1,
-    Ch2 = U2,
-    Ch3 = U3,
-    Ch4 = U4,
-    Ch5 = U5,
-    Ch6 = U6,
-    Ch7 = U7,
-    Ch8 = U8,
-    Ch9 = U9,
-    Ch10 = U10,
-    Ch11 = U11,
-    Ch12 = U12,
-    Ch13 = U13,
-    Ch14 = U14,
-    Ch15 = U15,
+    Ch0 = 0,
+    Ch1 = 1,
+    Ch2 = 2,
+    Ch3 = 3,
+    Ch4 = 4,
+    Ch5 = 5,
+    Ch6 = 6,
+    Ch7 = 7,
+    Ch8 = 8,
+    Ch9 = 9,
+    Ch10 = 10,
+    Ch11 = 11,
+    Ch12 = 12,
+    Ch13 = 13,
+    Ch14 = 14,
+    Ch15 = 15,
 );
-
-/// Holds when the controller has channel `I`.
-#[diagnostic::on_unimplemented(
-    message = "DMA controller `{Self}` has no channel `{I}`",
-    label = "channel number out of range",
-    note = "channel numbers start at `Ch0`; the controller's `Channels` type gives how many it has"
-)]
-pub trait HasChannel<I: ChannelIndex> {}
-
-impl<C, I> HasChannel<I> for C
-where
-    C: Controller,
-    I: ChannelIndex,
-    I::Number: IsLess<C::Channels, Output = True>,
-{
-}
 
 /// Channel `I` ([`Ch0`], [`Ch1`], …) of controller `C`, holding descriptor
 /// storage `L` for chained transfers ([`NoDescriptors`] by default).
@@ -91,15 +72,23 @@ impl<C, I: ChannelIndex, L> fmt::Debug for Channel<C, I, L> {
     }
 }
 
-impl<C: Controller + HasChannel<I>, I: ChannelIndex> Channel<C, I> {
+impl<C: Controller, I: ChannelIndex> Channel<C, I> {
     /// Creates the handle of channel `I`.
     ///
     /// # Safety
     ///
     /// At most one handle per hardware channel may exist at a time; chip
     /// crates call this once, from their controller's `split`.
+    ///
+    /// A channel number the controller does not have fails the build.
     #[inline]
     pub const unsafe fn steal() -> Self {
+        const {
+            assert!(
+                I::INDEX < <C::Channels as Unsigned>::USIZE,
+                "the DMA controller has no channel with this number: channels count from `Ch0` up to the controller's `Channels` count minus one"
+            )
+        };
         Channel {
             descriptors: NoDescriptors,
             marker: PhantomData,
@@ -209,7 +198,7 @@ pub unsafe trait ChannelHandle {
 // SAFETY: `Channel<C, I, _>` is only created for channel `I` of `C`.
 unsafe impl<C, I, L> ChannelHandle for Channel<C, I, L>
 where
-    C: Controller + HasChannel<I>,
+    C: Controller,
     I: ChannelIndex,
     L: DescriptorStorage<C::Descriptor>,
 {

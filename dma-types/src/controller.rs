@@ -72,11 +72,18 @@ pub unsafe trait Controller: 'static {
     type Descriptor: 'static;
     /// Elements one block (one descriptor) can move at most.
     const MAX_BLOCK: usize;
-    /// Number of channels, as a typenum unsigned (`U2` for a PL081).
+    /// Number of channels, as a typenum unsigned (`U2` for a PL081): a type,
+    /// so generic code can size per-channel arrays with it; channel handles
+    /// are checked against it when the program is built.
     type Channels: typenum::Unsigned;
 
     /// Programs channel `channel` with `plan` and starts it, writing the
     /// linked-list items for every block after the first into `chain`.
+    ///
+    /// The implementation must make every earlier CPU write (buffer contents
+    /// and the items it writes into `chain`) visible to the controller before
+    /// the write that enables the channel, with one memory barrier; the typed
+    /// layer adds none of its own.
     ///
     /// # Safety
     ///

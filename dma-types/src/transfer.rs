@@ -28,7 +28,7 @@ use core::sync::atomic::{fence, Ordering};
 
 use crate::buffer::{Destination, Source};
 use crate::burst::{Burst, Single, SupportsBurst};
-use crate::channel::{Channel, ChannelHandle, ChannelIndex, DescriptorStorage, HasChannel};
+use crate::channel::{Channel, ChannelHandle, ChannelIndex, DescriptorStorage};
 use crate::controller::{Controller, TransferPlan};
 use crate::direction::Direction;
 use crate::error::TransferErrorKind;
@@ -178,7 +178,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination> Shape<CH, S, D> {
 
 impl<C, I, L> Channel<C, I, L>
 where
-    C: Controller + HasChannel<I>,
+    C: Controller,
     I: ChannelIndex,
     L: DescriptorStorage<C::Descriptor>,
 {
