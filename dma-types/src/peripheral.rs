@@ -127,3 +127,65 @@ unsafe impl<Q: TransmitRequest> Destination for Peripheral<Q> {
         Q::ADDRESS
     }
 }
+
+/// Declares request lines from a table: the type, its direction, line
+/// number, data register, region, and the controllers it is routed to.
+///
+/// Each line starts with `unsafe`: the invocation promises the facts are the
+/// manual's (it writes the `unsafe impl`s of [`PeripheralRequest`],
+/// [`TransmitRequest`]/[`ReceiveRequest`] and [`RoutableTo`]).
+///
+/// ```
+/// # use dma_types::region::Region;
+/// # pub struct Apb;
+/// # // SAFETY: a doc-test region.
+/// # unsafe impl Region for Apb {
+/// #     const NAME: &'static str = "Apb";
+/// #     const START: usize = 0x4000_0000;
+/// #     const SIZE: usize = 0x1000_0000;
+/// #     const CACHEABLE: bool = false;
+/// # }
+/// # pub struct Dma1;
+/// dma_types::request_lines! {
+///     /// SPI1 transmit.
+///     unsafe pub Spi1Tx: Transmit, line 38, u8, at 0x4001_3020, in Apb, routed to [Dma1];
+///     /// SPI1 receive.
+///     unsafe pub Spi1Rx: Receive, line 37, u8, at 0x4001_3030, in Apb, routed to [Dma1];
+/// }
+/// use dma_types::peripheral::PeripheralRequest;
+/// assert_eq!(Spi1Tx::LINE, 38);
+/// ```
+#[macro_export]
+macro_rules! request_lines {
+    ($(
+        $(#[$doc:meta])*
+        unsafe $vis:vis $name:ident: $kind:ident, line $line:literal, $word:ty,
+            at $address:literal, in $region:ty, routed to [$($controller:ty),* $(,)?];
+    )*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        $vis struct $name;
+
+        // SAFETY: the invocation's `unsafe` carries the promise that these
+        // are the manual's facts for this line.
+        unsafe impl $crate::peripheral::PeripheralRequest for $name {
+            type Word = $word;
+            type Region = $region;
+            const LINE: u8 = $line;
+            const ADDRESS: usize = $address;
+        }
+        $crate::request_lines!(@direction $name $kind);
+        $(
+            // SAFETY: as above, for the route.
+            unsafe impl $crate::peripheral::RoutableTo<$controller> for $name {}
+        )*
+    )*};
+    (@direction $name:ident Transmit) => {
+        // SAFETY: as above, for the direction.
+        unsafe impl $crate::peripheral::TransmitRequest for $name {}
+    };
+    (@direction $name:ident Receive) => {
+        // SAFETY: as above, for the direction.
+        unsafe impl $crate::peripheral::ReceiveRequest for $name {}
+    };
+}

@@ -13,32 +13,11 @@
 #![no_std]
 
 use dma_an505::map::Psram;
-use dma_types::peripheral::{PeripheralRequest, ReceiveRequest, RoutableTo, TransmitRequest};
+use dma_an505::Dma0;
 
-/// The TX request line of a made-up 8-bit SPI, routed to `Dma0` only.
-pub struct SpiTx;
-/// The RX request line of the same SPI, routed to `Dma0` only.
-pub struct SpiRx;
-
-// SAFETY: used only by compile tests; never started on hardware.
-unsafe impl PeripheralRequest for SpiTx {
-    type Word = u8;
-    type Region = Psram;
-    const LINE: u8 = 1;
-    const ADDRESS: usize = 0x8000_0000;
+dma_types::request_lines! {
+    /// The TX request line of a made-up 8-bit SPI, routed to `Dma0` only.
+    unsafe pub SpiTx: Transmit, line 1, u8, at 0x8000_0000, in Psram, routed to [Dma0];
+    /// The RX request line of the same SPI, routed to `Dma0` only.
+    unsafe pub SpiRx: Receive, line 2, u8, at 0x8000_0000, in Psram, routed to [Dma0];
 }
-// SAFETY: as above.
-unsafe impl TransmitRequest for SpiTx {}
-// SAFETY: as above.
-unsafe impl PeripheralRequest for SpiRx {
-    type Word = u8;
-    type Region = Psram;
-    const LINE: u8 = 2;
-    const ADDRESS: usize = 0x8000_0000;
-}
-// SAFETY: as above.
-unsafe impl ReceiveRequest for SpiRx {}
-// SAFETY: as above.
-unsafe impl RoutableTo<dma_an505::Dma0> for SpiTx {}
-// SAFETY: as above.
-unsafe impl RoutableTo<dma_an505::Dma0> for SpiRx {}

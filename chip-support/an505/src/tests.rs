@@ -288,33 +288,12 @@ fn region_bounds_match_the_memory_map() {
     assert!(Psram::contains(0x80FF_FFFF, 1));
 }
 
-/// A transmit request line of a made-up peripheral, routed to `TestDma`.
-struct TestTx;
-/// A receive request line of a made-up peripheral, routed to `TestDma`.
-struct TestRx;
-
-// SAFETY: test only; the address is never accessed.
-unsafe impl dma_types::peripheral::PeripheralRequest for TestTx {
-    type Word = u8;
-    type Region = HostMemory;
-    const LINE: u8 = 5;
-    const ADDRESS: usize = 0x4000_1000;
+dma_types::request_lines! {
+    /// A transmit request line of a made-up peripheral, routed to `TestDma`.
+    unsafe TestTx: Transmit, line 5, u8, at 0x4000_1000, in HostMemory, routed to [TestDma];
+    /// A receive request line of a made-up peripheral, routed to `TestDma`.
+    unsafe TestRx: Receive, line 3, u16, at 0x4000_2004, in HostMemory, routed to [TestDma];
 }
-// SAFETY: test only.
-unsafe impl dma_types::peripheral::TransmitRequest for TestTx {}
-// SAFETY: test only; the address is never accessed.
-unsafe impl dma_types::peripheral::PeripheralRequest for TestRx {
-    type Word = u16;
-    type Region = HostMemory;
-    const LINE: u8 = 3;
-    const ADDRESS: usize = 0x4000_2004;
-}
-// SAFETY: test only.
-unsafe impl dma_types::peripheral::ReceiveRequest for TestRx {}
-// SAFETY: test only.
-unsafe impl dma_types::peripheral::RoutableTo<TestDma> for TestTx {}
-// SAFETY: test only.
-unsafe impl dma_types::peripheral::RoutableTo<TestDma> for TestRx {}
 
 #[test]
 fn memory_to_peripheral_is_dmac_flow_controlled_with_the_destination_line() {
