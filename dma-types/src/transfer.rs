@@ -338,9 +338,8 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
             self.destination.dma_address(),
             B::BEATS,
         );
-        // Buffer contents written by the CPU must reach memory before the
-        // controller reads them.
-        fence(Ordering::SeqCst);
+        // No fence here: `Controller::start` orders the CPU's writes before
+        // its enabling write (it alone knows where that is).
         // SAFETY: the transfer owns the channel, both ends and the descriptor
         // storage, and keeps them until the hardware has stopped (`wait`,
         // `abort`, `stop` or `Drop`). `Shape::CHECKED` guaranteed a non-zero

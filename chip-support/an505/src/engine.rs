@@ -168,7 +168,8 @@ pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, c
     };
     let registers = &regs.channel[channel];
     let bit = 1u32 << channel;
-    // The items must be in memory before the controller loads them.
+    // The buffer contents and the items must be in memory before the
+    // controller reads them: the one barrier `Controller::start` owes.
     fence(Ordering::SeqCst);
     // SAFETY: plain register writes to a channel the caller owns; the values
     // come from a plan the typed layer checked.
