@@ -15,6 +15,8 @@
 //! | directions | [`direction`] |
 //! | channel handles | [`channel`] |
 //! | transfer typestates | [`transfer`] |
+//! | static descriptor chains | [`chain`], [`descriptor`] |
+//! | where the buffer macros put statics | [`section`], [`once`] |
 //! | the contract a chip implements | [`controller`] |
 //! | errors | [`error`] |
 //!
@@ -25,14 +27,22 @@
 
 pub mod buffer;
 pub mod burst;
+pub mod chain;
 pub mod channel;
 pub mod controller;
+pub mod descriptor;
 pub mod direction;
 pub mod error;
+pub mod once;
 pub mod peripheral;
 pub mod region;
+pub mod section;
 pub mod transfer;
 pub mod word;
+
+#[doc(hidden)]
+#[path = "macro_support.rs"]
+pub mod __macro;
 
 mod private;
 

@@ -16,7 +16,14 @@ use std::time::{Duration, Instant};
 const TARGET: &str = "thumbv8m.main-none-eabi";
 const QEMU: &str = "qemu-system-arm";
 /// Firmware examples the test command runs on QEMU, in order.
-const EXAMPLES: &[&str] = &["m2m", "irq", "widths", "region_trap"];
+const EXAMPLES: &[&str] = &[
+    "m2m",
+    "irq",
+    "widths",
+    "region_trap",
+    "dma_buffers",
+    "scatter_gather",
+];
 /// A firmware that has not exited by then has hung.
 const QEMU_TIME_LIMIT: Duration = Duration::from_secs(120);
 

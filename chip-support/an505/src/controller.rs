@@ -140,6 +140,21 @@ macro_rules! pl081_controller {
             }
         }
 
+        // SAFETY: `start_list` writes the first item to the channel registers
+        // and the PL081 follows the rest; residue walks only the given items.
+        unsafe impl dma_types::chain::LinkedList for $name {
+            #[inline]
+            unsafe fn start_list(channel: usize, first: *const $crate::lli::Lli) {
+                // SAFETY: forwarded contract of `LinkedList::start_list`.
+                unsafe { $crate::engine::start_list(Self::registers(), channel, first) }
+            }
+
+            #[inline]
+            fn list_remaining(channel: usize, items: &[$crate::lli::Lli]) -> usize {
+                $crate::engine::remaining(Self::registers(), channel, items)
+            }
+        }
+
         // SAFETY: `ReachableByDma` lists exactly the regions the PL081s reach.
         unsafe impl<R: $crate::map::ReachableByDma> dma_types::region::Reaches<R> for $name {}
 

@@ -57,17 +57,39 @@ pub const fn burst_code(beats: u16) -> u32 {
 /// `last` sets the terminal-count interrupt bit of the final block.
 #[inline]
 pub const fn control_word(plan: &TransferPlan, count: usize, last: bool) -> u32 {
-    let width = width_code(plan.width);
-    let burst = burst_code(plan.burst);
+    item_control(
+        count,
+        plan.width,
+        plan.burst,
+        plan.source_increment,
+        plan.destination_increment,
+        last,
+    )
+}
+
+/// Returns the Control word of one block: `count` transfers of `width`,
+/// bursts of `burst` beats on both sides, the increments, and the
+/// terminal-count interrupt bit when the block is the `last` one.
+#[inline]
+pub const fn item_control(
+    count: usize,
+    width: Width,
+    burst: u16,
+    source_increment: bool,
+    destination_increment: bool,
+    last: bool,
+) -> u32 {
+    let width = width_code(width);
+    let burst = burst_code(burst);
     let mut word = (count as u32 & control::TRANSFER_SIZE_MASK)
         | (burst << control::SB_SIZE_SHIFT)
         | (burst << control::DB_SIZE_SHIFT)
         | (width << control::S_WIDTH_SHIFT)
         | (width << control::D_WIDTH_SHIFT);
-    if plan.source_increment {
+    if source_increment {
         word |= control::SI;
     }
-    if plan.destination_increment {
+    if destination_increment {
         word |= control::DI;
     }
     if last {
@@ -183,6 +205,37 @@ pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, c
             .control
             .write(control_word(plan, first, blocks == 1));
         registers.configuration.write(config_word(plan) | config::E);
+        regs.configuration.write(CONFIGURATION_E);
+    }
+}
+
+/// Starts `channel` on the static list whose first item is `first`:
+/// the item's four words go to the channel registers, the controller follows
+/// the rest. Memory-to-memory flow, terminal-count interrupt unmasked.
+///
+/// # Safety
+///
+/// `regs` must be a PL081 the caller owns channel `channel` of; `first` must
+/// point to a complete list (last `next` null) in memory the DMA reaches, and
+/// the list and its buffers must stay valid until the channel is inactive.
+#[inline]
+pub unsafe fn start_list(regs: &RegisterBlock, channel: usize, first: *const Lli) {
+    // SAFETY: the caller guarantees `first` points to a valid item.
+    let [source, destination, next, control] = unsafe { (*first).words() };
+    let registers = &regs.channel[channel];
+    let bit = 1u32 << channel;
+    // The buffer contents must be in memory before the controller reads them.
+    fence(Ordering::SeqCst);
+    // SAFETY: plain register writes to a channel the caller owns; the values
+    // are the first item of a list the caller vouches for.
+    unsafe {
+        regs.int_tc_clear.write(bit);
+        regs.int_err_clr.write(bit);
+        registers.src_addr.write(source);
+        registers.dest_addr.write(destination);
+        registers.lli.write(next);
+        registers.control.write(control);
+        registers.configuration.write(config::ITC | config::E);
         regs.configuration.write(CONFIGURATION_E);
     }
 }

@@ -26,6 +26,27 @@
 //! let (ch, src, dst) = ch.mem_to_mem(src, dst).burst::<Incr4>().start().wait().unwrap();
 //! assert_eq!(dst[63], 7);
 //! ```
+//!
+//! ## Buffers and static chains
+//!
+//! [`dma_buffers!`] and [`descriptor_chain!`] are the `dma-macros` macros with
+//! this chip's defaults: region names resolve in [`map`], the default region
+//! is [`map::Ssram23Secure`], descriptor storage holds [`lli::Lli`] items, and
+//! chain items (read-only statics) live in the firmware image
+//! ([`map::Ssram1Secure`]). Firmware links the sections with
+//! `-Tdma-regions.x` after `-Tlink.x` (this crate's build script puts the
+//! fragment on the linker's search path).
+//!
+//! ```no_run
+//! use dma_an505::{dma_buffers, Dma0};
+//! use dma_types::prelude::*;
+//!
+//! // 32 000-byte rx and tx buffers in SSRAM2/3, each with the LLIs it needs.
+//! let (rx, rx_items, tx, _tx_items) = dma_buffers!(32000);
+//! let ch = Dma0::take().unwrap().split().ch0.with_descriptors(rx_items);
+//! let (_ch, tx, rx) = ch.mem_to_mem(tx, rx).start().wait().unwrap();
+//! assert_eq!(rx[..], tx[..]);
+//! ```
 #![cfg_attr(not(test), no_std)]
 
 pub mod controller;
@@ -36,6 +57,72 @@ pub mod regs;
 
 pub use controller::{Channels, Dma0, Dma1, Dma2, Dma3};
 
+/// What the macro wrappers below name through `$crate`.
+#[doc(hidden)]
+pub mod __private {
+    pub use dma_macros;
+    pub use dma_types;
+}
+
+/// `dma_buffers!` with the AN505 defaults: buffers in [`map::Ssram23Secure`]
+/// unless `region = …` names another region of [`map`] with a DMA section,
+/// descriptor storage of [`lli::Lli`] items.
+///
+/// Forms: `dma_buffers!(bytes)` and `dma_buffers!(rx_bytes, tx_bytes)` give
+/// `(rx, rx_items, tx, tx_items)` of `u8`; `dma_buffers!([T; N], …)` gives
+/// `(buffer, items, …)` per array. Each site hands out its statics once and
+/// panics if it runs again. See `dma_macros` for the details.
+#[macro_export]
+macro_rules! dma_buffers {
+    ($($input:tt)*) => {
+        $crate::__private::dma_macros::dma_buffers!(
+            @chip {
+                krate = $crate::__private::dma_types,
+                regions = $crate::map,
+                region = Ssram23Secure,
+                descriptor = $crate::lli::Lli,
+                constants = Ssram1Secure,
+            }
+            $($input)*
+        )
+    };
+}
+
+/// `descriptor_chain!` with the AN505 defaults: pieces in
+/// [`map::Ssram23Secure`] unless `region = …` says otherwise, items in the
+/// firmware image ([`map::Ssram1Secure`]).
+///
+/// ```no_run
+/// use dma_an505::{descriptor_chain, Dma0};
+///
+/// let frame = descriptor_chain!(
+///     controller = Dma0,
+///     from [header: [u32; 4], payload: [u32; 5000], crc: [u32; 1]],
+///     to [frame: [u32; 5005]],
+/// );
+/// frame.header[0] = 0xC0DE_0001;
+/// let ch = Dma0::take().unwrap().split().ch0;
+/// let (_ch, frame) = ch.start_chain(frame).wait().unwrap();
+/// assert_eq!(frame.frame[0], 0xC0DE_0001);
+/// ```
+#[macro_export]
+macro_rules! descriptor_chain {
+    ($($input:tt)*) => {
+        $crate::__private::dma_macros::descriptor_chain!(
+            @chip {
+                krate = $crate::__private::dma_types,
+                regions = $crate::map,
+                region = Ssram23Secure,
+                descriptor = $crate::lli::Lli,
+                constants = Ssram1Secure,
+            }
+            $($input)*
+        )
+    };
+}
+
+#[cfg(test)]
+mod macro_tests;
 #[cfg(test)]
 mod tests;
 

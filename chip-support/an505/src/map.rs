@@ -8,6 +8,12 @@
 //! compile error.
 //!
 //! Addresses: Arm AN505 application note; QEMU `hw/arm/mps2-tz.c`.
+//!
+//! The regions with a DMA section (`IotSramSecure`, `Ssram23Secure`, `Psram`)
+//! can hold `dma_buffers!` statics: link `dma-regions.x` (see the crate
+//! documentation). `Ssram1Secure` holds the firmware image (the examples'
+//! `FLASH`), so the chain items of `descriptor_chain!`, which are read-only
+//! statics, live there.
 
 use dma_types::region::Region;
 
@@ -24,7 +30,7 @@ use dma_types::region::Region;
 pub unsafe trait ReachableByDma: Region {}
 
 macro_rules! regions {
-    ($($(#[$doc:meta])* $name:ident = $start:literal, $size:literal, $reach:ident;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident = $start:literal, $size:literal, $reach:ident $(, $placed:ident)?;)*) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $name;
@@ -37,7 +43,16 @@ macro_rules! regions {
             const CACHEABLE: bool = false;
         }
         regions!(@reach $name $reach);
+        $(regions!(@$placed $name);)?
     )*};
+    (@section $name:ident) => {
+        // SAFETY: `dma-regions.x` places `.dma.<name>` inside the region; the
+        // M33 of the AN505 has no data cache, so word alignment suffices.
+        unsafe impl dma_types::section::DmaSection for $name {
+            const LINK_SECTION: &'static str = concat!(".dma.", stringify!($name));
+            type LineAlign = dma_types::section::WordAligned;
+        }
+    };
     (@reach $name:ident reachable) => {
         // SAFETY: the DMA's accesses to this range reach the memory (checked on QEMU).
         unsafe impl ReachableByDma for $name {}
@@ -53,11 +68,11 @@ regions! {
     /// IoTKit internal SRAM (32 KiB), Non-secure alias: the DMA cannot reach it.
     IotSram = 0x2000_0000, 0x0000_8000, dropped;
     /// IoTKit internal SRAM (32 KiB), Secure alias.
-    IotSramSecure = 0x3000_0000, 0x0000_8000, reachable;
+    IotSramSecure = 0x3000_0000, 0x0000_8000, reachable, section;
     /// SSRAM2 and SSRAM3 (4 MiB, data), Non-secure alias: the DMA cannot reach it.
     Ssram23 = 0x2800_0000, 0x0040_0000, dropped;
     /// SSRAM2 and SSRAM3 (4 MiB, data), Secure alias: the examples' RAM.
-    Ssram23Secure = 0x3800_0000, 0x0040_0000, reachable;
+    Ssram23Secure = 0x3800_0000, 0x0040_0000, reachable, section;
     /// External PSRAM (16 MiB), no security alias.
-    Psram = 0x8000_0000, 0x0100_0000, reachable;
+    Psram = 0x8000_0000, 0x0100_0000, reachable, section;
 }

@@ -25,7 +25,7 @@ std::thread_local! {
     };
 }
 
-fn block() -> *const RegisterBlock {
+pub(crate) fn block() -> *const RegisterBlock {
     BLOCK.with(|block| *block as *const RegisterBlock)
 }
 
@@ -41,10 +41,10 @@ mod test_controller {
         interrupts = 0, 0, 0
     );
 }
-use test_controller::TestDma;
+pub(crate) use test_controller::TestDma;
 
 /// The whole host address space, reachable by `TestDma` (test only).
-struct HostMemory;
+pub(crate) struct HostMemory;
 
 // SAFETY: a test region: host memory is where the test buffers are.
 unsafe impl Region for HostMemory {
@@ -57,14 +57,21 @@ unsafe impl Region for HostMemory {
 // SAFETY: test only; `TestDma` never touches memory.
 unsafe impl ReachableByDma for HostMemory {}
 
+// SAFETY: test only: host memory is the whole address space, so wherever the
+// host linker puts `.dma.HostMemory` lies inside it.
+unsafe impl dma_types::section::DmaSection for HostMemory {
+    const LINK_SECTION: &'static str = ".dma.HostMemory";
+    type LineAlign = dma_types::section::WordAligned;
+}
+
 /// Reads the register word at `offset` from the block.
-fn peek(offset: usize) -> u32 {
+pub(crate) fn peek(offset: usize) -> u32 {
     // SAFETY: the offset is inside the block; registers are `VolatileCell`s.
     unsafe { (block() as *const u32).add(offset / 4).read_volatile() }
 }
 
 /// Writes `value` to the register word at `offset`, as the hardware would.
-fn poke(offset: usize, value: u32) {
+pub(crate) fn poke(offset: usize, value: u32) {
     // SAFETY: the offset is inside the block and names a register cell
     // (`UnsafeCell`), so writing through the shared pointer is allowed.
     unsafe { (block() as *mut u32).add(offset / 4).write_volatile(value) }
@@ -73,19 +80,19 @@ fn poke(offset: usize, value: u32) {
 const INT_TC_CLEAR: usize = 0x008;
 const INT_ERR_CLR: usize = 0x010;
 const RAW_INT_ERROR_STATUS: usize = 0x018;
-const ENBLD_CHNS: usize = 0x01C;
-const CONFIGURATION: usize = 0x030;
-const CH0_SRC: usize = 0x100;
-const CH0_DEST: usize = 0x104;
-const CH0_LLI: usize = 0x108;
-const CH0_CONTROL: usize = 0x10C;
-const CH0_CONFIG: usize = 0x110;
+pub(crate) const ENBLD_CHNS: usize = 0x01C;
+pub(crate) const CONFIGURATION: usize = 0x030;
+pub(crate) const CH0_SRC: usize = 0x100;
+pub(crate) const CH0_DEST: usize = 0x104;
+pub(crate) const CH0_LLI: usize = 0x108;
+pub(crate) const CH0_CONTROL: usize = 0x10C;
+pub(crate) const CH0_CONFIG: usize = 0x110;
 
 fn leak<T: 'static>(value: T) -> &'static mut T {
     Box::leak(Box::new(value))
 }
 
-fn channel() -> dma_types::channel::Channel<TestDma, Ch0> {
+pub(crate) fn channel() -> dma_types::channel::Channel<TestDma, Ch0> {
     // SAFETY: each test thread has its own register block and one handle.
     unsafe { TestDma::steal() }.split().ch0
 }
@@ -144,7 +151,8 @@ fn ten_thousand_words_are_chained_in_three_blocks() {
         [
             src_addr + 0x3FFC,
             dst_addr + 0x3FFC,
-            lli_addr + 16,
+            // The next item: 16 bytes on the target (host pointers are wider).
+            lli_addr + core::mem::size_of::<Lli>() as u32,
             0x0C48_0FFF
         ]
     );

@@ -1,0 +1,210 @@
+//! Static scatter-gather chains: descriptor lists built by the linker.
+//!
+//! `descriptor_chain!` declares a chain's buffers and its linked-list items as
+//! statics whose addresses the linker fills in: starting the chain writes the
+//! channel registers and nothing else. The value the macro returns implements
+//! [`StaticChain`]; it owns the chain's buffers (as `&'static mut` fields the
+//! CPU fills before the start and reads after [`ChainTransfer::wait`]), and
+//! [`Channel::start_chain`] moves it into a [`ChainTransfer`] for as long as
+//! the hardware runs.
+
+use core::fmt;
+use core::mem::ManuallyDrop;
+use core::sync::atomic::{fence, Ordering};
+
+use crate::channel::{Channel, ChannelHandle, ChannelIndex, NoDescriptors};
+use crate::controller::Controller;
+use crate::descriptor::DescriptorFormat;
+use crate::error::TransferErrorKind;
+use crate::word::Word;
+
+/// A controller that follows a list of descriptors in memory (PL081 LLIs,
+/// MDMA link nodes, GDMA descriptors).
+///
+/// # Safety
+///
+/// [`LinkedList::start_list`] must run exactly the list it is given, and the
+/// [`Controller`] contract applies (stop returns only once the hardware no
+/// longer accesses memory).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot follow a descriptor list",
+    label = "static chains need a controller with a linked-list mode",
+    note = "use a controller that reads linked-list items (the PL081, STM32H7 MDMA, ESP32-C3 GDMA); STM32H7 DMA1/DMA2 streams and the BDMA have none"
+)]
+pub unsafe trait LinkedList: Controller<Descriptor: DescriptorFormat> {
+    /// Starts channel `channel` on the list whose first item is `first`.
+    ///
+    /// Writes only the channel's (and controller's) registers; the items are
+    /// read by the hardware. Owes the same single memory barrier as
+    /// [`Controller::start`].
+    ///
+    /// # Safety
+    ///
+    /// The caller must own the channel; `first` must point to a complete list
+    /// in memory the controller reaches, whose buffers the caller owns, and
+    /// all of it must stay untouched until the channel is no longer active.
+    unsafe fn start_list(channel: usize, first: *const Self::Descriptor);
+
+    /// Returns the elements not yet transferred, counting the current item
+    /// and every item of `items` still linked from the channel.
+    fn list_remaining(channel: usize, items: &[Self::Descriptor]) -> usize;
+}
+
+/// A chain declared by `descriptor_chain!`: its buffers and its items.
+///
+/// # Safety
+///
+/// [`StaticChain::items`] must return a complete list in the controller's
+/// format whose every buffer is owned by `self` and lies in memory the
+/// controller reaches; the list and the buffers must not be accessed by
+/// anything but the value that owns them.
+pub unsafe trait StaticChain: 'static {
+    /// The controller whose format the items have.
+    type Controller: LinkedList;
+    /// The element type all pieces share.
+    type Word: Word;
+    /// Number of items in the list.
+    const ITEMS: usize;
+    /// Elements the whole chain moves.
+    const ELEMENTS: usize;
+    /// Returns the list (its first item is where the channel starts).
+    fn items(&self) -> &'static [<Self::Controller as Controller>::Descriptor];
+}
+
+/// A running static chain on channel `CH`.
+///
+/// Owns the channel and the chain (with its buffers); [`ChainTransfer::wait`]
+/// gives both back, and dropping it stops the channel first.
+#[must_use = "dropping a chain transfer stops the channel; call `wait` or `abort`"]
+pub struct ChainTransfer<CH: ChannelHandle, L: StaticChain> {
+    channel: ManuallyDrop<CH>,
+    chain: ManuallyDrop<L>,
+}
+
+/// A chain transfer that ended on a hardware error, with its parts.
+pub struct ChainError<CH, L> {
+    /// What went wrong.
+    pub kind: TransferErrorKind,
+    /// The channel, free again.
+    pub channel: CH,
+    /// The chain and its buffers.
+    pub chain: L,
+    /// Elements that were not transferred.
+    pub remaining: usize,
+}
+
+impl<CH, L> fmt::Debug for ChainError<CH, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChainError")
+            .field("kind", &self.kind)
+            .field("remaining", &self.remaining)
+            .finish()
+    }
+}
+
+impl<C, I> Channel<C, I, NoDescriptors>
+where
+    C: LinkedList,
+    I: ChannelIndex,
+{
+    /// Starts the static chain `chain` on this channel.
+    ///
+    /// The items were resolved by the linker, so this writes the channel
+    /// registers and nothing else.
+    #[inline]
+    pub fn start_chain<L>(self, chain: L) -> ChainTransfer<Self, L>
+    where
+        L: StaticChain<Controller = C>,
+    {
+        let items = chain.items();
+        // SAFETY: the channel is owned (moved in here), the chain's items and
+        // buffers are owned by `chain` (StaticChain contract), and both stay
+        // in the returned transfer until the hardware is done.
+        unsafe { C::start_list(I::INDEX, items.as_ptr()) };
+        ChainTransfer {
+            channel: ManuallyDrop::new(self),
+            chain: ManuallyDrop::new(chain),
+        }
+    }
+}
+
+// `start_chain` only builds a `ChainTransfer` whose channel belongs to the
+// chain's controller, so the controller is named through the chain here.
+impl<CH: ChannelHandle, L: StaticChain> ChainTransfer<CH, L> {
+    /// Returns whether the hardware has finished (or stopped on an error).
+    #[inline]
+    pub fn is_done(&self) -> bool {
+        !L::Controller::is_active(CH::INDEX)
+    }
+
+    /// Returns the number of elements not yet transferred.
+    #[inline]
+    pub fn remaining(&self) -> usize {
+        <L::Controller as LinkedList>::list_remaining(CH::INDEX, self.chain.items())
+    }
+
+    /// Waits for the end of the chain and returns the channel and the chain.
+    ///
+    /// # Errors
+    ///
+    /// A [`ChainError`] with the parts and the residue if the controller
+    /// stopped on a bus error.
+    #[inline]
+    pub fn wait(self) -> Result<(CH, L), ChainError<CH, L>> {
+        while L::Controller::is_active(CH::INDEX) {
+            core::hint::spin_loop();
+        }
+        // The controller's writes must be visible before the CPU reads them.
+        fence(Ordering::SeqCst);
+        if L::Controller::has_error(CH::INDEX) {
+            let remaining = self.remaining();
+            let (channel, chain) = self.into_parts();
+            return Err(ChainError {
+                kind: TransferErrorKind::Bus,
+                channel,
+                chain,
+                remaining,
+            });
+        }
+        Ok(self.into_parts())
+    }
+
+    /// Stops the chain and returns the channel, the chain and the residue.
+    #[inline]
+    pub fn abort(self) -> (CH, L, usize) {
+        // SAFETY: the transfer owns the channel.
+        unsafe { L::Controller::stop(CH::INDEX) };
+        fence(Ordering::SeqCst);
+        let remaining = self.remaining();
+        let (channel, chain) = self.into_parts();
+        (channel, chain, remaining)
+    }
+
+    /// Takes the parts out without running `Drop` (the hardware is done).
+    #[inline]
+    fn into_parts(self) -> (CH, L) {
+        let mut this = ManuallyDrop::new(self);
+        // SAFETY: `this` is never used or dropped again, so each field is
+        // taken exactly once.
+        unsafe {
+            (
+                ManuallyDrop::take(&mut this.channel),
+                ManuallyDrop::take(&mut this.chain),
+            )
+        }
+    }
+}
+
+impl<CH: ChannelHandle, L: StaticChain> Drop for ChainTransfer<CH, L> {
+    /// Stops the hardware before the chain's buffers can be reached again.
+    fn drop(&mut self) {
+        // SAFETY: the transfer owns the channel.
+        unsafe { L::Controller::stop(CH::INDEX) };
+        fence(Ordering::SeqCst);
+        // SAFETY: the hardware is stopped; each field is dropped once.
+        unsafe {
+            ManuallyDrop::drop(&mut self.channel);
+            ManuallyDrop::drop(&mut self.chain);
+        }
+    }
+}
