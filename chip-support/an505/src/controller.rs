@@ -96,7 +96,7 @@ macro_rules! pl081_controller {
             const MAX_BLOCK: usize = $crate::engine::MAX_BLOCK;
             type Channels = dma_types::typenum::U2;
 
-            #[inline]
+            #[inline(always)]
             unsafe fn start(
                 channel: usize,
                 plan: &dma_types::controller::TransferPlan,
