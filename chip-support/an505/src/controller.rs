@@ -153,6 +153,7 @@ macro_rules! pl081_controller {
         }
 
         static_assertions::assert_eq_size!($name, ());
+        static_assertions::assert_eq_size!(dma_types::channel::Channel<$name, dma_types::channel::Ch0>, ());
         static_assertions::assert_eq_size!(dma_types::channel::Channel<$name, dma_types::channel::Ch1>, ());
         static_assertions::assert_eq_size!($crate::controller::Channels<$name>, ());
     };

@@ -34,7 +34,12 @@ fn check_and_clear(destination: &mut [u32]) -> bool {
 }
 
 fn const_assert_channel_count<const N: usize>() {
-    const { assert!(N == 1 || N == 2 || N == 4 || N == 8, "1, 2, 4 or 8 channels") };
+    const {
+        assert!(
+            N == 1 || N == 2 || N == 4 || N == 8,
+            "1, 2, 4 or 8 channels"
+        )
+    };
 }
 
 #[inline]
@@ -79,14 +84,18 @@ pub fn typed<const N: usize>() -> bool {
             copied &= check_and_clear(&mut destination[..]);
         };
     }
-    let Some(dma0) = Dma0::take() else { fail("Dma0 taken") };
+    let Some(dma0) = Dma0::take() else {
+        fail("Dma0 taken")
+    };
     let dma0 = dma0.split();
     copy_on!(dma0.ch0);
     if N >= 2 {
         copy_on!(dma0.ch1);
     }
     if N >= 4 {
-        let Some(dma1) = Dma1::take() else { fail("Dma1 taken") };
+        let Some(dma1) = Dma1::take() else {
+            fail("Dma1 taken")
+        };
         let dma1 = dma1.split();
         copy_on!(dma1.ch0);
         copy_on!(dma1.ch1);

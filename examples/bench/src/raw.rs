@@ -29,7 +29,8 @@ const CHANNEL_CONFIGURATION: usize = 0x10;
 
 /// Control for 32-bit elements, 4-beat bursts, both addresses incrementing
 /// (SBSize = DBSize = 1, SWidth = DWidth = 2, SI, DI); OR in the count.
-pub const CONTROL_U32_INCR4: u32 = (1 << 12) | (1 << 15) | (2 << 18) | (2 << 21) | (1 << 26) | (1 << 27);
+pub const CONTROL_U32_INCR4: u32 =
+    (1 << 12) | (1 << 15) | (2 << 18) | (2 << 21) | (1 << 26) | (1 << 27);
 /// Control I: terminal-count interrupt after this block.
 pub const CONTROL_I: u32 = 1 << 31;
 /// Elements in a full block (TransferSize is 12 bits).

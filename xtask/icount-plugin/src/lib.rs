@@ -179,7 +179,9 @@ fn report(state: &mut State, line: &str) {
 extern "C" fn on_marker(_vcpu: u32, userdata: *mut c_void) {
     let marker = userdata as usize as u8;
     let now = EXECUTED.load(Ordering::Relaxed);
-    let mut guard = STATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut guard = STATE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let Some(state) = guard.as_mut() else { return };
     match state.sections.marker(marker, now) {
         MarkerEvent::Opened => {}
@@ -250,7 +252,9 @@ pub unsafe extern "C" fn qemu_plugin_install(
             return -1;
         }
     };
-    *STATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(State {
+    *STATE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(State {
         sections: Sections::default(),
         out: file,
     });

@@ -56,7 +56,9 @@ unsafe fn DefaultHandler(irqn: i16) {
 fn buffer<T, const N: usize>(
     storage: Option<&'static mut [T; N]>,
 ) -> Buffer<Ssram23Secure, &'static mut [T; N]> {
-    let Some(storage) = storage else { fail("storage taken twice") };
+    let Some(storage) = storage else {
+        fail("storage taken twice")
+    };
     match Buffer::new(storage) {
         Ok(buffer) => buffer,
         Err(_) => fail("storage outside Ssram23Secure"),
