@@ -58,10 +58,30 @@ pub mod prelude {
 
 use static_assertions::assert_eq_size;
 
-// Handles and markers cost nothing at run time.
-assert_eq_size!(channel::NoDescriptors, ());
-assert_eq_size!(peripheral::Memory, ());
-assert_eq_size!(peripheral::Peripheral<()>, ());
-assert_eq_size!(burst::Incr16, ());
-assert_eq_size!(transfer::state::Running, ());
+// Handles and markers cost nothing at run time: every channel handle without
+// descriptor storage, every channel number, burst, typestate and endpoint
+// marker is zero-sized. (Controllers and their `Transfer`s are asserted in
+// the chip crates, which define them.)
+macro_rules! assert_zero_sized {
+    ($($t:ty),* $(,)?) => {$( assert_eq_size!($t, ()); )*};
+}
+assert_zero_sized!(
+    channel::NoDescriptors,
+    channel::Channel<(), channel::Ch0>,
+    channel::Channel<(), channel::Ch15>,
+    channel::Ch0, channel::Ch1, channel::Ch2, channel::Ch3,
+    channel::Ch4, channel::Ch5, channel::Ch6, channel::Ch7,
+    channel::Ch8, channel::Ch9, channel::Ch10, channel::Ch11,
+    channel::Ch12, channel::Ch13, channel::Ch14, channel::Ch15,
+    burst::Single, burst::Incr4, burst::Incr8, burst::Incr16,
+    burst::Incr32, burst::Incr64, burst::Incr128, burst::Incr256,
+    transfer::state::Configured,
+    transfer::state::Running,
+    transfer::state::Suspended,
+    peripheral::Memory,
+    peripheral::Peripheral<()>,
+);
+// A buffer is its reference: the region is a type.
 assert_eq_size!(buffer::Buffer<(), &'static mut [u32; 4]>, usize);
+assert_eq_size!(buffer::Buffer<(), &'static [u8; 3]>, usize);
+assert_eq_size!(buffer::Repeat<(), u32>, usize);

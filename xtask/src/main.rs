@@ -5,6 +5,10 @@
 //! - `test`: installs what is missing, runs the host unit tests, doc tests and
 //!   UI tests, then every QEMU firmware example; fails if anything fails.
 //! - `qemu <elf>`: runs one firmware image on QEMU with the time limit.
+//! - `bench`: the typed API against hand-written register code (instruction
+//!   counts, sizes, build time); writes `BENCHMARKS.md` (see `bench.rs`).
+
+mod bench;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -32,11 +36,12 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(),
         Some("test") => test(),
+        Some("bench") => bench::bench(),
         Some("qemu") => match args.get(1) {
             Some(elf) => ensure_qemu().and_then(|()| run_qemu(Path::new(elf))),
             None => Err("usage: cargo xtask qemu <firmware.elf>".into()),
         },
-        _ => Err("usage: cargo xtask <demo | test | qemu ELF>".into()),
+        _ => Err("usage: cargo xtask <demo | test | bench | qemu ELF>".into()),
     };
     if let Err(message) = result {
         eprintln!("xtask: {message}");
@@ -84,11 +89,14 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn firmware_path(example: &str) -> PathBuf {
-    let target_dir = env::var_os("CARGO_TARGET_DIR")
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"));
-    target_dir.join(TARGET).join("release").join(example)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+fn firmware_path(example: &str) -> PathBuf {
+    target_dir().join(TARGET).join("release").join(example)
 }
 
 fn cargo(args: &[&str]) -> Result<(), String> {

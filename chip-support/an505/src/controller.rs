@@ -96,7 +96,7 @@ macro_rules! pl081_controller {
             const MAX_BLOCK: usize = $crate::engine::MAX_BLOCK;
             type Channels = dma_types::typenum::U2;
 
-            #[inline]
+            #[inline(always)]
             unsafe fn start(
                 channel: usize,
                 plan: &dma_types::controller::TransferPlan,
@@ -168,6 +168,7 @@ macro_rules! pl081_controller {
         }
 
         static_assertions::assert_eq_size!($name, ());
+        static_assertions::assert_eq_size!(dma_types::channel::Channel<$name, dma_types::channel::Ch0>, ());
         static_assertions::assert_eq_size!(dma_types::channel::Channel<$name, dma_types::channel::Ch1>, ());
         static_assertions::assert_eq_size!($crate::controller::Channels<$name>, ());
     };

@@ -2,10 +2,13 @@
 //! controller.
 //!
 //! Nothing here is generic: each function takes the register block and the
-//! channel number as values, so a firmware using eight channels carries one
-//! copy. The register words are `const fn`s of the transfer plan; when the
-//! plan's fields are constants (as the typed layer makes them), the compiler
-//! folds each word to one immediate.
+//! channel number as values. The register words are `const fn`s of the
+//! transfer plan; the typed layer makes the plan's fields constants, and
+//! [`start`] and [`link_chain`] are always inlined into it, so each word
+//! folds to one immediate and a start is only its register stores, the code
+//! a hand-written driver has at each call site (`cargo xtask bench` measures
+//! it). Code with a search or a wait ([`remaining`], [`stop`]) stays out of
+//! line, one copy for every channel.
 
 use core::sync::atomic::{fence, Ordering};
 
@@ -125,47 +128,72 @@ pub const fn config_word(plan: &TransferPlan) -> u32 {
         | config::ITC
 }
 
-/// Writes the linked-list items for blocks 2.. of `plan` into `chain` and
-/// returns the address of the first item (0 if the plan fits one block).
+/// The part of a chain's items that does not depend on the buffer
+/// addresses: composed from the plan, so a constant when the plan's fields
+/// are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ChainLayout {
+    /// Bytes the source address advances per block (0 for a fixed source).
+    pub source_step: u32,
+    /// Bytes the destination address advances per block (0 for a fixed end).
+    pub destination_step: u32,
+    /// Control word of every full block.
+    pub full_control: u32,
+    /// Control word of the last block (its count and the TC interrupt bit).
+    pub last_control: u32,
+    /// Linked-list items: blocks after the first.
+    pub items: usize,
+}
+
+impl ChainLayout {
+    /// Returns the layout of `plan`'s items when a block moves at most
+    /// [`MAX_BLOCK`] elements.
+    #[inline]
+    pub const fn of(plan: &TransferPlan) -> ChainLayout {
+        let blocks = plan.blocks(MAX_BLOCK);
+        let step = (MAX_BLOCK * plan.width.bytes()) as u32;
+        ChainLayout {
+            source_step: if plan.source_increment { step } else { 0 },
+            destination_step: if plan.destination_increment { step } else { 0 },
+            full_control: control_word(plan, MAX_BLOCK, false),
+            last_control: control_word(plan, plan.count - (blocks - 1) * MAX_BLOCK, true),
+            items: blocks - 1,
+        }
+    }
+}
+
+/// Writes `layout.items` linked-list items into `chain` for the blocks after
+/// the first one, which starts at `source` and `destination`, and returns the
+/// address of the first item (0 if there are none).
 ///
-/// Out of line: one copy serves every channel.
-#[inline(never)]
-pub fn link_chain(plan: &TransferPlan, chain: &mut [Lli]) -> u32 {
-    let blocks = plan.blocks(MAX_BLOCK);
-    if blocks <= 1 {
+/// Inlined: with the layout's words constant, each item costs three
+/// additions and one four-word store, as in a hand-written loop; there is no
+/// per-transfer arithmetic left to share out of line.
+///
+/// # Panics
+///
+/// If `chain` holds fewer than `layout.items` items (the typed layer checks
+/// that when the program is built).
+#[inline(always)]
+pub fn link_chain(chain: &mut [Lli], source: u32, destination: u32, layout: &ChainLayout) -> u32 {
+    let first = chain.as_ptr() as u32;
+    let Some((last, full)) = chain[..layout.items].split_last_mut() else {
         return 0;
+    };
+    let (mut source, mut destination, mut next) = (source, destination, first);
+    for item in full {
+        source += layout.source_step;
+        destination += layout.destination_step;
+        next += core::mem::size_of::<Lli>() as u32;
+        *item = Lli::new(source, destination, next, layout.full_control);
     }
-    let step = MAX_BLOCK * plan.width.bytes();
-    let base = chain.as_ptr() as usize;
-    let item_size = core::mem::size_of::<Lli>();
-    for block in 1..blocks {
-        let last = block == blocks - 1;
-        let count = if last {
-            plan.count - block * MAX_BLOCK
-        } else {
-            MAX_BLOCK
-        };
-        let source = plan.source
-            + if plan.source_increment {
-                block * step
-            } else {
-                0
-            };
-        let destination = plan.destination
-            + if plan.destination_increment {
-                block * step
-            } else {
-                0
-            };
-        let next = if last { 0 } else { base + block * item_size };
-        chain[block - 1] = Lli::new(
-            source as u32,
-            destination as u32,
-            next as u32,
-            control_word(plan, count, last),
-        );
-    }
-    base as u32
+    *last = Lli::new(
+        source + layout.source_step,
+        destination + layout.destination_step,
+        0,
+        layout.last_control,
+    );
+    first
 }
 
 /// Programs `channel` with `plan` and starts it.
@@ -174,19 +202,29 @@ pub fn link_chain(plan: &TransferPlan, chain: &mut [Lli]) -> u32 {
 /// controller enable (DMACConfiguration): the last write also makes QEMU's
 /// model raise the interrupt line of a transfer that completed at once.
 ///
+/// Always inlined into the typed layer: there the plan's fields other than
+/// the two addresses are constants, so every register word folds to an
+/// immediate and only the stores remain, as in hand-written code. The
+/// linked-list items are written by the shared [`link_chain`].
+///
 /// # Safety
 ///
 /// `regs` must be a PL081 the caller owns channel `channel` of; the plan's
 /// memory and `chain` must stay valid until the channel is inactive, and
 /// `chain` must hold `plan.blocks(MAX_BLOCK) - 1` items.
-#[inline]
+#[inline(always)]
 pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, chain: &mut [Lli]) {
     let blocks = plan.blocks(MAX_BLOCK);
-    let first = if blocks > 1 { MAX_BLOCK } else { plan.count };
-    let next = if blocks > 1 {
-        link_chain(plan, chain)
+    let source = plan.source as u32;
+    let destination = plan.destination as u32;
+    let (control, next) = if blocks > 1 {
+        let layout = ChainLayout::of(plan);
+        (
+            layout.full_control,
+            link_chain(chain, source, destination, &layout),
+        )
     } else {
-        0
+        (control_word(plan, plan.count, true), 0)
     };
     let registers = &regs.channel[channel];
     let bit = 1u32 << channel;
@@ -198,12 +236,10 @@ pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, c
     unsafe {
         regs.int_tc_clear.write(bit);
         regs.int_err_clr.write(bit);
-        registers.src_addr.write(plan.source as u32);
-        registers.dest_addr.write(plan.destination as u32);
+        registers.src_addr.write(source);
+        registers.dest_addr.write(destination);
         registers.lli.write(next);
-        registers
-            .control
-            .write(control_word(plan, first, blocks == 1));
+        registers.control.write(control);
         registers.configuration.write(config_word(plan) | config::E);
         regs.configuration.write(CONFIGURATION_E);
     }

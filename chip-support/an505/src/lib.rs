@@ -126,21 +126,47 @@ mod macro_tests;
 #[cfg(test)]
 mod tests;
 
-// A transfer holds nothing but its buffers: the channel and the typestate
-// are zero-sized, and descriptor storage costs one pointer when attached.
-static_assertions::assert_eq_size!(
-    dma_types::transfer::Transfer<
-        dma_types::channel::Channel<Dma0, dma_types::channel::Ch0>,
-        dma_types::buffer::Buffer<map::Ssram23Secure, &'static mut [u32; 4]>,
-        dma_types::buffer::Buffer<map::Ssram23Secure, &'static mut [u32; 4]>,
-    >,
-    [usize; 2]
-);
-static_assertions::assert_eq_size!(
-    dma_types::channel::Channel<
-        Dma0,
-        dma_types::channel::Ch0,
-        dma_types::buffer::Buffer<map::Ssram23Secure, &'static mut [lli::Lli; 2]>,
-    >,
-    usize
-);
+// A transfer holds nothing but its buffers (and its descriptor storage when
+// one is attached): the controller, the channel, the burst and the typestate
+// are zero-sized, in every state.
+mod sizes {
+    use core::mem::size_of;
+
+    use dma_types::buffer::{Buffer, Repeat};
+    use dma_types::burst::{Incr256, Single};
+    use dma_types::channel::{Ch0, Ch1, Channel};
+    use dma_types::transfer::state::{Configured, Running, Suspended};
+    use dma_types::transfer::Transfer;
+    use static_assertions::const_assert_eq;
+
+    use crate::lli::Lli;
+    use crate::map::{Psram, Ssram23Secure};
+    use crate::{Dma0, Dma3};
+
+    type Words = Buffer<Ssram23Secure, &'static mut [u32; 4]>;
+    type Bytes = Buffer<Psram, &'static mut [u8; 9]>;
+    type Items = Buffer<Ssram23Secure, &'static mut [Lli; 2]>;
+
+    const_assert_eq!(
+        size_of::<Transfer<Channel<Dma0, Ch0>, Words, Words, Single, Configured>>(),
+        2 * size_of::<Words>()
+    );
+    const_assert_eq!(
+        size_of::<Transfer<Channel<Dma0, Ch0>, Words, Words, Single, Running>>(),
+        2 * size_of::<Words>()
+    );
+    const_assert_eq!(
+        size_of::<Transfer<Channel<Dma3, Ch1>, Bytes, Bytes, Incr256, Suspended>>(),
+        2 * size_of::<Bytes>()
+    );
+    const_assert_eq!(
+        size_of::<Transfer<Channel<Dma3, Ch1>, Repeat<Ssram23Secure, u32>, Words>>(),
+        size_of::<Repeat<Ssram23Secure, u32>>() + size_of::<Words>()
+    );
+    // With descriptor storage: the storage's reference, nothing more.
+    const_assert_eq!(size_of::<Channel<Dma0, Ch0, Items>>(), size_of::<Items>());
+    const_assert_eq!(
+        size_of::<Transfer<Channel<Dma0, Ch1, Items>, Words, Words>>(),
+        2 * size_of::<Words>() + size_of::<Items>()
+    );
+}

@@ -1,0 +1,117 @@
+//! The baseline: PL081 register code written by hand.
+//!
+//! Plain volatile loads and stores at the Secure-alias addresses
+//! (`0x5011_n000`), with the register words spelled out from the PL080 TRM
+//! bit layout. The stores are the ones `dma-an505`'s engine makes, in the same
+//! order, so both firmware images make the same hardware transfer.
+
+use core::ptr::{read_volatile, write_volatile};
+use core::sync::atomic::{fence, Ordering};
+
+/// Base addresses of the four PL081 controllers (Secure alias).
+pub const DMA: [usize; 4] = [0x5011_0000, 0x5011_1000, 0x5011_2000, 0x5011_3000];
+
+const INT_TC_STATUS: usize = 0x004;
+const INT_TC_CLEAR: usize = 0x008;
+const INT_ERR_CLR: usize = 0x010;
+const RAW_INT_ERROR_STATUS: usize = 0x018;
+const ENBLD_CHNS: usize = 0x01C;
+const CONFIGURATION: usize = 0x030;
+
+const fn channel_base(dma: usize, channel: usize) -> usize {
+    dma + 0x100 + 0x20 * channel
+}
+const SRC_ADDR: usize = 0x00;
+const DEST_ADDR: usize = 0x04;
+const LLI: usize = 0x08;
+const CONTROL: usize = 0x0C;
+const CHANNEL_CONFIGURATION: usize = 0x10;
+
+/// Control for 32-bit elements, 4-beat bursts, both addresses incrementing
+/// (SBSize = DBSize = 1, SWidth = DWidth = 2, SI, DI); OR in the count.
+pub const CONTROL_U32_INCR4: u32 =
+    (1 << 12) | (1 << 15) | (2 << 18) | (2 << 21) | (1 << 26) | (1 << 27);
+/// Control I: terminal-count interrupt after this block.
+pub const CONTROL_I: u32 = 1 << 31;
+/// Elements in a full block (TransferSize is 12 bits).
+pub const BLOCK: u32 = 4095;
+/// Channel Configuration: memory-to-memory (FlowCntrl 0), ITC, E.
+const CHANNEL_M2M_ENABLED: u32 = (1 << 15) | 1;
+
+#[inline(always)]
+fn write(address: usize, value: u32) {
+    // SAFETY: callers pass PL081 register addresses of channels this
+    // firmware uses for nothing else.
+    unsafe { write_volatile(address as *mut u32, value) }
+}
+
+#[inline(always)]
+fn read(address: usize) -> u32 {
+    // SAFETY: as in `write`; reads have no side effects on these registers.
+    unsafe { read_volatile(address as *const u32) }
+}
+
+/// Programs `channel` of the controller at `dma` and starts it: the first
+/// block from `source` to `destination` with `control`, continuing at the
+/// linked-list item `lli` (0: none).
+#[inline]
+pub fn start(dma: usize, channel: usize, source: u32, destination: u32, lli: u32, control: u32) {
+    let bit = 1 << channel;
+    let registers = channel_base(dma, channel);
+    // Buffer contents and list items must reach memory before the enable.
+    fence(Ordering::SeqCst);
+    write(dma + INT_TC_CLEAR, bit);
+    write(dma + INT_ERR_CLR, bit);
+    write(registers + SRC_ADDR, source);
+    write(registers + DEST_ADDR, destination);
+    write(registers + LLI, lli);
+    write(registers + CONTROL, control);
+    write(registers + CHANNEL_CONFIGURATION, CHANNEL_M2M_ENABLED);
+    write(dma + CONFIGURATION, 1);
+}
+
+/// Waits until `channel` is idle; returns `false` if it stopped on an error.
+#[inline]
+pub fn wait(dma: usize, channel: usize) -> bool {
+    let bit = 1 << channel;
+    while read(dma + ENBLD_CHNS) & bit != 0 {
+        core::hint::spin_loop();
+    }
+    // The controller's writes before the CPU reads the destination.
+    fence(Ordering::SeqCst);
+    read(dma + RAW_INT_ERROR_STATUS) & bit == 0
+}
+
+/// Acknowledges the terminal-count interrupts of the controller at `dma`
+/// and returns them (bit n: channel n).
+#[inline]
+pub fn on_terminal_count(dma: usize) -> u32 {
+    let done = read(dma + INT_TC_STATUS);
+    write(dma + INT_TC_CLEAR, done);
+    done
+}
+
+/// Writes the linked-list items for a 32-bit copy of `items.len() + 1`
+/// blocks (all full but the last, of `last_count` elements) and returns the
+/// address of the first item.
+#[inline]
+pub fn link_chain(items: &mut [[u32; 4]], source: u32, destination: u32, last_count: u32) -> u32 {
+    let first = items.as_ptr() as u32;
+    let Some((last, full)) = items.split_last_mut() else {
+        return 0;
+    };
+    let (mut source, mut destination, mut next) = (source, destination, first);
+    for item in full {
+        source += BLOCK * 4;
+        destination += BLOCK * 4;
+        next += 16;
+        *item = [source, destination, next, CONTROL_U32_INCR4 | BLOCK];
+    }
+    *last = [
+        source + BLOCK * 4,
+        destination + BLOCK * 4,
+        0,
+        CONTROL_U32_INCR4 | CONTROL_I | last_count,
+    ];
+    first
+}
