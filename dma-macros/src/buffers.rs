@@ -139,8 +139,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
         ));
     };
     let krate = input.chip.krate();
-    let (region, section) = input.chip.region(region.as_ref(), input.span)?;
-    let region_span = region.span();
+    let (region, section, region_span) = input.chip.region(region.as_ref(), input.span)?;
 
     let mut items = Vec::new();
     let mut outputs = Vec::new();
@@ -151,16 +150,23 @@ pub fn expand(input: Input) -> Result<TokenStream> {
         let items_static = format_ident!("__DMA_DESCRIPTORS_{}", index);
         let element = &buffer.element;
         let length = buffer.length.constant(&length_const);
+        let limit_check = quote_spanned! {buffer.length.span()=>
+            const _: () = ::core::assert!(
+                #items_const <= <__DmaItem as #krate::descriptor::DescriptorFormat>::MAX_ITEMS,
+                "the buffer needs a longer descriptor chain than the controller follows: make it shorter, or split the transfer"
+            );
+        };
         let word_check = quote_spanned! {element.span()=>
             const _: () = #krate::__macro::assert_word::<#element>();
         };
-        items.push(quote! {
+        items.push(quote_spanned! {region_span=>
             #word_check
             #length
             const #items_const: usize = #krate::__macro::items_for::<__DmaItem>(
                 #length_const,
                 ::core::mem::size_of::<#element>(),
             );
+            #limit_check
             #[link_section = #section]
             static mut #buffer_static: ::core::mem::MaybeUninit<
                 #krate::__macro::Placed<
@@ -180,7 +186,9 @@ pub fn expand(input: Input) -> Result<TokenStream> {
                 >,
             > = ::core::mem::MaybeUninit::uninit();
         });
-        outputs.push(quote! {
+        // Spanned at the region token like the region's other uses, so a
+        // region without a DMA section is reported once.
+        outputs.push(quote_spanned! {region_span=>
             #krate::__macro::hand_out::<__DmaRegion, _, #element, _, _>(
                 &raw mut #buffer_static,
                 ::core::cfg!(debug_assertions),
@@ -215,7 +223,9 @@ pub fn region_items(krate: &Path, region: &Path, region_span: Span, section: &st
         "the region's DMA section is not named `{section}`: name the region by its own type, not an alias"
     );
     quote_spanned! {region_span=>
-        type __DmaRegion = #region;
+        // One projection for every use: a region without a DMA section is
+        // reported once, here.
+        type __DmaRegion = <#region as #krate::__macro::InSection>::Region;
         type __DmaAlign = <__DmaRegion as #krate::section::DmaSection>::LineAlign;
         const _: () = ::core::assert!(
             #krate::__macro::same_name(

@@ -123,7 +123,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
     };
     let constants = input.chip.qualify(&Path::from(constants));
     let krate = input.chip.krate();
-    let (region, section) = input.chip.region(input.region.as_ref(), input.span)?;
+    let (region, section, region_span) = input.chip.region(input.region.as_ref(), input.span)?;
 
     // One element type per chain: the controller moves one width.
     let first = &input.sources[0].element;
@@ -152,7 +152,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
             let length = format_ident!("__DMA_{}_LEN_{}", prefix, index);
             let storage = format_ident!("__DMA_{}_{}", prefix, index);
             declarations.push(piece.length.constant(&length));
-            declarations.push(quote! {
+            declarations.push(quote_spanned! {region_span=>
                 #[link_section = #section]
                 static mut #storage: ::core::mem::MaybeUninit<
                     #krate::__macro::Placed<
@@ -183,12 +183,24 @@ pub fn expand(input: Input) -> Result<TokenStream> {
     let field_lengths: Vec<&Ident> = source_lengths.iter().chain(&destination_lengths).collect();
     let field_statics: Vec<&Ident> = source_statics.iter().chain(&destination_statics).collect();
 
-    let placement = region_items(&krate, &region, region.span(), &section);
+    // Spanned at the region token like the region's other uses, so a region
+    // without a DMA section is reported once.
+    let hand_outs = quote_spanned! {region_span=>
+        DescriptorChain {
+            #(
+                #field_names: #krate::__macro::hand_out_piece::<__DmaRegion, _, __DmaWord, _, _>(
+                    &raw mut #field_statics,
+                    ::core::cfg!(debug_assertions),
+                ),
+            )*
+        }
+    };
+    let placement = region_items(&krate, &region, region_span, &section);
     let controller_checks = quote_spanned! {controller.span()=>
         type __DmaController = #controller;
         const _: () = #krate::__macro::assert_linked_list::<__DmaController>();
     };
-    let reach_check = quote_spanned! {region.span()=>
+    let reach_check = quote_spanned! {region_span=>
         const _: () = #krate::__macro::assert_reaches::<__DmaController, __DmaRegion>();
     };
     let word_check = quote_spanned! {first.span()=>
@@ -287,15 +299,6 @@ pub fn expand(input: Input) -> Result<TokenStream> {
         #krate::__macro::check_items::<__DmaConstants, _>(__DMA_CHAIN.items(), ::core::cfg!(debug_assertions));
         // SAFETY: the site's statics are handed out once (checked just above),
         // each is placed in the region's section, and nothing else names them.
-        unsafe {
-            DescriptorChain {
-                #(
-                    #field_names: #krate::__macro::hand_out_piece::<__DmaRegion, _, __DmaWord, _, _>(
-                        &raw mut #field_statics,
-                        ::core::cfg!(debug_assertions),
-                    ),
-                )*
-            }
-        }
+        unsafe { #hand_outs }
     }})
 }

@@ -65,11 +65,12 @@ impl ChipDefaults {
     }
 
     /// Resolves a region the user named (or the chip default) to a path, and
-    /// returns it with the section name `.dma.<Region>`.
-    pub fn region(&self, named: Option<&Path>, span: Span) -> Result<(Path, String)> {
-        let path = match (named, &self.region) {
-            (Some(path), _) => self.qualify(path),
-            (None, Some(ident)) => self.qualify(&Path::from(ident.clone())),
+    /// returns it with the section name `.dma.<Region>` and the span errors
+    /// about the region should point at (the user's token).
+    pub fn region(&self, named: Option<&Path>, span: Span) -> Result<(Path, String, Span)> {
+        let (path, token) = match (named, &self.region) {
+            (Some(path), _) => (self.qualify(path), last_span(path)),
+            (None, Some(ident)) => (self.qualify(&Path::from(ident.clone())), span),
             (None, None) => {
                 return Err(syn::Error::new(
                     span,
@@ -78,7 +79,7 @@ impl ChipDefaults {
             }
         };
         let section = section_name(&path);
-        Ok((path, section))
+        Ok((path, section, token))
     }
 
     /// Qualifies a bare region name with the chip's region module.
@@ -88,6 +89,14 @@ impl ChipDefaults {
             _ => path.clone(),
         }
     }
+}
+
+/// The span of a path's last segment (stable Rust cannot join spans).
+fn last_span(path: &Path) -> Span {
+    path.segments
+        .last()
+        .map(|segment| segment.ident.span())
+        .unwrap_or_else(Span::call_site)
 }
 
 /// `.dma.` followed by the last segment of the region's path.

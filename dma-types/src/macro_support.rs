@@ -16,6 +16,23 @@ pub use crate::descriptor::{
 pub use crate::once::HandOutOnce;
 pub use crate::section::{padding, same_name};
 
+/// The region of a macro site, through one projection: a region without a
+/// DMA section fails this bound once instead of at every use.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no linker section for DMA buffers",
+    label = "the DMA macros cannot place statics in `{Self}`",
+    note = "choose a RAM region your chip crate lists with a DMA section (it implements `DmaSection`); flash and non-secure aliases have none"
+)]
+pub trait InSection {
+    /// The region itself.
+    type Region: DmaSection;
+}
+
+#[diagnostic::do_not_recommend]
+impl<R: DmaSection> InSection for R {
+    type Region = R;
+}
+
 /// A buffer's static storage: aligned by `A` (the region's line alignment),
 /// the elements, then padding to the end of the cache line.
 #[repr(C)]

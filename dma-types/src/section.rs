@@ -20,7 +20,7 @@ use crate::region::Region;
 /// line (or of one element, where the region is not cached).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no linker section for DMA buffers",
-    label = "`dma_buffers!` cannot place a buffer in `{Self}`",
+    label = "the DMA macros cannot place statics in `{Self}`",
     note = "choose a RAM region your chip crate lists with a DMA section (it implements `DmaSection`); flash and non-secure aliases have none"
 )]
 pub unsafe trait DmaSection: Region {

@@ -9,8 +9,13 @@
 //! The AN505 board routes no peripheral request line to its PL081s, so the
 //! direction, width and routing guarantees are specified here with
 //! [`SpiTx`]/[`SpiRx`], request lines of a made-up peripheral that only
-//! `Dma0` receives.
+//! `Dma0` receives. Likewise no AN505 controller limits the length of a
+//! descriptor list, so the limit check of the descriptor macros is specified
+//! with [`ShortListItem`], the made-up item of a controller that follows at
+//! most two items (as controllers with a fixed descriptor memory do).
 #![no_std]
+
+use dma_types::descriptor::{ChainItem, ChunkUnit, DescriptorFormat};
 
 use dma_an505::map::Psram;
 use dma_an505::Dma0;
@@ -20,4 +25,32 @@ dma_types::request_lines! {
     unsafe pub SpiTx: Transmit, line 1, u8, at 0x8000_0000, in Psram, routed to [Dma0];
     /// The RX request line of the same SPI, routed to `Dma0` only.
     unsafe pub SpiRx: Receive, line 2, u8, at 0x8000_0000, in Psram, routed to [Dma0];
+}
+
+/// A made-up linked-list item: 1024 bytes per item, at most two items per
+/// list. Only its constants are used (by the descriptor macros).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShortListItem {
+    /// Bytes this item moves.
+    pub bytes: usize,
+}
+
+impl ShortListItem {
+    /// Builds an item (the descriptor macros' constructor).
+    pub const fn from_chain_item(item: ChainItem<Self>) -> Self {
+        ShortListItem {
+            bytes: item.elements * item.width.bytes(),
+        }
+    }
+}
+
+// SAFETY: a test format; no hardware reads it.
+unsafe impl DescriptorFormat for ShortListItem {
+    const NAME: &'static str = "short-list item";
+    const MAX_CHUNK: usize = 1024;
+    const CHUNK_UNIT: ChunkUnit = ChunkUnit::Bytes;
+    const HEAD_IN_REGISTERS: bool = false;
+    const MAX_ITEMS: usize = 2;
+    const EMPTY: Self = ShortListItem { bytes: 0 };
+    const FROM_CHAIN_ITEM: fn(ChainItem<Self>) -> Self = ShortListItem::from_chain_item;
 }

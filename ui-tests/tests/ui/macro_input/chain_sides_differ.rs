@@ -1,0 +1,10 @@
+//! Bad macro input: the sources hold 68 elements, the destination 64.
+use dma_an505::{descriptor_chain, Dma0};
+
+fn main() {
+    let _chain = descriptor_chain!(
+        controller = Dma0,
+        from [header: [u32; 4], payload: [u32; 64]],
+        to [frame: [u32; 64]],
+    );
+}
