@@ -12,6 +12,8 @@
 use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
 
+use generic_array::{ArrayLength, GenericArray};
+
 use crate::error::BufferError;
 use crate::peripheral::Memory;
 use crate::region::{check_in_region, Region};
@@ -138,6 +140,33 @@ impl<R: Region, B: Storage> core::fmt::Debug for Buffer<R, B> {
             .field("address", &format_args!("{:#010x}", self.storage.address()))
             .field("len", &B::LEN)
             .finish()
+    }
+}
+
+// SAFETY: a `&'static mut GenericArray<T, N>` points to `N::USIZE` valid,
+// uniquely owned elements forever.
+unsafe impl<T: 'static, N: ArrayLength> Storage for &'static mut GenericArray<T, N> {
+    type Element = T;
+    const LEN: usize = N::USIZE;
+    const WRITABLE: bool = true;
+    #[inline]
+    fn address(&self) -> usize {
+        self.as_ptr() as usize
+    }
+}
+
+impl<R, T, N: ArrayLength> Deref for Buffer<R, &'static mut GenericArray<T, N>> {
+    type Target = GenericArray<T, N>;
+    #[inline]
+    fn deref(&self) -> &GenericArray<T, N> {
+        self.storage
+    }
+}
+
+impl<R, T, N: ArrayLength> DerefMut for Buffer<R, &'static mut GenericArray<T, N>> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut GenericArray<T, N> {
+        self.storage
     }
 }
 

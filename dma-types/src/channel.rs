@@ -10,6 +10,7 @@ use core::marker::PhantomData;
 
 use core::fmt;
 
+use generic_array::{ArrayLength, GenericArray};
 use typenum::Unsigned;
 
 use crate::buffer::Buffer;
@@ -118,6 +119,28 @@ impl<C: Controller, I: ChannelIndex> Channel<C, I> {
     }
 }
 
+impl<C: Controller, I: ChannelIndex> Channel<C, I> {
+    /// Attaches descriptor storage whose length is a typenum count, for
+    /// generic code that computes it as a type (see
+    /// [`ItemsAfterHead`](crate::descriptor::ItemsAfterHead)); otherwise as
+    /// [`Channel::with_descriptors`].
+    #[inline]
+    pub fn with_descriptor_array<R, K>(
+        self,
+        storage: DescriptorArray<R, C::Descriptor, K>,
+    ) -> Channel<C, I, DescriptorArray<R, C::Descriptor, K>>
+    where
+        R: Region,
+        K: ArrayLength,
+        C: Reaches<R>,
+    {
+        Channel {
+            descriptors: storage,
+            marker: PhantomData,
+        }
+    }
+}
+
 impl<C, I, L> Channel<C, I, L> {
     /// Detaches and returns the descriptor storage.
     #[inline]
@@ -131,6 +154,9 @@ impl<C, I, L> Channel<C, I, L> {
         )
     }
 }
+
+/// Descriptor storage in region `R` whose length is the typenum count `K`.
+pub type DescriptorArray<R, D, K> = Buffer<R, &'static mut GenericArray<D, K>>;
 
 /// No descriptor storage: the channel runs single-block transfers only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -167,6 +193,21 @@ unsafe impl<D> DescriptorStorage<D> for NoDescriptors {
 // SAFETY: `'static` storage in a region proven reachable by `with_descriptors`.
 unsafe impl<D: 'static, R, const K: usize> DescriptorStorage<D> for Buffer<R, &'static mut [D; K]> {
     const CAPACITY: usize = K;
+    #[inline]
+    fn items_mut(&mut self) -> &mut [D] {
+        &mut self[..]
+    }
+    #[inline]
+    fn items(&self) -> &[D] {
+        &self[..]
+    }
+}
+
+// SAFETY: as above; the length is the typenum count `K`.
+unsafe impl<D: 'static, R, K: ArrayLength> DescriptorStorage<D>
+    for Buffer<R, &'static mut GenericArray<D, K>>
+{
+    const CAPACITY: usize = K::USIZE;
     #[inline]
     fn items_mut(&mut self) -> &mut [D] {
         &mut self[..]

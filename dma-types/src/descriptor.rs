@@ -15,6 +15,8 @@
 
 use core::ptr;
 
+use typenum::operator_aliases::{Quot, Sub1, Sum};
+
 use crate::word::Width;
 
 /// What a descriptor's largest chunk is counted in.
@@ -156,6 +158,28 @@ pub const fn items_for<F: DescriptorFormat>(len: usize, width_bytes: usize) -> u
         blocks
     }
 }
+
+/// `ceil(Len / Max)` as a type: the blocks a transfer of `Len` elements
+/// needs when one block moves at most `Max` (typenum unsigned integers).
+///
+/// For generic code whose lengths are types, where stable const generics
+/// cannot compute an array length from a parameter; concrete code uses
+/// [`items_for`] in a constant instead.
+pub type BlocksFor<Len, Max> = Quot<Sum<Len, Sub1<Max>>, Max>;
+
+/// `ceil(Len / Max) - 1` as a type: the linked-list items a transfer of
+/// `Len` elements needs when its first block sits in the channel registers
+/// (PL081, MDMA). Sizes a `GenericArray` of descriptors for
+/// [`Channel::with_descriptor_array`](crate::channel::Channel::with_descriptor_array).
+///
+/// ```
+/// use dma_types::descriptor::ItemsAfterHead;
+/// use dma_types::typenum::{Unsigned, U10000, U4095, U4096};
+/// assert_eq!(<ItemsAfterHead<U10000, U4095> as Unsigned>::USIZE, 2);
+/// assert_eq!(<ItemsAfterHead<U4095, U4095> as Unsigned>::USIZE, 0);
+/// assert_eq!(<ItemsAfterHead<U4096, U4095> as Unsigned>::USIZE, 1);
+/// ```
+pub type ItemsAfterHead<Len, Max> = Sub1<BlocksFor<Len, Max>>;
 
 /// One step of a scatter-gather chain: which source and destination piece it
 /// moves between, at which element offsets, and how many elements.

@@ -46,6 +46,7 @@ pub mod __macro;
 
 mod private;
 
+pub use generic_array;
 pub use typenum;
 
 /// The items most programs need.

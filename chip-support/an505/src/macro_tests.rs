@@ -191,3 +191,32 @@ fn a_static_scatter_chain_splits_one_source_over_its_destinations() {
     assert!(items[3].control() & I != 0 && items[3].is_last());
     assert_eq!(constants(&chain), (4, 9000));
 }
+
+#[test]
+fn a_typenum_count_sizes_descriptor_storage_for_generic_code() {
+    use dma_types::buffer::Buffer;
+    use dma_types::descriptor::ItemsAfterHead;
+    use dma_types::generic_array::GenericArray;
+    use dma_types::typenum::{U10000, U4095};
+
+    // What a HAL generic over a typenum length would write: the storage type
+    // carries ceil(10000 / 4095) - 1 = 2 items.
+    type Items = GenericArray<Lli, ItemsAfterHead<U10000, U4095>>;
+    let storage: &'static mut Items = std::boxed::Box::leak(std::boxed::Box::new(
+        GenericArray::from_array([Lli::EMPTY; 2]),
+    ));
+    let items = Buffer::<HostMemory, _>::new(storage).unwrap();
+    let words = |value| -> &'static mut [u32; 10_000] {
+        std::boxed::Box::leak(std::boxed::Box::new([value; 10_000]))
+    };
+    let source = Buffer::<HostMemory, _>::new(words(7)).unwrap();
+    let destination = Buffer::<HostMemory, _>::new(words(0)).unwrap();
+    let ch = crate::tests::channel().with_descriptor_array(items);
+    let running = ch.mem_to_mem(source, destination).start();
+    let (ch, _, _) = running.wait().unwrap();
+    let (_, items) = ch.into_parts();
+    // Both items written: 4095 then the last 1810 words with the I bit.
+    assert_eq!(items[0].control() & control::TRANSFER_SIZE_MASK, 4095);
+    assert_eq!(items[1].control(), WORD_COPY | I | 1810);
+    assert!(items[1].is_last());
+}
