@@ -12,6 +12,7 @@
 //! | element types and widths | [`word`] |
 //! | burst lengths | [`burst`] |
 //! | buffers and transfer ends | [`buffer`], [`peripheral`] |
+//! | cache-line aligned buffers for cacheable regions | [`cache`] |
 //! | directions | [`direction`] |
 //! | channel handles | [`channel`] |
 //! | transfer typestates | [`transfer`] |
@@ -25,6 +26,7 @@
 
 pub mod buffer;
 pub mod burst;
+pub mod cache;
 pub mod channel;
 pub mod controller;
 pub mod direction;
@@ -41,6 +43,7 @@ pub use typenum;
 /// The items most programs need.
 pub mod prelude {
     pub use crate::buffer::{Buffer, Repeat};
+    pub use crate::cache::CacheAligned;
     pub use crate::burst::{Incr128, Incr16, Incr256, Incr32, Incr4, Incr64, Incr8, Single};
     pub use crate::channel::{Ch0, Ch1, Channel};
     pub use crate::transfer::{Stopped, Transfer, TransferError};
