@@ -49,7 +49,10 @@ pub const CACHE_ALIGNMENT: usize = 32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct CacheAligned<A>(pub A);
 
-static_assertions::const_assert_eq!(core::mem::align_of::<CacheAligned<[u8; 1]>>(), CACHE_ALIGNMENT);
+static_assertions::const_assert_eq!(
+    core::mem::align_of::<CacheAligned<[u8; 1]>>(),
+    CACHE_ALIGNMENT
+);
 
 impl<A> Deref for CacheAligned<A> {
     type Target = A;

@@ -43,8 +43,8 @@ pub use typenum;
 /// The items most programs need.
 pub mod prelude {
     pub use crate::buffer::{Buffer, Repeat};
-    pub use crate::cache::CacheAligned;
     pub use crate::burst::{Incr128, Incr16, Incr256, Incr32, Incr4, Incr64, Incr8, Single};
+    pub use crate::cache::CacheAligned;
     pub use crate::channel::{Ch0, Ch1, Channel};
     pub use crate::transfer::{Stopped, Transfer, TransferError};
 }
