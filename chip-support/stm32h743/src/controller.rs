@@ -401,7 +401,15 @@ macro_rules! mdma_controller {
             #[inline(always)]
             unsafe fn start(channel: usize, plan: &dma_types::controller::TransferPlan, chain: &mut [$crate::node::MdmaNode]) {
                 // SAFETY: forwarded contract of `Controller::start`.
-                unsafe { $crate::engine::mdma::start(Self::registers(), channel, plan, chain) }
+                unsafe {
+                    $crate::engine::mdma::start(
+                        Self::registers(),
+                        channel,
+                        plan,
+                        chain,
+                        <$cache as $crate::cache::DataCache>::clean,
+                    )
+                }
             }
 
             #[inline]

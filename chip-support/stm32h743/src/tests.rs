@@ -424,7 +424,8 @@ fn mdma_sets_sbus_and_dbus_for_tcm_addresses() {
         destination_request: None,
     };
     // SAFETY: host registers; nothing is transferred.
-    unsafe { crate::engine::mdma::start(&*mdma_block(), 2, &plan, &mut []) };
+    unsafe { crate::engine::mdma::start(&*mdma_block(), 2, &plan, &mut [], RecordingCache::clean) };
+    assert!(cache_log().is_empty(), "one block: no nodes to clean");
     assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x28), 0x0001_0000);
     // Bytes: SINC/DINC increment, sizes 0, TLEN 127, TRGM 11, SWRM
     assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x10), 0x71FC_000A);
@@ -441,6 +442,8 @@ fn mdma_chains_forty_thousand_words_in_three_blocks() {
     // SAFETY: one handle per test thread.
     let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
     let transfer = ch.with_descriptors(nodes).mem_to_mem(src, dst).start();
+    // The MDMA reads the nodes from memory: their lines were cleaned (2 × 40 bytes).
+    assert_eq!(cache_log(), [CacheOp::Clean(base as usize, 80)]);
     // Block 1 in the registers: 16384 words = 0x10000 bytes, linked to node 0.
     assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x14), 0x0001_0000);
     assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x24), base);

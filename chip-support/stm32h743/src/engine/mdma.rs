@@ -128,6 +128,11 @@ pub fn link_chain(plan: &TransferPlan, chain: &mut [MdmaNode]) -> u32 {
 /// Programs `channel` with `plan` (the first block in the registers, the
 /// rest as link nodes in `chain`) and starts it with a software request.
 ///
+/// The MDMA reads the nodes from memory itself, so after writing them the
+/// engine cleans their cache lines with `clean_chain` (the data cache's
+/// clean-by-address; a no-op for uncached storage): nodes in AXI SRAM would
+/// otherwise sit dirty in the cache while the MDMA reads stale memory.
+///
 /// # Safety
 ///
 /// The caller must own the channel; `chain` must hold
@@ -139,11 +144,17 @@ pub unsafe fn start(
     channel: usize,
     plan: &TransferPlan,
     chain: &mut [MdmaNode],
+    clean_chain: fn(usize, usize),
 ) {
     let blocks = plan.blocks(MAX_BLOCK);
     let first = if blocks > 1 { MAX_BLOCK } else { plan.count };
     let next = if blocks > 1 {
-        link_chain(plan, chain)
+        let first_node = link_chain(plan, chain);
+        clean_chain(
+            first_node as usize,
+            (blocks - 1) * core::mem::size_of::<MdmaNode>(),
+        );
+        first_node
     } else {
         0
     };
