@@ -222,6 +222,9 @@ where
     }
 
     /// Builds a memory-to-peripheral transfer, paced by the TX request `Q`.
+    ///
+    /// The routing proof `Q: RoutableTo<C>` includes that `C` reaches the
+    /// line's data register, so only the buffer's region is checked here.
     #[inline]
     pub fn mem_to_periph<S, Q>(
         self,
@@ -231,7 +234,7 @@ where
     where
         S: Source<Request = Memory>,
         Q: TransmitRequest<Word = S::Word> + RoutableTo<C>,
-        C: Reaches<S::Region> + Reaches<Q::Region>,
+        C: Reaches<S::Region>,
     {
         Transfer::configure(self, source, destination)
     }
@@ -246,7 +249,7 @@ where
     where
         Q: ReceiveRequest + RoutableTo<C>,
         D: Destination<Word = Q::Word, Request = Memory>,
-        C: Reaches<Q::Region> + Reaches<D::Region>,
+        C: Reaches<D::Region>,
     {
         Transfer::configure(self, source, destination)
     }
