@@ -5,7 +5,7 @@
 //! line is the smallest unit of that: if a DMA-written buffer shares a line
 //! with other data, invalidating the line throws away the CPU's recent writes
 //! to that data. So a destination buffer in a region whose
-//! [`Region::CACHEABLE`](crate::region::Region::CACHEABLE) is `true` must
+//! [`Region::CACHEABLE`] is `true` must
 //! start on a line boundary and cover whole lines; the transfer layer checks
 //! both when the program is built.
 //!

@@ -631,8 +631,8 @@ fn regions_match_the_memory_map() {
     assert!(!Sram3::contains(0x3004_8000, 1));
     assert!(Sram4::contains(0x3800_0000, 0x1_0000));
     assert!(BackupSram::contains(0x3880_0FFF, 1));
-    assert!(AxiSram::CACHEABLE && Sram1::CACHEABLE && Sram4::CACHEABLE);
-    assert!(!Dtcm::CACHEABLE && !Itcm::CACHEABLE);
+    const { assert!(AxiSram::CACHEABLE && Sram1::CACHEABLE && Sram4::CACHEABLE) };
+    const { assert!(!Dtcm::CACHEABLE && !Itcm::CACHEABLE) };
     assert_eq!(AxiSram::CACHE_LINE, 32);
 }
 
