@@ -219,6 +219,25 @@ macro_rules! stream_controller {
         {
         }
 
+        impl<M: $crate::fifo::StreamMode> $crate::double_buffer::StreamControllerSealed for $name<M> {}
+
+        // SAFETY: the register pointers are this controller's, and stream n
+        // is fed by DMAMUX1 channel `$mux_offset + n`.
+        unsafe impl<M: $crate::fifo::StreamMode> $crate::double_buffer::StreamController for $name<M> {
+            const MUX_OFFSET: usize = $mux_offset;
+            const FCR: u32 = M::FCR;
+
+            #[inline(always)]
+            fn stream_registers() -> &'static $crate::regs::dma::RegisterBlock {
+                Self::registers()
+            }
+
+            #[inline(always)]
+            fn stream_dmamux() -> &'static $crate::regs::dmamux::RegisterBlock {
+                Self::dmamux()
+            }
+        }
+
         impl<M: $crate::fifo::StreamMode, I: dma_types::channel::ChannelIndex> $crate::fifo::StreamModeExt
             for dma_types::channel::Channel<$name<M>, I>
         {

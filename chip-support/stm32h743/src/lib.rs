@@ -19,6 +19,8 @@
 //!   cacheable region types ([`cache`]); DMA-written buffers there must be
 //!   [`CacheAligned`](dma_types::cache::CacheAligned) and a whole number of
 //!   32-byte lines (checked when the program is built).
+//! - **Double buffering.** [`double_buffer::DoubleBuffer`] runs a stream in
+//!   DBM and lends the CPU only the buffer the stream has finished.
 //!
 //! ```no_run
 //! use dma_stm32h743::fifo::{Full, StreamModeExt};
@@ -42,6 +44,7 @@
 
 pub mod cache;
 pub mod controller;
+pub mod double_buffer;
 pub mod engine;
 pub mod fifo;
 pub mod map;

@@ -646,3 +646,71 @@ fn fifo_words_follow_sxfcr() {
     assert_eq!(<Fifo<Full> as StreamMode>::FCR, 0b111);
     assert_eq!(<Direct as StreamMode>::FCR, 0);
 }
+
+dma_types::request_lines! {
+    /// ADC1's facts (16-bit data register), routed to the test DMA1.
+    unsafe TestAdc1: Receive, line 9, u16, at 0x4002_2040, in HostUncached, routed to [TestDma1<Direct>];
+}
+
+#[test]
+fn double_buffer_lends_the_cpu_only_the_finished_buffer() {
+    use crate::double_buffer::DoubleBuffer;
+    let first = Buffer::<HostCached, _>::new(leak(CacheAligned([0u16; 32]))).unwrap();
+    let second = Buffer::<HostCached, _>::new(leak(CacheAligned([0u16; 32]))).unwrap();
+    let (first_addr, second_addr) = (first.address(), second.address());
+    // SAFETY: test only.
+    let adc = unsafe { Peripheral::<TestAdc1>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch2> = unsafe { Channel::steal() };
+    let mut samples = DoubleBuffer::start(ch, adc, first, second);
+    let s2 = stream_cr(2);
+    // DBM (18) | MSIZE=01<<13 | PSIZE=01<<11 | MINC (10) | CIRC (8) | DIR=P2M | TCIE | TEIE | EN
+    assert_eq!(peek(dma1(), s2), 0x0004_2D15);
+    assert_eq!(peek(dma1(), s2 + PAR), 0x4002_2040);
+    assert_eq!(peek(dma1(), s2 + M0AR), first_addr as u32);
+    assert_eq!(peek(dma1(), s2 + M1AR), second_addr as u32);
+    assert_eq!(peek(dma1(), s2 + NDTR), 32);
+    assert_eq!(peek(dmamux1(), 0x08), 9, "DMAMUX1 C2CR: ADC1");
+    assert_eq!(
+        cache_log(),
+        [
+            CacheOp::Clean(first_addr, 64),
+            CacheOp::Clean(second_addr, 64)
+        ]
+    );
+
+    assert!(samples.next_filled().is_none(), "no buffer finished yet");
+    // The stream finished M0 and moved on to M1: TCIF2 (bit 21), CT (19).
+    poke(dma1(), 0x00, 1 << (5 + 16));
+    poke(dma1(), s2, peek(dma1(), s2) | (1 << 19));
+    poke(dma1(), LIFCR, 0);
+    {
+        let filled = samples.next_filled().unwrap();
+        assert_eq!(filled.index(), 0);
+        assert_eq!(filled.len(), 32);
+        assert!(!filled.is_overwritten());
+        assert_eq!(cache_log(), [CacheOp::Invalidate(first_addr, 64)]);
+    }
+    assert_eq!(peek(dma1(), LIFCR), 1 << 21, "only TCIF2 cleared");
+    // Then M1 finished and the stream is back on M0.
+    poke(dma1(), s2, peek(dma1(), s2) & !(1 << 19));
+    let filled = samples.next_filled().unwrap();
+    assert_eq!(filled.index(), 1);
+    assert_eq!(cache_log(), [CacheOp::Invalidate(second_addr, 64)]);
+    drop(filled);
+    poke(dma1(), 0x00, 0);
+
+    let (_ch, _adc, [first, second]) = samples.stop();
+    assert_eq!(peek(dma1(), s2) & 1, 0, "EN cleared");
+    assert_eq!(
+        (first.address(), second.address()),
+        (first_addr, second_addr)
+    );
+    assert_eq!(
+        cache_log(),
+        [
+            CacheOp::Invalidate(first_addr, 64),
+            CacheOp::Invalidate(second_addr, 64)
+        ]
+    );
+}

@@ -229,3 +229,69 @@ pub unsafe fn resume(regs: &RegisterBlock, stream: usize) {
         registers.cr.write(control | cr::EN);
     }
 }
+
+/// Programs `stream` for double-buffer mode (DBM, which implies circular)
+/// with `plan` filling or draining memory 0 (`plan`'s memory end) and
+/// `second` as memory 1, and starts it on memory 0 (CT = 0).
+///
+/// # Safety
+///
+/// As [`start`], and both buffers must stay valid until the stream is
+/// disabled: the hardware alternates between them forever.
+#[inline(always)]
+pub unsafe fn start_double_buffer(
+    regs: &RegisterBlock,
+    mux: &dmamux::RegisterBlock,
+    stream: usize,
+    mux_channel: usize,
+    plan: &TransferPlan,
+    second: u32,
+    fcr: u32,
+) {
+    let (peripheral, memory) = addresses(plan);
+    let registers = &regs.stream[stream];
+    fence(Ordering::SeqCst);
+    // SAFETY: as in `start`.
+    unsafe {
+        clear_flags(regs, stream);
+        registers.par.write(peripheral);
+        registers.m0ar.write(memory);
+        registers.m1ar.write(second);
+        registers.ndtr.write(plan.count as u32);
+        registers.fcr.write(fcr);
+        mux.ccr[mux_channel].write(mux_word(plan));
+        registers
+            .cr
+            .write(cr_word(plan) | cr::DBM | cr::CIRC | cr::EN);
+    }
+}
+
+/// Returns and clears the transfer-complete flag of `stream`: in double
+/// buffer mode it is set each time the stream finishes one buffer.
+///
+/// # Safety
+///
+/// The caller must own `stream`.
+#[inline]
+pub unsafe fn take_complete(regs: &RegisterBlock, stream: usize) -> bool {
+    if status(regs, stream) & flags::TCIF == 0 {
+        return false;
+    }
+    let mask = flags::TCIF << flags::shift(stream);
+    // SAFETY: write-1-to-clear of this stream's TCIF only.
+    unsafe {
+        if stream < 4 {
+            regs.lifcr.write(mask);
+        } else {
+            regs.hifcr.write(mask);
+        }
+    }
+    true
+}
+
+/// Returns the memory the stream is using now in double-buffer mode
+/// (SxCR.CT: 0 = M0AR, 1 = M1AR).
+#[inline]
+pub fn current_target(regs: &RegisterBlock, stream: usize) -> usize {
+    usize::from(regs.stream[stream].cr.read() & cr::CT != 0)
+}
