@@ -694,10 +694,8 @@ fn double_buffer_lends_the_cpu_only_the_finished_buffer() {
     assert_eq!(peek(dma1(), LIFCR), 1 << 21, "only TCIF2 cleared");
     // Then M1 finished and the stream is back on M0.
     poke(dma1(), s2, peek(dma1(), s2) & !(1 << 19));
-    let filled = samples.next_filled().unwrap();
-    assert_eq!(filled.index(), 1);
+    assert_eq!(samples.next_filled().unwrap().index(), 1);
     assert_eq!(cache_log(), [CacheOp::Invalidate(second_addr, 64)]);
-    drop(filled);
     poke(dma1(), 0x00, 0);
 
     let (_ch, _adc, [first, second]) = samples.stop();
