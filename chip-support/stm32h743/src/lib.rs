@@ -20,7 +20,9 @@
 //!   [`CacheAligned`](dma_types::cache::CacheAligned) and a whole number of
 //!   32-byte lines (checked when the program is built).
 //! - **Double buffering.** [`double_buffer::DoubleBuffer`] runs a stream in
-//!   DBM and lends the CPU only the buffer the stream has finished.
+//!   DBM and lends the CPU only the buffer the stream has finished;
+//!   [`circular::CircularReceive`] does the same with the halves of one
+//!   buffer in circular mode.
 //!
 //! ```no_run
 //! use dma_stm32h743::fifo::{Full, StreamModeExt};
@@ -43,6 +45,7 @@
 #![cfg_attr(not(test), no_std)]
 
 pub mod cache;
+pub mod circular;
 pub mod controller;
 pub mod double_buffer;
 pub mod engine;

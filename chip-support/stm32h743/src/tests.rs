@@ -152,6 +152,8 @@ host_region!(
 dma_types::request_lines! {
     /// SPI1 TX's facts, routed to the test DMA1.
     unsafe TestSpi1Tx: Transmit, line 38, u8, at 0x4001_3020, in HostUncached, routed to [TestDma1<Direct>];
+    /// SPI1 RX's facts, routed to the test DMA1.
+    unsafe TestSpi1Rx: Receive, line 37, u8, at 0x4001_3030, in HostUncached, routed to [TestDma1<Direct>];
     /// USART1 RX's facts, routed to the test DMA2 in FIFO mode.
     unsafe TestUsart1Rx: Receive, line 41, u8, at 0x4001_1024, in HostUncached, routed to [TestDma2<Fifo<Full>>];
     /// SPI6 TX's facts, routed to the test BDMA.
@@ -711,4 +713,49 @@ fn double_buffer_lends_the_cpu_only_the_finished_buffer() {
             CacheOp::Invalidate(second_addr, 64)
         ]
     );
+}
+
+#[test]
+fn circular_receive_lends_the_finished_half() {
+    use crate::circular::CircularReceive;
+    let ring = Buffer::<HostCached, _>::new(leak(CacheAligned([0u8; 64]))).unwrap();
+    let ring_addr = ring.address();
+    // SAFETY: test only.
+    let spi = unsafe { Peripheral::<TestSpi1Rx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch1> = unsafe { Channel::steal() };
+    let mut receive = CircularReceive::start(ch, spi, ring);
+    let s1 = stream_cr(1);
+    // MINC (10) | CIRC (8) | DIR=P2M | TCIE | TEIE | EN
+    assert_eq!(peek(dma1(), s1), 0x0000_0515);
+    assert_eq!(peek(dma1(), s1 + NDTR), 64);
+    assert_eq!(peek(dmamux1(), 0x04), 37, "DMAMUX1 C1CR: SPI1 RX");
+    assert_eq!(cache_log(), [CacheOp::Clean(ring_addr, 64)]);
+    assert!(receive.next_half().is_none());
+
+    // Stream 1's HTIF is LISR bit 4 + 6: the first half is done, the
+    // stream is 8 elements into the second (NDTR = 24).
+    poke(dma1(), 0x00, 1 << 10);
+    poke(dma1(), s1 + NDTR, 24);
+    {
+        let half = receive.next_half().unwrap();
+        assert!(!half.is_second());
+        assert_eq!(half.len(), 32);
+        assert!(!half.is_overwritten());
+        assert_eq!(cache_log(), [CacheOp::Invalidate(ring_addr, 32)]);
+    }
+    assert_eq!(peek(dma1(), LIFCR), 1 << 10, "HTIF1 cleared");
+    // TCIF1 (bit 11): the second half is done, the stream wrapped (NDTR = 60).
+    poke(dma1(), 0x00, 1 << 11);
+    poke(dma1(), s1 + NDTR, 60);
+    {
+        let half = receive.next_half().unwrap();
+        assert!(half.is_second());
+        assert!(!half.is_overwritten());
+        assert_eq!(cache_log(), [CacheOp::Invalidate(ring_addr + 32, 32)]);
+    }
+    poke(dma1(), 0x00, 0);
+    let (_ch, _spi, ring) = receive.stop();
+    assert_eq!(ring.address(), ring_addr);
+    assert_eq!(peek(dma1(), s1) & 1, 0, "EN cleared");
 }

@@ -1,11 +1,12 @@
 //! The legal twins of the STM32H743 compile-fail cases: each block differs
 //! minimally from one failing case. Built (so every constant check runs),
 //! never run: the registers exist only on the chip.
+use dma_stm32h743::circular::CircularReceive;
 use dma_stm32h743::double_buffer::DoubleBuffer;
 use dma_stm32h743::fifo::{Full, Half, StreamModeExt};
 use dma_stm32h743::map::{AxiSram, Dtcm, Sram1, Sram4};
 use dma_stm32h743::node::MdmaNode;
-use dma_stm32h743::routing::{Adc1, Spi1Tx, Spi6Tx, Usart1Rx};
+use dma_stm32h743::routing::{Adc1, Spi1Tx, Spi3Rx, Spi6Tx, Usart1Rx};
 use dma_stm32h743::{Bdma, Dma1, Mdma};
 use dma_types::peripheral::Peripheral;
 use dma_types::prelude::*;
@@ -15,7 +16,8 @@ use dma_types::prelude::*;
 /// g05: USART1 RX for the receive. g07: Incr4 of bytes in FIFO mode,
 /// Incr4 of words at full threshold, Incr4 of half-words at half threshold,
 /// memory-to-memory in FIFO mode. g11: a `CacheAligned` receive buffer of
-/// whole lines. g03 (double buffer): one finished buffer at a time.
+/// whole lines. g03 (double buffer): one finished buffer at a time; the
+/// same with the halves of a circular buffer.
 fn firmware() {
     let streams = Dma1::take().unwrap().split();
     // SAFETY: built only, never run.
@@ -48,6 +50,15 @@ fn firmware() {
         let _ = done[63];
     }
     let _ = sampling.stop();
+
+    let ring = Buffer::<Sram1, _>::new(Box::leak(Box::new(CacheAligned([0u8; 128])))).unwrap();
+    // SAFETY: built only, never run.
+    let spi3 = unsafe { Peripheral::<Spi3Rx>::new() };
+    let mut ring = CircularReceive::start(streams.ch3, spi3, ring);
+    if let Some(half) = ring.next_half() {
+        let _ = (half[0], half.is_overwritten());
+    }
+    let _ = ring.stop();
 
     let bdma = Bdma::take().unwrap().split().ch0;
     let sram4 = Buffer::<Sram4, _>::new(Box::leak(Box::new([0u8; 64]))).unwrap();

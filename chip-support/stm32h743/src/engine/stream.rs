@@ -266,19 +266,50 @@ pub unsafe fn start_double_buffer(
     }
 }
 
-/// Returns and clears the transfer-complete flag of `stream`: in double
-/// buffer mode it is set each time the stream finishes one buffer.
+/// Programs `stream` for circular mode with `plan` and starts it: at the
+/// end of the buffer NDTR reloads and the stream starts over.
+///
+/// # Safety
+///
+/// As [`start`], and the buffer must stay valid until the stream is
+/// disabled.
+#[inline(always)]
+pub unsafe fn start_circular(
+    regs: &RegisterBlock,
+    mux: &dmamux::RegisterBlock,
+    stream: usize,
+    mux_channel: usize,
+    plan: &TransferPlan,
+    fcr: u32,
+) {
+    let (peripheral, memory) = addresses(plan);
+    let registers = &regs.stream[stream];
+    fence(Ordering::SeqCst);
+    // SAFETY: as in `start`.
+    unsafe {
+        clear_flags(regs, stream);
+        registers.par.write(peripheral);
+        registers.m0ar.write(memory);
+        registers.ndtr.write(plan.count as u32);
+        registers.fcr.write(fcr);
+        mux.ccr[mux_channel].write(mux_word(plan));
+        registers.cr.write(cr_word(plan) | cr::CIRC | cr::EN);
+    }
+}
+
+/// Returns and clears `flag` ([`flags::HTIF`] or [`flags::TCIF`]) of
+/// `stream`.
 ///
 /// # Safety
 ///
 /// The caller must own `stream`.
 #[inline]
-pub unsafe fn take_complete(regs: &RegisterBlock, stream: usize) -> bool {
-    if status(regs, stream) & flags::TCIF == 0 {
+pub unsafe fn take_flag(regs: &RegisterBlock, stream: usize, flag: u32) -> bool {
+    if status(regs, stream) & flag == 0 {
         return false;
     }
-    let mask = flags::TCIF << flags::shift(stream);
-    // SAFETY: write-1-to-clear of this stream's TCIF only.
+    let mask = flag << flags::shift(stream);
+    // SAFETY: write-1-to-clear of this stream's flag only.
     unsafe {
         if stream < 4 {
             regs.lifcr.write(mask);
@@ -287,6 +318,18 @@ pub unsafe fn take_complete(regs: &RegisterBlock, stream: usize) -> bool {
         }
     }
     true
+}
+
+/// Returns and clears the transfer-complete flag of `stream`: in double
+/// buffer mode it is set each time the stream finishes one buffer.
+///
+/// # Safety
+///
+/// The caller must own `stream`.
+#[inline]
+pub unsafe fn take_complete(regs: &RegisterBlock, stream: usize) -> bool {
+    // SAFETY: forwarded.
+    unsafe { take_flag(regs, stream, flags::TCIF) }
 }
 
 /// Returns the memory the stream is using now in double-buffer mode
