@@ -133,6 +133,20 @@ impl<R: Region, B: Storage> Buffer<R, B> {
     }
 }
 
+impl<R, B> Buffer<R, B> {
+    /// Returns the wrapped storage (for sibling modules' `Deref` impls).
+    #[inline(always)]
+    pub(crate) fn storage(&self) -> &B {
+        &self.storage
+    }
+
+    /// Returns the wrapped storage mutably.
+    #[inline(always)]
+    pub(crate) fn storage_mut(&mut self) -> &mut B {
+        &mut self.storage
+    }
+}
+
 impl<R: Region, B: Storage> core::fmt::Debug for Buffer<R, B> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Buffer")
@@ -311,6 +325,9 @@ pub unsafe trait Destination {
     type Request: 'static;
     /// Number of that request line (`None` for memory).
     const REQUEST: Option<u8>;
+    /// The alignment, in bytes, the type guarantees for the first element
+    /// (checked against the region's cache line for cacheable regions).
+    const ALIGNMENT: usize = core::mem::align_of::<Self::Word>();
     /// Returns the address of the first element.
     fn dma_address(&mut self) -> usize;
 }

@@ -77,6 +77,35 @@ pub unsafe trait Controller: 'static {
     /// are checked against it when the program is built.
     type Channels: typenum::Unsigned;
 
+    /// Why this controller type cannot run memory-to-memory transfers, or
+    /// `None` if it can. A `Some` fails the build of every memory-to-memory
+    /// transfer on it, with this text as the message.
+    const MEM_TO_MEM_REFUSAL: Option<&'static str> = None;
+
+    /// Writes the data cache lines covering `bytes` bytes at `address` back
+    /// to memory, so the controller reads what the CPU wrote.
+    ///
+    /// The typed layer calls it before a transfer starts, for each buffer in
+    /// a [`Region`](crate::region::Region) whose `CACHEABLE` is `true`, and
+    /// never otherwise: for uncached regions the call is not even compiled.
+    /// The default does nothing (no data cache).
+    #[inline(always)]
+    fn clean_dcache(address: usize, bytes: usize) {
+        let _ = (address, bytes);
+    }
+
+    /// Discards the data cache lines covering `bytes` bytes at `address`, so
+    /// the CPU reads what the controller wrote.
+    ///
+    /// The typed layer calls it after a transfer stopped, for a destination
+    /// buffer in a cacheable region only; that buffer is cache-line aligned
+    /// and sized (checked when the transfer is built), so no other data
+    /// shares its lines. The default does nothing (no data cache).
+    #[inline(always)]
+    fn invalidate_dcache(address: usize, bytes: usize) {
+        let _ = (address, bytes);
+    }
+
     /// Programs channel `channel` with `plan` and starts it, writing the
     /// linked-list items for every block after the first into `chain`.
     ///

@@ -12,6 +12,7 @@
 //! | element types and widths | [`word`] |
 //! | burst lengths | [`burst`] |
 //! | buffers and transfer ends | [`buffer`], [`peripheral`] |
+//! | cache-line aligned buffers for cacheable regions | [`cache`] |
 //! | directions | [`direction`] |
 //! | channel handles | [`channel`] |
 //! | transfer typestates | [`transfer`] |
@@ -27,6 +28,7 @@
 
 pub mod buffer;
 pub mod burst;
+pub mod cache;
 pub mod chain;
 pub mod channel;
 pub mod controller;
@@ -53,6 +55,7 @@ pub use typenum;
 pub mod prelude {
     pub use crate::buffer::{Buffer, Repeat};
     pub use crate::burst::{Incr128, Incr16, Incr256, Incr32, Incr4, Incr64, Incr8, Single};
+    pub use crate::cache::CacheAligned;
     pub use crate::channel::{Ch0, Ch1, Channel};
     pub use crate::transfer::{Stopped, Transfer, TransferError};
 }

@@ -69,7 +69,10 @@ pub struct Memory;
 /// # Safety
 ///
 /// Implement it only if `C`'s request routing can deliver line `Self::LINE`
-/// to every channel of `C`.
+/// to every channel of `C`, and `C` can access the line's data register
+/// (`Self::ADDRESS`): the transfer constructors take this proof as the reach
+/// check of the peripheral end, so a request routed elsewhere fails once,
+/// with the routing message, not twice.
 #[diagnostic::on_unimplemented(
     message = "request line `{Self}` cannot be routed to DMA controller `{C}`",
     label = "`{C}` never sees this request",

@@ -24,6 +24,12 @@ pub unsafe trait Region: 'static {
     const SIZE: usize;
     /// Whether the CPU caches this region, so DMA needs cache maintenance.
     const CACHEABLE: bool;
+    /// Bytes in one line of the data cache that holds this region (only
+    /// meaningful when [`Region::CACHEABLE`]): DMA-written buffers in a
+    /// cacheable region must be aligned to it and a whole number of lines
+    /// long, or invalidating them after a transfer destroys neighbouring
+    /// data. 1 (no constraint) unless the chip says otherwise.
+    const CACHE_LINE: usize = 1;
 
     /// Returns whether `bytes` bytes starting at `address` lie inside the region.
     ///

@@ -33,7 +33,7 @@ use crate::controller::{Controller, TransferPlan};
 use crate::direction::Direction;
 use crate::error::TransferErrorKind;
 use crate::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo, TransmitRequest};
-use crate::region::Reaches;
+use crate::region::{Reaches, Region};
 use crate::word::Word;
 
 /// The states of a [`Transfer`].
@@ -157,7 +157,25 @@ impl<CH: ChannelHandle, S: Source, D: Destination> Shape<CH, S, D> {
             "this transfer is longer than one hardware block and the channel has too few linked-list descriptors: attach storage of ceil(len / MAX_BLOCK) - 1 items with `Channel::with_descriptors`"
         );
         let _ = Self::DIRECTION;
+        if let (Direction::MemToMem, Some(refusal)) = (
+            Self::DIRECTION,
+            <CH::Controller as Controller>::MEM_TO_MEM_REFUSAL,
+        ) {
+            panic!("{}", refusal);
+        }
+        assert!(
+            !<D::Region as Region>::CACHEABLE
+                || D::FIXED
+                || (D::ALIGNMENT % <D::Region as Region>::CACHE_LINE == 0
+                    && (D::LEN * core::mem::size_of::<D::Word>()) % <D::Region as Region>::CACHE_LINE == 0),
+            "the destination lies in a cacheable region but is not cache-line aligned and sized: invalidating its lines after the transfer would destroy the neighbouring data; wrap the array in `CacheAligned` and make its size a multiple of the cache line (32 bytes on a Cortex-M7), or put it in a region the CPU does not cache"
+        );
     };
+
+    /// Bytes of the source as the cache sees them.
+    const SOURCE_BYTES: usize = S::LEN * core::mem::size_of::<S::Word>();
+    /// Bytes of the destination as the cache sees them.
+    const DESTINATION_BYTES: usize = D::LEN * core::mem::size_of::<D::Word>();
 
     #[inline(always)]
     fn plan(source: usize, destination: usize, burst: u16) -> TransferPlan {
@@ -204,6 +222,9 @@ where
     }
 
     /// Builds a memory-to-peripheral transfer, paced by the TX request `Q`.
+    ///
+    /// The routing proof `Q: RoutableTo<C>` includes that `C` reaches the
+    /// line's data register, so only the buffer's region is checked here.
     #[inline]
     pub fn mem_to_periph<S, Q>(
         self,
@@ -213,7 +234,7 @@ where
     where
         S: Source<Request = Memory>,
         Q: TransmitRequest<Word = S::Word> + RoutableTo<C>,
-        C: Reaches<S::Region> + Reaches<Q::Region>,
+        C: Reaches<S::Region>,
     {
         Transfer::configure(self, source, destination)
     }
@@ -228,7 +249,7 @@ where
     where
         Q: ReceiveRequest + RoutableTo<C>,
         D: Destination<Word = Q::Word, Request = Memory>,
-        C: Reaches<Q::Region> + Reaches<D::Region>,
+        C: Reaches<D::Region>,
     {
         Transfer::configure(self, source, destination)
     }
@@ -268,6 +289,20 @@ impl<CH: ChannelHandle, S, D, B, St: State> Transfer<CH, S, D, B, St> {
     fn remaining_elements(&self) -> usize {
         CH::Controller::remaining(CH::INDEX, self.channel.descriptors())
     }
+}
+
+impl<CH: ChannelHandle, S: Source, D: Destination, B, St: State> Transfer<CH, S, D, B, St> {
+    /// Discards the CPU's cached copy of a destination in a cacheable region,
+    /// after the hardware stopped writing it (no code for uncached regions).
+    #[inline(always)]
+    fn invalidate_destination(&mut self) {
+        if <D::Region as Region>::CACHEABLE && !D::FIXED {
+            CH::Controller::invalidate_dcache(
+                self.destination.dma_address(),
+                Shape::<CH, S, D>::DESTINATION_BYTES,
+            );
+        }
+    }
 
     /// Stops the hardware and returns the transfer configured again, with the
     /// residue.
@@ -285,12 +320,13 @@ impl<CH: ChannelHandle, S, D, B, St: State> Transfer<CH, S, D, B, St> {
 
     /// Stops the hardware and returns the parts with the residue.
     #[inline]
-    fn halt(self) -> Stopped<CH, S, D> {
+    fn halt(mut self) -> Stopped<CH, S, D> {
         // SAFETY: the transfer owns the channel.
         unsafe { CH::Controller::stop(CH::INDEX) };
         // The hardware has stopped; make its last writes visible before the
         // CPU reads the buffers.
         fence(Ordering::SeqCst);
+        self.invalidate_destination();
         let remaining = self.remaining_elements();
         let (channel, source, destination) = self.into_parts();
         Stopped {
@@ -338,6 +374,16 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
             self.destination.dma_address(),
             B::BEATS,
         );
+        // Cache maintenance only for cacheable regions: the conditions are
+        // constants, so an uncached transfer carries no code for it. Dirty
+        // lines of the destination are written back too, so no eviction can
+        // later land on top of what the controller wrote.
+        if <S::Region as Region>::CACHEABLE {
+            CH::Controller::clean_dcache(plan.source, Shape::<CH, S, D>::SOURCE_BYTES);
+        }
+        if <D::Region as Region>::CACHEABLE && !D::FIXED {
+            CH::Controller::clean_dcache(plan.destination, Shape::<CH, S, D>::DESTINATION_BYTES);
+        }
         // No fence here: `Controller::start` orders the CPU's writes before
         // its enabling write (it alone knows where that is).
         // SAFETY: the transfer owns the channel, both ends and the descriptor
@@ -356,7 +402,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
     }
 }
 
-impl<CH: ChannelHandle, S, D, B> Transfer<CH, S, D, B, Running> {
+impl<CH: ChannelHandle, S: Source, D: Destination, B> Transfer<CH, S, D, B, Running> {
     /// Returns whether the hardware has finished (or stopped on an error).
     #[inline]
     pub fn is_done(&self) -> bool {
@@ -377,13 +423,14 @@ impl<CH: ChannelHandle, S, D, B> Transfer<CH, S, D, B, Running> {
     /// A [`TransferError`] with the parts and the residue if the controller
     /// stopped on a bus error.
     #[inline]
-    pub fn wait(self) -> Result<(CH, S, D), TransferError<CH, S, D>> {
+    pub fn wait(mut self) -> Result<(CH, S, D), TransferError<CH, S, D>> {
         while CH::Controller::is_active(CH::INDEX) {
             core::hint::spin_loop();
         }
         // The controller's writes must be visible before the CPU reads the
         // destination.
         fence(Ordering::SeqCst);
+        self.invalidate_destination();
         if CH::Controller::has_error(CH::INDEX) {
             let remaining = self.remaining_elements();
             let (channel, source, destination) = self.into_parts();
@@ -422,7 +469,7 @@ impl<CH: ChannelHandle, S, D, B> Transfer<CH, S, D, B, Running> {
     }
 }
 
-impl<CH: ChannelHandle, S, D, B> Transfer<CH, S, D, B, Suspended> {
+impl<CH: ChannelHandle, S: Source, D: Destination, B> Transfer<CH, S, D, B, Suspended> {
     /// Returns the number of elements not yet transferred.
     #[inline]
     pub fn remaining(&self) -> usize {

@@ -3,7 +3,8 @@
 //! - `demo`: installs what is missing, builds the `m2m` firmware and runs it on
 //!   QEMU's mps2-an505.
 //! - `test`: installs what is missing, runs the host unit tests, doc tests and
-//!   UI tests, then every QEMU firmware example; fails if anything fails.
+//!   UI tests, builds the STM32H743 examples (no emulator runs them), then
+//!   runs every QEMU firmware example; fails if anything fails.
 //! - `qemu <elf>`: runs one firmware image on QEMU with the time limit.
 //! - `bench`: the typed API against hand-written register code (instruction
 //!   counts, sizes, build time); writes `BENCHMARKS.md` (see `bench.rs`).
@@ -19,6 +20,9 @@ use std::time::{Duration, Instant};
 /// The firmware target and the emulator that runs it.
 const TARGET: &str = "thumbv8m.main-none-eabi";
 const QEMU: &str = "qemu-system-arm";
+/// The STM32H743 examples' target and package: built, never run.
+const H7_TARGET: &str = "thumbv7em-none-eabihf";
+const H7_EXAMPLES: &str = "dma-examples-h7";
 /// Firmware examples the test command runs on QEMU, in order.
 const EXAMPLES: &[&str] = &[
     "m2m",
@@ -61,6 +65,16 @@ fn test() -> Result<(), String> {
     ensure_qemu()?;
     // Host unit tests, doc tests and the UI suite (the default members).
     cargo(&["test"])?;
+    // The STM32H743 firmware must compile and link for its target.
+    rustup_ensure("target", H7_TARGET)?;
+    cargo(&[
+        "build",
+        "--release",
+        "--target",
+        H7_TARGET,
+        "-p",
+        H7_EXAMPLES,
+    ])?;
     build_firmware(EXAMPLES)?;
     let mut failed = Vec::new();
     for example in EXAMPLES {

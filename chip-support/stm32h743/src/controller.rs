@@ -1,0 +1,515 @@
+//! The STM32H743's DMA controllers as singleton types: DMA1 and DMA2 (eight
+//! streams each, fed by DMAMUX1), the BDMA (eight channels, fed by DMAMUX2)
+//! and the MDMA (sixteen channels, linked lists).
+//!
+//! Each type implements [`Controller`](dma_types::controller::Controller) on
+//! a shared, non-generic engine ([`crate::engine`]), states its reach
+//! ([`crate::map`]) and its legal bursts ([`crate::fifo`] for the streams).
+//! The macros take the register-block pointers and the data-cache type as
+//! parameters so the host tests run the same code on registers in host
+//! memory.
+
+use dma_types::channel::{
+    Ch0, Ch1, Ch10, Ch11, Ch12, Ch13, Ch14, Ch15, Ch2, Ch3, Ch4, Ch5, Ch6, Ch7, Ch8, Ch9, Channel,
+};
+
+/// The descriptor type of controllers without linked lists (DMA1/DMA2
+/// streams, BDMA): it has no values, so descriptor storage for them can only
+/// be empty and no chain can be built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoChain {}
+
+/// The eight channels (streams) of DMA1, DMA2 or the BDMA, handed out once
+/// by `split`.
+#[allow(missing_docs)]
+pub struct Channels8<C> {
+    pub ch0: Channel<C, Ch0>,
+    pub ch1: Channel<C, Ch1>,
+    pub ch2: Channel<C, Ch2>,
+    pub ch3: Channel<C, Ch3>,
+    pub ch4: Channel<C, Ch4>,
+    pub ch5: Channel<C, Ch5>,
+    pub ch6: Channel<C, Ch6>,
+    pub ch7: Channel<C, Ch7>,
+}
+
+/// The sixteen channels of the MDMA, handed out once by `split`.
+#[allow(missing_docs)]
+pub struct Channels16<C> {
+    pub ch0: Channel<C, Ch0>,
+    pub ch1: Channel<C, Ch1>,
+    pub ch2: Channel<C, Ch2>,
+    pub ch3: Channel<C, Ch3>,
+    pub ch4: Channel<C, Ch4>,
+    pub ch5: Channel<C, Ch5>,
+    pub ch6: Channel<C, Ch6>,
+    pub ch7: Channel<C, Ch7>,
+    pub ch8: Channel<C, Ch8>,
+    pub ch9: Channel<C, Ch9>,
+    pub ch10: Channel<C, Ch10>,
+    pub ch11: Channel<C, Ch11>,
+    pub ch12: Channel<C, Ch12>,
+    pub ch13: Channel<C, Ch13>,
+    pub ch14: Channel<C, Ch14>,
+    pub ch15: Channel<C, Ch15>,
+}
+
+/// The singleton part shared by every controller type: `take` once (a
+/// per-type flag), `steal` unchecked.
+macro_rules! singleton {
+    ($name:ident $(<$mode:ty>)?) => {
+        impl $name $(<$mode>)? {
+            /// Returns the controller the first time it is called, `None` after.
+            #[inline]
+            pub fn take() -> Option<Self> {
+                use core::sync::atomic::{AtomicBool, Ordering};
+                static TAKEN: AtomicBool = AtomicBool::new(false);
+                if TAKEN.swap(true, Ordering::AcqRel) {
+                    None
+                } else {
+                    // SAFETY: the flag makes this the only handle.
+                    Some(unsafe { Self::steal() })
+                }
+            }
+
+            /// Returns the controller without checking that it was not taken.
+            ///
+            /// # Safety
+            ///
+            /// Two handles to one controller can start two transfers on one
+            /// channel; the caller must make sure that cannot happen.
+            #[inline]
+            pub unsafe fn steal() -> Self {
+                $name { _private: core::marker::PhantomData }
+            }
+        }
+    };
+}
+pub(crate) use singleton;
+
+/// Implements the cache hooks of `Controller` with data cache `$cache`.
+macro_rules! cache_hooks {
+    ($cache:ty) => {
+        #[inline(always)]
+        fn clean_dcache(address: usize, bytes: usize) {
+            <$cache as $crate::cache::DataCache>::clean(address, bytes)
+        }
+
+        #[inline(always)]
+        fn invalidate_dcache(address: usize, bytes: usize) {
+            <$cache as $crate::cache::DataCache>::invalidate(address, bytes)
+        }
+    };
+}
+pub(crate) use cache_hooks;
+
+/// Declares a DMA1/DMA2-style controller: `$name<M>` where `M` is the FIFO
+/// setting of its streams; stream n uses DMAMUX1 channel `$mux_offset + n`.
+macro_rules! stream_controller {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, mux_offset = $mux_offset:literal, cache = $cache:ty) => {
+        $(#[$doc])*
+        ///
+        /// `M` is the FIFO setting of the stream handles
+        /// ([`Direct`](crate::fifo::Direct) after `take`); change it per
+        /// channel with [`StreamModeExt`](crate::fifo::StreamModeExt).
+        pub struct $name<M = $crate::fifo::Direct> {
+            _private: core::marker::PhantomData<M>,
+        }
+
+        $crate::controller::singleton!($name<$crate::fifo::Direct>);
+
+        impl $name<$crate::fifo::Direct> {
+            /// Splits the controller into its eight stream handles.
+            #[inline]
+            pub fn split(self) -> $crate::controller::Channels8<$name> {
+                let _ = self;
+                // SAFETY: `self` is the only handle to this controller and is
+                // consumed, so each stream handle is created once.
+                unsafe {
+                    $crate::controller::Channels8 {
+                        ch0: dma_types::channel::Channel::steal(),
+                        ch1: dma_types::channel::Channel::steal(),
+                        ch2: dma_types::channel::Channel::steal(),
+                        ch3: dma_types::channel::Channel::steal(),
+                        ch4: dma_types::channel::Channel::steal(),
+                        ch5: dma_types::channel::Channel::steal(),
+                        ch6: dma_types::channel::Channel::steal(),
+                        ch7: dma_types::channel::Channel::steal(),
+                    }
+                }
+            }
+        }
+
+        impl<M> $name<M> {
+            #[inline(always)]
+            fn registers() -> &'static $crate::regs::dma::RegisterBlock {
+                // SAFETY: the pointer is the controller's register block,
+                // valid for the whole program.
+                unsafe { &*$registers }
+            }
+
+            #[inline(always)]
+            fn dmamux() -> &'static $crate::regs::dmamux::RegisterBlock {
+                // SAFETY: the pointer is DMAMUX1's register block.
+                unsafe { &*$dmamux }
+            }
+        }
+
+        // SAFETY: every function delegates to the stream engine, which
+        // programs exactly the plan; its `stop` waits for EN to clear.
+        unsafe impl<M: $crate::fifo::StreamMode> dma_types::controller::Controller for $name<M> {
+            type Descriptor = $crate::controller::NoChain;
+            const MAX_BLOCK: usize = $crate::engine::stream::MAX_BLOCK;
+            type Channels = dma_types::typenum::U8;
+            const MEM_TO_MEM_REFUSAL: Option<&'static str> = M::MEM_TO_MEM_REFUSAL;
+
+            $crate::controller::cache_hooks!($cache);
+
+            #[inline(always)]
+            unsafe fn start(channel: usize, plan: &dma_types::controller::TransferPlan, _chain: &mut [$crate::controller::NoChain]) {
+                // SAFETY: forwarded contract of `Controller::start`.
+                unsafe {
+                    $crate::engine::stream::start(Self::registers(), Self::dmamux(), channel, $mux_offset + channel, plan, M::FCR)
+                }
+            }
+
+            #[inline]
+            fn is_active(channel: usize) -> bool {
+                $crate::engine::stream::is_active(Self::registers(), channel)
+            }
+
+            #[inline]
+            fn has_error(channel: usize) -> bool {
+                $crate::engine::stream::has_error(Self::registers(), channel)
+            }
+
+            #[inline]
+            fn remaining(channel: usize, _chain: &[$crate::controller::NoChain]) -> usize {
+                $crate::engine::stream::remaining(Self::registers(), channel)
+            }
+
+            #[inline]
+            unsafe fn suspend(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::stream::suspend(Self::registers(), channel) }
+            }
+
+            #[inline]
+            unsafe fn resume(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::stream::resume(Self::registers(), channel) }
+            }
+
+            #[inline]
+            unsafe fn stop(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::stream::stop(Self::registers(), channel) }
+            }
+        }
+
+        // SAFETY: `ReachableByDma` lists exactly the regions DMA1/DMA2 reach.
+        unsafe impl<M, R: $crate::map::ReachableByDma> dma_types::region::Reaches<R> for $name<M> {}
+
+        // SAFETY: `ModeAllowsBurst` is RM0433's FIFO/burst table.
+        unsafe impl<M, B, W> dma_types::burst::SupportsBurst<B, W> for $name<M>
+        where
+            M: $crate::fifo::ModeAllowsBurst<B, W>,
+            B: dma_types::burst::Burst,
+            W: dma_types::word::Word,
+        {
+        }
+
+        impl<M: $crate::fifo::StreamMode> $crate::double_buffer::StreamControllerSealed for $name<M> {}
+
+        // SAFETY: the register pointers are this controller's, and stream n
+        // is fed by DMAMUX1 channel `$mux_offset + n`.
+        unsafe impl<M: $crate::fifo::StreamMode> $crate::double_buffer::StreamController for $name<M> {
+            const MUX_OFFSET: usize = $mux_offset;
+            const FCR: u32 = M::FCR;
+
+            #[inline(always)]
+            fn stream_registers() -> &'static $crate::regs::dma::RegisterBlock {
+                Self::registers()
+            }
+
+            #[inline(always)]
+            fn stream_dmamux() -> &'static $crate::regs::dmamux::RegisterBlock {
+                Self::dmamux()
+            }
+        }
+
+        impl<M: $crate::fifo::StreamMode, I: dma_types::channel::ChannelIndex> $crate::fifo::StreamModeExt
+            for dma_types::channel::Channel<$name<M>, I>
+        {
+            type WithMode<M2: $crate::fifo::StreamMode> = dma_types::channel::Channel<$name<M2>, I>;
+
+            #[inline]
+            fn with_mode<M2: $crate::fifo::StreamMode>(self) -> dma_types::channel::Channel<$name<M2>, I> {
+                let _ = self;
+                // SAFETY: `self`, the only handle of stream `I`, was consumed;
+                // the setting is a type, nothing to program.
+                unsafe { dma_types::channel::Channel::steal() }
+            }
+        }
+
+        static_assertions::assert_eq_size!($name, ());
+        static_assertions::assert_eq_size!(dma_types::channel::Channel<$name<$crate::fifo::Fifo<$crate::fifo::Full>>, dma_types::channel::Ch7>, ());
+    };
+}
+#[cfg(test)]
+pub(crate) use stream_controller;
+
+/// Declares a BDMA-style controller (DMAMUX2 channel n feeds channel n).
+macro_rules! bdma_controller {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, cache = $cache:ty) => {
+        $(#[$doc])*
+        pub struct $name {
+            _private: core::marker::PhantomData<()>,
+        }
+
+        $crate::controller::singleton!($name);
+
+        impl $name {
+            /// Splits the controller into its eight channel handles.
+            #[inline]
+            pub fn split(self) -> $crate::controller::Channels8<$name> {
+                let _ = self;
+                // SAFETY: `self` is the only handle and is consumed.
+                unsafe {
+                    $crate::controller::Channels8 {
+                        ch0: dma_types::channel::Channel::steal(),
+                        ch1: dma_types::channel::Channel::steal(),
+                        ch2: dma_types::channel::Channel::steal(),
+                        ch3: dma_types::channel::Channel::steal(),
+                        ch4: dma_types::channel::Channel::steal(),
+                        ch5: dma_types::channel::Channel::steal(),
+                        ch6: dma_types::channel::Channel::steal(),
+                        ch7: dma_types::channel::Channel::steal(),
+                    }
+                }
+            }
+
+            #[inline(always)]
+            fn registers() -> &'static $crate::regs::bdma::RegisterBlock {
+                // SAFETY: the pointer is the BDMA's register block.
+                unsafe { &*$registers }
+            }
+
+            #[inline(always)]
+            fn dmamux() -> &'static $crate::regs::dmamux::RegisterBlock {
+                // SAFETY: the pointer is DMAMUX2's register block.
+                unsafe { &*$dmamux }
+            }
+        }
+
+        // SAFETY: every function delegates to the BDMA engine; its `stop`
+        // waits for EN to clear.
+        unsafe impl dma_types::controller::Controller for $name {
+            type Descriptor = $crate::controller::NoChain;
+            const MAX_BLOCK: usize = $crate::engine::bdma::MAX_BLOCK;
+            type Channels = dma_types::typenum::U8;
+
+            $crate::controller::cache_hooks!($cache);
+
+            #[inline(always)]
+            unsafe fn start(channel: usize, plan: &dma_types::controller::TransferPlan, _chain: &mut [$crate::controller::NoChain]) {
+                // SAFETY: forwarded contract of `Controller::start`.
+                unsafe { $crate::engine::bdma::start(Self::registers(), Self::dmamux(), channel, plan) }
+            }
+
+            #[inline]
+            fn is_active(channel: usize) -> bool {
+                $crate::engine::bdma::is_active(Self::registers(), channel)
+            }
+
+            #[inline]
+            fn has_error(channel: usize) -> bool {
+                $crate::engine::bdma::has_error(Self::registers(), channel)
+            }
+
+            #[inline]
+            fn remaining(channel: usize, _chain: &[$crate::controller::NoChain]) -> usize {
+                $crate::engine::bdma::remaining(Self::registers(), channel)
+            }
+
+            #[inline]
+            unsafe fn suspend(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::bdma::stop(Self::registers(), channel) }
+            }
+
+            #[inline]
+            unsafe fn resume(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::bdma::resume(Self::registers(), channel) }
+            }
+
+            #[inline]
+            unsafe fn stop(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::bdma::stop(Self::registers(), channel) }
+            }
+        }
+
+        // SAFETY: `ReachableByBdma` lists exactly the regions the BDMA reaches.
+        unsafe impl<R: $crate::map::ReachableByBdma> dma_types::region::Reaches<R> for $name {}
+
+        // SAFETY: the BDMA has no bursts: single transfers at every width.
+        unsafe impl<W: dma_types::word::Word> dma_types::burst::SupportsBurst<dma_types::burst::Single, W> for $name {}
+
+        static_assertions::assert_eq_size!($name, ());
+    };
+}
+#[cfg(test)]
+pub(crate) use bdma_controller;
+
+/// Declares an MDMA-style controller (memory-to-memory, link nodes).
+macro_rules! mdma_controller {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, cache = $cache:ty) => {
+        $(#[$doc])*
+        pub struct $name {
+            _private: core::marker::PhantomData<()>,
+        }
+
+        $crate::controller::singleton!($name);
+
+        impl $name {
+            /// Splits the controller into its sixteen channel handles.
+            #[inline]
+            pub fn split(self) -> $crate::controller::Channels16<$name> {
+                let _ = self;
+                // SAFETY: `self` is the only handle and is consumed.
+                unsafe {
+                    $crate::controller::Channels16 {
+                        ch0: dma_types::channel::Channel::steal(),
+                        ch1: dma_types::channel::Channel::steal(),
+                        ch2: dma_types::channel::Channel::steal(),
+                        ch3: dma_types::channel::Channel::steal(),
+                        ch4: dma_types::channel::Channel::steal(),
+                        ch5: dma_types::channel::Channel::steal(),
+                        ch6: dma_types::channel::Channel::steal(),
+                        ch7: dma_types::channel::Channel::steal(),
+                        ch8: dma_types::channel::Channel::steal(),
+                        ch9: dma_types::channel::Channel::steal(),
+                        ch10: dma_types::channel::Channel::steal(),
+                        ch11: dma_types::channel::Channel::steal(),
+                        ch12: dma_types::channel::Channel::steal(),
+                        ch13: dma_types::channel::Channel::steal(),
+                        ch14: dma_types::channel::Channel::steal(),
+                        ch15: dma_types::channel::Channel::steal(),
+                    }
+                }
+            }
+
+            #[inline(always)]
+            fn registers() -> &'static $crate::regs::mdma::RegisterBlock {
+                // SAFETY: the pointer is the MDMA's register block.
+                unsafe { &*$registers }
+            }
+        }
+
+        // SAFETY: every function delegates to the MDMA engine; its `stop`
+        // waits until no request is active.
+        unsafe impl dma_types::controller::Controller for $name {
+            type Descriptor = $crate::node::MdmaNode;
+            const MAX_BLOCK: usize = $crate::engine::mdma::MAX_BLOCK;
+            type Channels = dma_types::typenum::U16;
+
+            $crate::controller::cache_hooks!($cache);
+
+            #[inline(always)]
+            unsafe fn start(channel: usize, plan: &dma_types::controller::TransferPlan, chain: &mut [$crate::node::MdmaNode]) {
+                // SAFETY: forwarded contract of `Controller::start`.
+                unsafe {
+                    $crate::engine::mdma::start(
+                        Self::registers(),
+                        channel,
+                        plan,
+                        chain,
+                        <$cache as $crate::cache::DataCache>::clean,
+                    )
+                }
+            }
+
+            #[inline]
+            fn is_active(channel: usize) -> bool {
+                $crate::engine::mdma::is_active(Self::registers(), channel)
+            }
+
+            #[inline]
+            fn has_error(channel: usize) -> bool {
+                $crate::engine::mdma::has_error(Self::registers(), channel)
+            }
+
+            #[inline]
+            fn remaining(channel: usize, chain: &[$crate::node::MdmaNode]) -> usize {
+                $crate::engine::mdma::remaining(Self::registers(), channel, chain)
+            }
+
+            #[inline]
+            unsafe fn suspend(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::mdma::stop(Self::registers(), channel) }
+            }
+
+            #[inline]
+            unsafe fn resume(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::mdma::resume(Self::registers(), channel) }
+            }
+
+            #[inline]
+            unsafe fn stop(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::mdma::stop(Self::registers(), channel) }
+            }
+        }
+
+        // SAFETY: the MDMA reaches every region (TCMs through AHBS, selected
+        // per address by the engine).
+        unsafe impl<R: $crate::map::ReachableByMdma> dma_types::region::Reaches<R> for $name {}
+
+        // SAFETY: 1–16 beats of every width fit the 128-byte buffer transfer.
+        unsafe impl<W: dma_types::word::Word> dma_types::burst::SupportsBurst<dma_types::burst::Single, W> for $name {}
+        // SAFETY: as above.
+        unsafe impl<W: dma_types::word::Word> dma_types::burst::SupportsBurst<dma_types::burst::Incr4, W> for $name {}
+        // SAFETY: as above.
+        unsafe impl<W: dma_types::word::Word> dma_types::burst::SupportsBurst<dma_types::burst::Incr8, W> for $name {}
+        // SAFETY: as above.
+        unsafe impl<W: dma_types::word::Word> dma_types::burst::SupportsBurst<dma_types::burst::Incr16, W> for $name {}
+
+        static_assertions::assert_eq_size!($name, ());
+    };
+}
+#[cfg(test)]
+pub(crate) use mdma_controller;
+
+stream_controller!(
+    /// DMA1 (registers at 0x4002_0000); stream n uses DMAMUX1 channel n.
+    Dma1,
+    registers = 0x4002_0000 as *const crate::regs::dma::RegisterBlock,
+    dmamux = 0x4002_0800 as *const crate::regs::dmamux::RegisterBlock,
+    mux_offset = 0,
+    cache = crate::cache::CortexM7
+);
+stream_controller!(
+    /// DMA2 (registers at 0x4002_0400); stream n uses DMAMUX1 channel 8 + n.
+    Dma2,
+    registers = 0x4002_0400 as *const crate::regs::dma::RegisterBlock,
+    dmamux = 0x4002_0800 as *const crate::regs::dmamux::RegisterBlock,
+    mux_offset = 8,
+    cache = crate::cache::CortexM7
+);
+bdma_controller!(
+    /// The BDMA (registers at 0x5802_5400); channel n uses DMAMUX2 channel n.
+    Bdma,
+    registers = 0x5802_5400 as *const crate::regs::bdma::RegisterBlock,
+    dmamux = 0x5802_5800 as *const crate::regs::dmamux::RegisterBlock,
+    cache = crate::cache::CortexM7
+);
+mdma_controller!(
+    /// The MDMA (registers at 0x5200_0000).
+    Mdma,
+    registers = 0x5200_0000 as *const crate::regs::mdma::RegisterBlock,
+    cache = crate::cache::CortexM7
+);

@@ -1,0 +1,246 @@
+//! MDMA channels: memory-to-memory blocks, chained through link nodes.
+
+use core::sync::atomic::{fence, Ordering};
+
+use dma_types::controller::TransferPlan;
+
+use super::{size_code, STOP_POLLS};
+use crate::map::is_tcm;
+use crate::node::MdmaNode;
+use crate::regs::mdma::{cbndtr, ccr, cisr, ctbr, ctcr, RegisterBlock};
+
+/// Elements one block moves at most: 16 384 keeps every block at or under
+/// 65 536 bytes, well inside the 17-bit BNDT field, at every width.
+pub const MAX_BLOCK: usize = 16_384;
+
+/// Buffer transfer length in bytes (TLEN + 1): the largest the MDMA has,
+/// a multiple of every element size and at least one 16-beat word burst.
+pub const BUFFER_BYTES: u32 = 128;
+
+/// Returns the SBURST/DBURST code (log2 of the beats) of a burst length.
+///
+/// # Panics
+///
+/// On a length the MDMA table of this crate does not admit; never in a
+/// constant context fed by the typed layer.
+#[inline(always)]
+pub const fn burst_code(beats: u16) -> u32 {
+    match beats {
+        1 => 0,
+        4 => 2,
+        8 => 3,
+        16 => 4,
+        _ => panic!("the MDMA bursts 1, 4, 8 or 16 beats here"),
+    }
+}
+
+/// Returns the CTCR word of `plan` (the same for every block): software
+/// request mode, one request runs the whole linked list (TRGM = 11),
+/// 128-byte buffer transfers, increments by the element size.
+#[inline(always)]
+pub const fn ctcr_word(plan: &TransferPlan) -> u32 {
+    let size = size_code(plan.width);
+    let burst = burst_code(plan.burst);
+    let source_increment = if plan.source_increment {
+        ctcr::INCREMENT
+    } else {
+        0
+    };
+    let destination_increment = if plan.destination_increment {
+        ctcr::INCREMENT
+    } else {
+        0
+    };
+    (source_increment << ctcr::SINC_SHIFT)
+        | (destination_increment << ctcr::DINC_SHIFT)
+        | (size << ctcr::SSIZE_SHIFT)
+        | (size << ctcr::DSIZE_SHIFT)
+        | (size << ctcr::SINCOS_SHIFT)
+        | (size << ctcr::DINCOS_SHIFT)
+        | (burst << ctcr::SBURST_SHIFT)
+        | (burst << ctcr::DBURST_SHIFT)
+        | ((BUFFER_BYTES - 1) << ctcr::TLEN_SHIFT)
+        | (0b11 << ctcr::TRGM_SHIFT)
+        | ctcr::SWRM
+}
+
+/// Returns the CTBR word for a block between `source` and `destination`:
+/// SBUS/DBUS set for TCM addresses, which the MDMA reaches only on its AHBS
+/// bus.
+#[inline(always)]
+pub const fn ctbr_word(source: usize, destination: usize) -> u32 {
+    let mut word = 0;
+    if is_tcm(source) {
+        word |= ctbr::SBUS;
+    }
+    if is_tcm(destination) {
+        word |= ctbr::DBUS;
+    }
+    word
+}
+
+/// Writes the nodes for blocks 2.. of `plan` into `chain` and returns the
+/// address of the first (0 if the plan fits one block). Out of line: one
+/// copy serves every channel.
+#[inline(never)]
+pub fn link_chain(plan: &TransferPlan, chain: &mut [MdmaNode]) -> u32 {
+    let blocks = plan.blocks(MAX_BLOCK);
+    if blocks <= 1 {
+        return 0;
+    }
+    let width = plan.width.bytes();
+    let step = MAX_BLOCK * width;
+    let base = chain.as_ptr() as usize;
+    let node_size = core::mem::size_of::<MdmaNode>();
+    let control = ctcr_word(plan);
+    for block in 1..blocks {
+        let last = block == blocks - 1;
+        let count = if last {
+            plan.count - block * MAX_BLOCK
+        } else {
+            MAX_BLOCK
+        };
+        let source = plan.source
+            + if plan.source_increment {
+                block * step
+            } else {
+                0
+            };
+        let destination = plan.destination
+            + if plan.destination_increment {
+                block * step
+            } else {
+                0
+            };
+        let next = if last { 0 } else { base + block * node_size };
+        chain[block - 1] = MdmaNode::new(
+            control,
+            (count * width) as u32,
+            source as u32,
+            destination as u32,
+            next as u32,
+            ctbr_word(source, destination),
+        );
+    }
+    base as u32
+}
+
+/// Programs `channel` with `plan` (the first block in the registers, the
+/// rest as link nodes in `chain`) and starts it with a software request.
+///
+/// The MDMA reads the nodes from memory itself, so after writing them the
+/// engine cleans their cache lines with `clean_chain` (the data cache's
+/// clean-by-address; a no-op for uncached storage): nodes in AXI SRAM would
+/// otherwise sit dirty in the cache while the MDMA reads stale memory.
+///
+/// # Safety
+///
+/// The caller must own the channel; `chain` must hold
+/// `plan.blocks(MAX_BLOCK) - 1` nodes; the plan's memory and `chain` must
+/// stay valid until the channel is disabled.
+#[inline(always)]
+pub unsafe fn start(
+    regs: &RegisterBlock,
+    channel: usize,
+    plan: &TransferPlan,
+    chain: &mut [MdmaNode],
+    clean_chain: fn(usize, usize),
+) {
+    let blocks = plan.blocks(MAX_BLOCK);
+    let first = if blocks > 1 { MAX_BLOCK } else { plan.count };
+    let next = if blocks > 1 {
+        let first_node = link_chain(plan, chain);
+        clean_chain(
+            first_node as usize,
+            (blocks - 1) * core::mem::size_of::<MdmaNode>(),
+        );
+        first_node
+    } else {
+        0
+    };
+    let registers = &regs.channel[channel];
+    let control = ccr::CTCIE | ccr::TEIE;
+    // The buffers and nodes must be in memory before the MDMA reads them.
+    fence(Ordering::SeqCst);
+    // SAFETY: register writes on a channel the caller owns, words from a
+    // checked plan.
+    unsafe {
+        registers.cifcr.write(cisr::ALL);
+        registers.ctcr.write(ctcr_word(plan));
+        registers.cbndtr.write((first * plan.width.bytes()) as u32);
+        registers.csar.write(plan.source as u32);
+        registers.cdar.write(plan.destination as u32);
+        registers.cbrur.write(0);
+        registers.clar.write(next);
+        registers
+            .ctbr
+            .write(ctbr_word(plan.source, plan.destination));
+        registers.ccr.write(control | ccr::EN);
+        registers.ccr.write(control | ccr::EN | ccr::SWRQ);
+    }
+}
+
+/// Returns whether `channel` is enabled and has neither completed the list
+/// nor failed.
+#[inline]
+pub fn is_active(regs: &RegisterBlock, channel: usize) -> bool {
+    let registers = &regs.channel[channel];
+    registers.ccr.read() & ccr::EN != 0 && registers.cisr.read() & (cisr::CTCIF | cisr::TEIF) == 0
+}
+
+/// Returns whether `channel` stopped on a transfer error.
+#[inline]
+pub fn has_error(regs: &RegisterBlock, channel: usize) -> bool {
+    regs.channel[channel].cisr.read() & cisr::TEIF != 0
+}
+
+/// Returns the elements not transferred: the current block's BNDT plus every
+/// node still linked from CLAR (walked through `chain` only).
+pub fn remaining(regs: &RegisterBlock, channel: usize, chain: &[MdmaNode]) -> usize {
+    let registers = &regs.channel[channel];
+    let width_bytes = 1usize << ((registers.ctcr.read() >> ctcr::SSIZE_SHIFT) & 0b11);
+    let mut bytes = (registers.cbndtr.read() & cbndtr::BNDT_MASK) as usize;
+    let mut next = registers.clar.read();
+    while next != 0 {
+        let Some(node) = chain
+            .iter()
+            .find(|node| *node as *const MdmaNode as usize as u32 == next)
+        else {
+            break;
+        };
+        bytes += (node.cbndtr() & cbndtr::BNDT_MASK) as usize;
+        next = node.next();
+    }
+    bytes / width_bytes
+}
+
+/// Clears EN and waits until no request is active: the MDMA keeps its
+/// position in CSAR/CDAR/CBNDTR/CLAR, so [`resume`] continues.
+///
+/// # Safety
+///
+/// The caller must own `channel`.
+pub unsafe fn stop(regs: &RegisterBlock, channel: usize) {
+    let registers = &regs.channel[channel];
+    // SAFETY: read-modify-write of a channel the caller owns.
+    unsafe { registers.ccr.modify(|word| word & !ccr::EN) };
+    let mut polls = 0;
+    while registers.cisr.read() & cisr::CRQA != 0 && polls < STOP_POLLS {
+        polls += 1;
+    }
+}
+
+/// Re-enables a channel paused by [`stop`] and requests the rest.
+///
+/// # Safety
+///
+/// The caller must own `channel`, paused by [`stop`].
+pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
+    let registers = &regs.channel[channel];
+    let control = registers.ccr.read() & !ccr::SWRQ;
+    // SAFETY: register writes on a channel the caller owns.
+    unsafe {
+        registers.ccr.write(control | ccr::EN);
+        registers.ccr.write(control | ccr::EN | ccr::SWRQ);
+    }
+}

@@ -1,0 +1,8 @@
+//! Register blocks, one module per peripheral (RM0433; ST CMSIS
+//! `stm32h743xx.h`). Offsets are asserted at compile time and tested on the
+//! host.
+
+pub mod bdma;
+pub mod dma;
+pub mod dmamux;
+pub mod mdma;

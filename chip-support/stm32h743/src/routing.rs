@@ -1,0 +1,86 @@
+//! Request routing: the peripheral request lines of DMAMUX1 (which feeds
+//! every stream of DMA1 and DMA2) and DMAMUX2 (which feeds the BDMA), each a
+//! type bound to its peripheral data register, width and direction.
+//!
+//! Request IDs: RM0433 Table 121 (DMAMUX1) and Table 124 (DMAMUX2), as ST's
+//! HAL `stm32h7xx_hal_dma.h` numbers them (`DMA_REQUEST_*`, `BDMA_REQUEST_*`).
+//! Data registers: RM0433 (SPI TXDR +0x20 / RXDR +0x30, USART TDR +0x28 /
+//! RDR +0x24, I2C TXDR +0x28 / RXDR +0x24, ADC DR +0x40, TIM DMAR +0x4C);
+//! peripheral bases from `stm32h743xx.h`.
+//!
+//! Memory-to-memory transfers need no line: the engines program the DMAMUX
+//! channel with [`MEM2MEM`].
+
+use crate::controller::{Bdma, Dma1, Dma2};
+use crate::fifo::StreamMode;
+use crate::map::{D2Peripherals, D3Peripherals};
+
+/// DMAMUX request 0: no peripheral, used for memory-to-memory transfers.
+pub const MEM2MEM: u8 = 0;
+
+/// Declares DMAMUX1 request lines: routed to every DMA1 and DMA2 stream, in
+/// every FIFO setting.
+macro_rules! dmamux1_requests {
+    ($($(#[$doc:meta])* unsafe $name:ident: $kind:ident, line $line:literal, $word:ty, at $address:literal;)*) => {
+        dma_types::request_lines! {$(
+            $(#[$doc])*
+            unsafe pub $name: $kind, line $line, $word, at $address, in D2Peripherals, routed to [];
+        )*}
+        $(
+            // SAFETY: DMAMUX1 outputs 0–7 feed DMA1 streams 0–7 and outputs
+            // 8–15 feed DMA2 streams 0–7 (RM0433 §17.3.2), so every stream
+            // can receive every DMAMUX1 request.
+            unsafe impl<M: StreamMode> dma_types::peripheral::RoutableTo<Dma1<M>> for $name {}
+            // SAFETY: as above.
+            unsafe impl<M: StreamMode> dma_types::peripheral::RoutableTo<Dma2<M>> for $name {}
+        )*
+    };
+}
+
+dmamux1_requests! {
+    /// ADC1 conversion data (DR, 16-bit results).
+    unsafe Adc1: Receive, line 9, u16, at 0x4002_2040;
+    /// TIM1 update: writes the DMA burst register DMAR.
+    unsafe Tim1Up: Transmit, line 15, u32, at 0x4001_004C;
+    /// I2C1 receive (RXDR).
+    unsafe I2c1Rx: Receive, line 33, u8, at 0x4000_5424;
+    /// I2C1 transmit (TXDR).
+    unsafe I2c1Tx: Transmit, line 34, u8, at 0x4000_5428;
+    /// SPI1 receive (RXDR, 8-bit frames).
+    unsafe Spi1Rx: Receive, line 37, u8, at 0x4001_3030;
+    /// SPI1 transmit (TXDR, 8-bit frames).
+    unsafe Spi1Tx: Transmit, line 38, u8, at 0x4001_3020;
+    /// SPI2 receive.
+    unsafe Spi2Rx: Receive, line 39, u8, at 0x4000_3830;
+    /// SPI2 transmit.
+    unsafe Spi2Tx: Transmit, line 40, u8, at 0x4000_3820;
+    /// USART1 receive (RDR).
+    unsafe Usart1Rx: Receive, line 41, u8, at 0x4001_1024;
+    /// USART1 transmit (TDR).
+    unsafe Usart1Tx: Transmit, line 42, u8, at 0x4001_1028;
+    /// USART2 receive.
+    unsafe Usart2Rx: Receive, line 43, u8, at 0x4000_4424;
+    /// USART2 transmit.
+    unsafe Usart2Tx: Transmit, line 44, u8, at 0x4000_4428;
+    /// SPI3 receive.
+    unsafe Spi3Rx: Receive, line 61, u8, at 0x4000_3C30;
+    /// SPI3 transmit.
+    unsafe Spi3Tx: Transmit, line 62, u8, at 0x4000_3C20;
+}
+
+dma_types::request_lines! {
+    /// LPUART1 receive (RDR), on DMAMUX2.
+    unsafe pub Lpuart1Rx: Receive, line 9, u8, at 0x5800_0C24, in D3Peripherals, routed to [Bdma];
+    /// LPUART1 transmit (TDR), on DMAMUX2.
+    unsafe pub Lpuart1Tx: Transmit, line 10, u8, at 0x5800_0C28, in D3Peripherals, routed to [Bdma];
+    /// SPI6 receive (RXDR), on DMAMUX2.
+    unsafe pub Spi6Rx: Receive, line 11, u8, at 0x5800_1430, in D3Peripherals, routed to [Bdma];
+    /// SPI6 transmit (TXDR), on DMAMUX2.
+    unsafe pub Spi6Tx: Transmit, line 12, u8, at 0x5800_1420, in D3Peripherals, routed to [Bdma];
+    /// I2C4 receive (RXDR), on DMAMUX2.
+    unsafe pub I2c4Rx: Receive, line 13, u8, at 0x5800_1C24, in D3Peripherals, routed to [Bdma];
+    /// I2C4 transmit (TXDR), on DMAMUX2.
+    unsafe pub I2c4Tx: Transmit, line 14, u8, at 0x5800_1C28, in D3Peripherals, routed to [Bdma];
+    /// ADC3 conversion data (DR), on DMAMUX2.
+    unsafe pub Adc3: Receive, line 17, u16, at 0x5802_6040, in D3Peripherals, routed to [Bdma];
+}

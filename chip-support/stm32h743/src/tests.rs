@@ -1,0 +1,761 @@
+//! Host tests: transfers built through the typed API against register blocks
+//! in host memory. Every expected word is written out from the RM0433 field
+//! layout (bit positions in the comments), not computed by the code under
+//! test.
+
+extern crate std;
+
+use std::boxed::Box;
+use std::cell::RefCell;
+use std::vec::Vec;
+
+use dma_types::buffer::Buffer;
+use dma_types::burst::{Incr4, Single};
+use dma_types::cache::CacheAligned;
+use dma_types::channel::{Ch0, Ch1, Ch2, Ch3, Ch5, Channel};
+use dma_types::controller::TransferPlan;
+use dma_types::direction::Direction;
+use dma_types::error::TransferErrorKind;
+use dma_types::peripheral::{Peripheral, PeripheralRequest};
+use dma_types::region::Region;
+use dma_types::word::Width;
+
+use crate::cache::DataCache;
+use crate::controller::{bdma_controller, mdma_controller, stream_controller};
+use crate::fifo::{Direct, Fifo, Full, StreamModeExt};
+use crate::map::{ReachableByBdma, ReachableByDma, ReachableByMdma};
+use crate::node::MdmaNode;
+use crate::regs::{bdma, dma, dmamux, mdma};
+
+fn leak_zeroed<T>() -> &'static T {
+    // SAFETY: register blocks are made of `u32` cells, for which all-zero is valid.
+    Box::leak(unsafe { Box::<T>::new_zeroed().assume_init() })
+}
+
+std::thread_local! {
+    static DMA1: &'static dma::RegisterBlock = leak_zeroed();
+    static DMA2: &'static dma::RegisterBlock = leak_zeroed();
+    static DMAMUX1: &'static dmamux::RegisterBlock = leak_zeroed();
+    static DMAMUX2: &'static dmamux::RegisterBlock = leak_zeroed();
+    static BDMA: &'static bdma::RegisterBlock = leak_zeroed();
+    static MDMA: &'static mdma::RegisterBlock = leak_zeroed();
+    static CACHE_LOG: RefCell<Vec<CacheOp>> = const { RefCell::new(Vec::new()) };
+}
+
+fn dma1() -> *const dma::RegisterBlock {
+    DMA1.with(|block| *block as *const _)
+}
+fn dma2() -> *const dma::RegisterBlock {
+    DMA2.with(|block| *block as *const _)
+}
+fn dmamux1() -> *const dmamux::RegisterBlock {
+    DMAMUX1.with(|block| *block as *const _)
+}
+fn dmamux2() -> *const dmamux::RegisterBlock {
+    DMAMUX2.with(|block| *block as *const _)
+}
+fn bdma_block() -> *const bdma::RegisterBlock {
+    BDMA.with(|block| *block as *const _)
+}
+fn mdma_block() -> *const mdma::RegisterBlock {
+    MDMA.with(|block| *block as *const _)
+}
+
+/// A cache maintenance operation the test double saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CacheOp {
+    Clean(usize, usize),
+    Invalidate(usize, usize),
+}
+
+/// Records every maintenance call instead of touching SCB registers.
+struct RecordingCache;
+
+impl DataCache for RecordingCache {
+    fn clean(address: usize, bytes: usize) {
+        CACHE_LOG.with(|log| log.borrow_mut().push(CacheOp::Clean(address, bytes)));
+    }
+    fn invalidate(address: usize, bytes: usize) {
+        CACHE_LOG.with(|log| log.borrow_mut().push(CacheOp::Invalidate(address, bytes)));
+    }
+}
+
+fn cache_log() -> Vec<CacheOp> {
+    CACHE_LOG.with(|log| log.borrow_mut().drain(..).collect())
+}
+
+/// The real macros, with registers in host memory and the recording cache.
+#[allow(dead_code)]
+mod test_controllers {
+    use super::*;
+    stream_controller!(
+        /// DMA1 on host registers.
+        TestDma1,
+        registers = dma1(),
+        dmamux = dmamux1(),
+        mux_offset = 0,
+        cache = super::RecordingCache
+    );
+    stream_controller!(
+        /// DMA2 on host registers.
+        TestDma2,
+        registers = dma2(),
+        dmamux = dmamux1(),
+        mux_offset = 8,
+        cache = super::RecordingCache
+    );
+    bdma_controller!(
+        /// BDMA on host registers.
+        TestBdma,
+        registers = bdma_block(),
+        dmamux = dmamux2(),
+        cache = super::RecordingCache
+    );
+    mdma_controller!(
+        /// MDMA on host registers.
+        TestMdma,
+        registers = mdma_block(),
+        cache = super::RecordingCache
+    );
+}
+use test_controllers::{TestBdma, TestDma1, TestDma2, TestMdma};
+
+macro_rules! host_region {
+    ($(#[$doc:meta])* $name:ident, cacheable: $cacheable:literal) => {
+        $(#[$doc])*
+        struct $name;
+        // SAFETY: a test region: host memory is where the test buffers are.
+        unsafe impl Region for $name {
+            const NAME: &'static str = stringify!($name);
+            const START: usize = 0;
+            const SIZE: usize = usize::MAX;
+            const CACHEABLE: bool = $cacheable;
+            const CACHE_LINE: usize = 32;
+        }
+        // SAFETY: test only; the test controllers never touch memory.
+        unsafe impl ReachableByDma for $name {}
+        // SAFETY: as above.
+        unsafe impl ReachableByBdma for $name {}
+        // SAFETY: as above.
+        unsafe impl ReachableByMdma for $name {}
+    };
+}
+host_region!(
+    /// Host memory treated as cacheable (like AXI SRAM).
+    HostCached, cacheable: true
+);
+host_region!(
+    /// Host memory treated as uncached (like DTCM).
+    HostUncached, cacheable: false
+);
+
+dma_types::request_lines! {
+    /// SPI1 TX's facts, routed to the test DMA1.
+    unsafe TestSpi1Tx: Transmit, line 38, u8, at 0x4001_3020, in HostUncached, routed to [TestDma1<Direct>];
+    /// SPI1 RX's facts, routed to the test DMA1.
+    unsafe TestSpi1Rx: Receive, line 37, u8, at 0x4001_3030, in HostUncached, routed to [TestDma1<Direct>];
+    /// USART1 RX's facts, routed to the test DMA2 in FIFO mode.
+    unsafe TestUsart1Rx: Receive, line 41, u8, at 0x4001_1024, in HostUncached, routed to [TestDma2<Fifo<Full>>];
+    /// SPI6 TX's facts, routed to the test BDMA.
+    unsafe TestSpi6Tx: Transmit, line 12, u8, at 0x5800_1420, in HostUncached, routed to [TestBdma];
+}
+
+fn leak<T: 'static>(value: T) -> &'static mut T {
+    Box::leak(Box::new(value))
+}
+
+/// Reads the word at `offset` of a host register block.
+fn peek<T>(block: *const T, offset: usize) -> u32 {
+    // SAFETY: the offset is inside the block; registers are `VolatileCell`s.
+    unsafe { (block as *const u32).add(offset / 4).read_volatile() }
+}
+
+/// Writes `value` at `offset`, as the hardware would.
+fn poke<T>(block: *const T, offset: usize, value: u32) {
+    // SAFETY: the offset is inside the block and names a register cell
+    // (`UnsafeCell`), so writing through the shared pointer is allowed.
+    unsafe { (block as *mut u32).add(offset / 4).write_volatile(value) }
+}
+
+/// Offset of stream `n`'s SxCR in a DMA block (RM0433: 0x10 + 0x18·n).
+const fn stream_cr(n: usize) -> usize {
+    0x10 + 0x18 * n
+}
+const LIFCR: usize = 0x08;
+const HIFCR: usize = 0x0C;
+const NDTR: usize = 0x04;
+const PAR: usize = 0x08;
+const M0AR: usize = 0x0C;
+const M1AR: usize = 0x10;
+const FCR: usize = 0x14;
+
+fn word_buffer<const N: usize>() -> Buffer<HostCached, &'static mut CacheAligned<[u32; N]>> {
+    Buffer::new(leak(CacheAligned([0u32; N]))).unwrap()
+}
+
+#[test]
+fn dma1_memory_to_memory_in_fifo_mode_writes_the_manual_words() {
+    let src = word_buffer::<64>();
+    let dst = word_buffer::<64>();
+    let (src_addr, dst_addr) = (src.address() as u32, dst.address() as u32);
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch0> = unsafe { Channel::steal() };
+    let transfer = ch
+        .with_fifo::<Full>()
+        .mem_to_mem(src, dst)
+        .burst::<Incr4>()
+        .start();
+    let s0 = stream_cr(0);
+    // MBURST=INCR4 01<<23 | PBURST=INCR4 01<<21 | MSIZE=word 10<<13 | PSIZE=word 10<<11
+    // | MINC (10) | PINC (9) | DIR=M2M 10<<6 | TCIE (4) | TEIE (2) | EN (0)
+    assert_eq!(peek(dma1(), s0), 0x00A0_5695);
+    // DMDIS (2) | FTH=full 11
+    assert_eq!(peek(dma1(), s0 + FCR), 0x0000_0007);
+    assert_eq!(peek(dma1(), s0 + NDTR), 64);
+    assert_eq!(
+        peek(dma1(), s0 + PAR),
+        src_addr,
+        "the peripheral port is the M2M source"
+    );
+    assert_eq!(peek(dma1(), s0 + M0AR), dst_addr);
+    // Stream 0 flags: FEIF 0 | DMEIF 2 | TEIF 3 | HTIF 4 | TCIF 5
+    assert_eq!(peek(dma1(), LIFCR), 0x0000_003D);
+    // DMAMUX1 C0CR: DMAREQ_ID = 0 (MEM2MEM)
+    assert_eq!(peek(dmamux1(), 0x00), 0);
+    assert!(!transfer.is_done(), "EN set by start");
+    poke(dma1(), s0, peek(dma1(), s0) & !1); // the hardware clears EN at the end
+    let (_ch, _src, dst) = transfer.wait().unwrap();
+    assert_eq!(dst.len(), 64);
+}
+
+#[test]
+fn dma1_memory_to_spi1_in_direct_mode_routes_request_38() {
+    let src = Buffer::<HostUncached, _>::new(leak([0u8; 32])).unwrap();
+    let src_addr = src.address() as u32;
+    // SAFETY: test only; the peripheral is never accessed.
+    let tx = unsafe { Peripheral::<TestSpi1Tx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch5> = unsafe { Channel::steal() };
+    let transfer = ch.mem_to_periph(src, tx).start();
+    let s5 = stream_cr(5);
+    assert_eq!(s5, 0x88);
+    // MINC (10) | DIR=M2P 01<<6 | TCIE | TEIE | EN; byte sizes, single bursts
+    assert_eq!(peek(dma1(), s5), 0x0000_0455);
+    assert_eq!(peek(dma1(), s5 + FCR), 0, "direct mode");
+    assert_eq!(peek(dma1(), s5 + PAR), 0x4001_3020, "SPI1 TXDR");
+    assert_eq!(peek(dma1(), s5 + M0AR), src_addr);
+    assert_eq!(peek(dma1(), s5 + NDTR), 32);
+    // Stream 5 = position 1 of the high register: flags << 6
+    assert_eq!(peek(dma1(), HIFCR), 0x0000_0F40);
+    // DMAMUX1 C5CR (0x14) = 38, SPI1 TX
+    assert_eq!(peek(dmamux1(), 0x14), 38);
+    poke(dma1(), s5, 0);
+    transfer.wait().unwrap();
+}
+
+#[test]
+fn dma2_stream3_receives_usart1_through_dmamux1_channel_11() {
+    // SAFETY: test only.
+    let rx = unsafe { Peripheral::<TestUsart1Rx>::new() };
+    let dst = Buffer::<HostCached, _>::new(leak(CacheAligned([0u8; 64]))).unwrap();
+    let dst_addr = dst.address();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma2, Ch3> = unsafe { Channel::steal() };
+    let transfer = ch.with_fifo::<Full>().periph_to_mem(rx, dst).start();
+    let s3 = stream_cr(3);
+    // MINC (10) | DIR=P2M 00 | TCIE | TEIE | EN
+    assert_eq!(peek(dma2(), s3), 0x0000_0415);
+    assert_eq!(peek(dma2(), s3 + PAR), 0x4001_1024, "USART1 RDR");
+    // Stream 3 flags << 22
+    assert_eq!(peek(dma2(), LIFCR), 0x0F40_0000);
+    // DMA2 stream 3 → DMAMUX1 channel 8 + 3 = 11 (offset 0x2C), request 41
+    assert_eq!(peek(dmamux1(), 0x2C), 41);
+    assert_eq!(peek(dmamux1(), 0x0C), 0, "DMA1's channel 3 untouched");
+    // Only the destination is cacheable: cleaned before, invalidated after.
+    assert_eq!(cache_log(), [CacheOp::Clean(dst_addr, 64)]);
+    poke(dma2(), s3, 0);
+    transfer.wait().unwrap();
+    assert_eq!(cache_log(), [CacheOp::Invalidate(dst_addr, 64)]);
+}
+
+#[test]
+fn flag_clear_masks_of_all_sixteen_streams() {
+    // RM0433 LIFCR/HIFCR: stream 0/4 at bit 0, 1/5 at bit 6, 2/6 at bit 16,
+    // 3/7 at bit 22; five flags 0b11_1101 each.
+    let expected = [
+        0x0000_003D,
+        0x0000_0F40,
+        0x003D_0000,
+        0x0F40_0000,
+        0x0000_003D,
+        0x0000_0F40,
+        0x003D_0000,
+        0x0F40_0000,
+    ];
+    let plan = TransferPlan {
+        source: 0x2400_0000,
+        destination: 0x2400_1000,
+        count: 4,
+        width: Width::Word,
+        source_increment: true,
+        destination_increment: true,
+        burst: 1,
+        direction: Direction::MemToMem,
+        source_request: None,
+        destination_request: None,
+    };
+    for (block, mux_offset) in [(dma1(), 0), (dma2(), 8)] {
+        for (stream, mask) in expected.iter().enumerate() {
+            poke(block, LIFCR, 0);
+            poke(block, HIFCR, 0);
+            // SAFETY: host registers; nothing is transferred.
+            unsafe {
+                crate::engine::stream::start(
+                    &*block,
+                    &*dmamux1(),
+                    stream,
+                    mux_offset + stream,
+                    &plan,
+                    0x7,
+                )
+            };
+            let (written, untouched) = if stream < 4 {
+                (LIFCR, HIFCR)
+            } else {
+                (HIFCR, LIFCR)
+            };
+            assert_eq!(peek(block, written), *mask, "stream {stream}");
+            assert_eq!(peek(block, untouched), 0, "stream {stream}");
+        }
+    }
+}
+
+#[test]
+fn bdma_sends_to_spi6_through_dmamux2() {
+    let src = Buffer::<HostUncached, _>::new(leak([0u8; 16])).unwrap();
+    let src_addr = src.address() as u32;
+    // SAFETY: test only.
+    let tx = unsafe { Peripheral::<TestSpi6Tx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestBdma, Ch1> = unsafe { Channel::steal() };
+    let transfer = ch.mem_to_periph(src, tx).start();
+    // Channel 1 at 0x08 + 0x14: CCR, CNDTR, CPAR, CM0AR
+    // MINC (7) | DIR=from memory (4) | TEIE (3) | TCIE (1) | EN (0)
+    assert_eq!(peek(bdma_block(), 0x1C), 0x0000_009B);
+    assert_eq!(peek(bdma_block(), 0x20), 16);
+    assert_eq!(peek(bdma_block(), 0x24), 0x5800_1420, "SPI6 TXDR");
+    assert_eq!(peek(bdma_block(), 0x28), src_addr);
+    // IFCR: channel 1's four flags at bits 7:4
+    assert_eq!(peek(bdma_block(), 0x04), 0x0000_00F0);
+    // DMAMUX2 C1CR = 12, SPI6 TX
+    assert_eq!(peek(dmamux2(), 0x04), 12);
+    assert!(!transfer.is_done());
+    poke(bdma_block(), 0x00, 0b0010 << 4); // ISR: TCIF1
+    assert!(transfer.is_done());
+    transfer.wait().unwrap();
+}
+
+#[test]
+fn bdma_memory_to_memory_halfwords() {
+    let src = Buffer::<HostUncached, _>::new(leak([0u16; 8])).unwrap();
+    let dst = Buffer::<HostUncached, _>::new(leak([0u16; 8])).unwrap();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestBdma, Ch0> = unsafe { Channel::steal() };
+    let transfer = ch.mem_to_mem(src, dst).burst::<Single>().start();
+    // MEM2MEM (14) | MSIZE=01<<10 | PSIZE=01<<8 | MINC (7) | PINC (6) | TEIE | TCIE | EN
+    assert_eq!(peek(bdma_block(), 0x08), 0x0000_45CB);
+    assert_eq!(peek(dmamux2(), 0x00), 0, "MEM2MEM request");
+    poke(bdma_block(), 0x00, 0b0010);
+    transfer.wait().unwrap();
+}
+
+const MDMA_CH2: usize = 0x40 + 0x40 * 2;
+
+#[test]
+fn mdma_word_copy_writes_the_manual_words() {
+    let src = Buffer::<HostUncached, _>::new(leak([0u32; 256])).unwrap();
+    let dst = Buffer::<HostUncached, _>::new(leak([0u32; 256])).unwrap();
+    let (src_addr, dst_addr) = (src.address() as u32, dst.address() as u32);
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let transfer = ch.mem_to_mem(src, dst).burst::<Incr4>().start();
+    // CIFCR: all five flags cleared
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x04), 0x1F);
+    // SWRM (30) | TRGM=11<<28 | TLEN=127<<18 | DBURST=010<<15 | SBURST=010<<12
+    // | DINCOS=10<<10 | SINCOS=10<<8 | DSIZE=10<<6 | SSIZE=10<<4 | DINC=10<<2 | SINC=10
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x10), 0x71FD_2AAA);
+    // CBNDTR: 256 words = 1024 bytes, no repeat
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x14), 1024);
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x18), src_addr);
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x1C), dst_addr);
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x24), 0, "CLAR: one block");
+    // CCR: SWRQ (16) | CTCIE (2) | TEIE (1) | EN (0)
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x0C), 0x0001_0007);
+    assert!(
+        cache_log().is_empty(),
+        "uncached regions: no maintenance at all"
+    );
+    poke(mdma_block(), MDMA_CH2, 0b10); // CISR: CTCIF
+    transfer.wait().unwrap();
+    assert!(cache_log().is_empty());
+}
+
+#[test]
+fn mdma_sets_sbus_and_dbus_for_tcm_addresses() {
+    use crate::engine::mdma::ctbr_word;
+    // CTBR: SBUS (16) for a DTCM/ITCM source, DBUS (17) for a TCM destination.
+    assert_eq!(ctbr_word(0x2000_0100, 0x2400_0000), 0x0001_0000);
+    assert_eq!(ctbr_word(0x2400_0000, 0x0000_1000), 0x0002_0000);
+    assert_eq!(ctbr_word(0x2001_FFFC, 0x2000_0000), 0x0003_0000);
+    assert_eq!(
+        ctbr_word(0x2002_0000, 0x3000_0000),
+        0,
+        "just past DTCM: AXI"
+    );
+    // Through the engine, with a DTCM source and an AXI SRAM destination.
+    let plan = TransferPlan {
+        source: 0x2000_0000,
+        destination: 0x2400_0000,
+        count: 32,
+        width: Width::Byte,
+        source_increment: true,
+        destination_increment: true,
+        burst: 1,
+        direction: Direction::MemToMem,
+        source_request: None,
+        destination_request: None,
+    };
+    // SAFETY: host registers; nothing is transferred.
+    unsafe { crate::engine::mdma::start(&*mdma_block(), 2, &plan, &mut [], RecordingCache::clean) };
+    assert!(cache_log().is_empty(), "one block: no nodes to clean");
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x28), 0x0001_0000);
+    // Bytes: SINC/DINC increment, sizes 0, TLEN 127, TRGM 11, SWRM
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x10), 0x71FC_000A);
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x14), 32);
+}
+
+#[test]
+fn mdma_chains_forty_thousand_words_in_three_blocks() {
+    let src = Buffer::<HostUncached, _>::new(leak([0u32; 40_000])).unwrap();
+    let dst = Buffer::<HostUncached, _>::new(leak([0u32; 40_000])).unwrap();
+    let nodes = Buffer::<HostUncached, _>::new(leak([MdmaNode::EMPTY; 2])).unwrap();
+    let base = nodes.address() as u32;
+    let (src_addr, dst_addr) = (src.address() as u32, dst.address() as u32);
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let transfer = ch.with_descriptors(nodes).mem_to_mem(src, dst).start();
+    // The MDMA reads the nodes from memory: their lines were cleaned (2 × 40 bytes).
+    assert_eq!(cache_log(), [CacheOp::Clean(base as usize, 80)]);
+    // Block 1 in the registers: 16384 words = 0x10000 bytes, linked to node 0.
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x14), 0x0001_0000);
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x24), base);
+    // Residue: 100 bytes left of block 1, then both queued nodes.
+    poke(mdma_block(), MDMA_CH2 + 0x14, 100);
+    assert_eq!(transfer.remaining(), 25 + 16_384 + 7_232);
+    poke(mdma_block(), MDMA_CH2, 0b10);
+    let (ch, _src, _dst) = transfer.wait().unwrap();
+    let (_ch, nodes) = ch.into_parts();
+    // Words: CTCR (single bursts, word sizes), CBNDTR, CSAR, CDAR, CBRUR, CLAR, CTBR, -, CMAR, CMDR
+    let ctcr = 0x71FC_0AAA;
+    assert_eq!(
+        nodes[0].words(),
+        [
+            ctcr,
+            0x1_0000,
+            src_addr + 0x1_0000,
+            dst_addr + 0x1_0000,
+            0,
+            base + 40,
+            0,
+            0,
+            0,
+            0
+        ]
+    );
+    // Last block: 40000 - 32768 = 7232 words = 0x7100 bytes, CLAR = 0 ends the list.
+    assert_eq!(
+        nodes[1].words(),
+        [
+            ctcr,
+            0x7100,
+            src_addr + 0x2_0000,
+            dst_addr + 0x2_0000,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0
+        ]
+    );
+}
+
+#[test]
+fn cache_hook_runs_for_cacheable_regions_only() {
+    let src = word_buffer::<16>();
+    let dst = word_buffer::<16>();
+    let (src_addr, dst_addr) = (src.address(), dst.address());
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch0> = unsafe { Channel::steal() };
+    let transfer = ch.with_fifo::<Full>().mem_to_mem(src, dst).start();
+    assert_eq!(
+        cache_log(),
+        [CacheOp::Clean(src_addr, 64), CacheOp::Clean(dst_addr, 64)]
+    );
+    poke(dma1(), stream_cr(0), 0);
+    let (ch, _, _) = transfer.wait().unwrap();
+    assert_eq!(cache_log(), [CacheOp::Invalidate(dst_addr, 64)]);
+
+    // The same transfer between uncached buffers: no call at all.
+    let src = Buffer::<HostUncached, _>::new(leak([0u32; 16])).unwrap();
+    let dst = Buffer::<HostUncached, _>::new(leak([0u32; 16])).unwrap();
+    let transfer = ch.mem_to_mem(src, dst).start();
+    poke(dma1(), stream_cr(0), 0);
+    transfer.wait().unwrap();
+    assert!(cache_log().is_empty());
+}
+
+#[test]
+fn aborting_invalidates_the_destination_too() {
+    let src = word_buffer::<8>();
+    let dst = word_buffer::<8>();
+    let dst_addr = dst.address();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch0> = unsafe { Channel::steal() };
+    let transfer = ch.with_fifo::<Full>().mem_to_mem(src, dst).start();
+    cache_log();
+    poke(dma1(), stream_cr(0) + NDTR, 3);
+    let stopped = transfer.abort();
+    assert_eq!(stopped.remaining, 3);
+    assert_eq!(peek(dma1(), stream_cr(0)) & 1, 0, "EN cleared");
+    assert_eq!(cache_log(), [CacheOp::Invalidate(dst_addr, 32)]);
+}
+
+#[test]
+fn suspend_and_resume_move_the_addresses_past_the_done_elements() {
+    let src = word_buffer::<64>();
+    let dst = word_buffer::<64>();
+    let (src_addr, dst_addr) = (src.address() as u32, dst.address() as u32);
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch0> = unsafe { Channel::steal() };
+    let transfer = ch.with_fifo::<Full>().mem_to_mem(src, dst).start();
+    let s0 = stream_cr(0);
+    assert_eq!(peek(dma1(), s0 + M1AR), 64, "M1AR keeps the block length");
+    poke(dma1(), s0 + NDTR, 24); // 40 words done
+    let suspended = transfer.suspend();
+    assert_eq!(peek(dma1(), s0) & 1, 0, "EN cleared");
+    let running = suspended.resume();
+    assert_eq!(peek(dma1(), s0 + PAR), src_addr + 160);
+    assert_eq!(peek(dma1(), s0 + M0AR), dst_addr + 160);
+    assert_eq!(peek(dma1(), s0 + NDTR), 24);
+    assert_eq!(peek(dma1(), s0) & 1, 1, "EN set again");
+    poke(dma1(), s0, 0);
+    running.wait().unwrap();
+}
+
+#[test]
+fn a_transfer_error_is_a_typed_error_with_the_residue() {
+    let src = word_buffer::<8>();
+    let dst = word_buffer::<8>();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch1> = unsafe { Channel::steal() };
+    let transfer = ch.with_fifo::<Full>().mem_to_mem(src, dst).start();
+    let s1 = stream_cr(1);
+    poke(dma1(), s1, 0); // the hardware disables the stream on error
+    poke(dma1(), 0x00, 1 << (3 + 6)); // LISR: TEIF1
+    poke(dma1(), s1 + NDTR, 5);
+    let error = transfer.wait().unwrap_err();
+    assert_eq!(error.kind, TransferErrorKind::Bus);
+    assert_eq!(error.stopped.remaining, 5);
+    poke(dma1(), 0x00, 0);
+}
+
+#[test]
+fn request_lines_carry_the_rm0433_ids_and_registers() {
+    use crate::routing::*;
+    // RM0433 Table 121 (DMAMUX1) / Table 124 (DMAMUX2) and the peripheral
+    // data registers, as (line, address) pairs.
+    let table: [(u8, usize, u8, usize); 11] = [
+        (Spi1Tx::LINE, Spi1Tx::ADDRESS, 38, 0x4001_3020),
+        (Spi1Rx::LINE, Spi1Rx::ADDRESS, 37, 0x4001_3030),
+        (Spi3Tx::LINE, Spi3Tx::ADDRESS, 62, 0x4000_3C20),
+        (Usart1Rx::LINE, Usart1Rx::ADDRESS, 41, 0x4001_1024),
+        (Usart2Tx::LINE, Usart2Tx::ADDRESS, 44, 0x4000_4428),
+        (I2c1Rx::LINE, I2c1Rx::ADDRESS, 33, 0x4000_5424),
+        (Adc1::LINE, Adc1::ADDRESS, 9, 0x4002_2040),
+        (Tim1Up::LINE, Tim1Up::ADDRESS, 15, 0x4001_004C),
+        (Spi6Tx::LINE, Spi6Tx::ADDRESS, 12, 0x5800_1420),
+        (Lpuart1Rx::LINE, Lpuart1Rx::ADDRESS, 9, 0x5800_0C24),
+        (Adc3::LINE, Adc3::ADDRESS, 17, 0x5802_6040),
+    ];
+    for (line, address, expected_line, expected_address) in table {
+        assert_eq!((line, address), (expected_line, expected_address));
+    }
+}
+
+#[test]
+fn register_offsets_match_rm0433() {
+    use core::mem::offset_of;
+    assert_eq!(offset_of!(dma::RegisterBlock, lisr), 0x00);
+    assert_eq!(offset_of!(dma::RegisterBlock, hisr), 0x04);
+    assert_eq!(offset_of!(dma::RegisterBlock, lifcr), 0x08);
+    assert_eq!(offset_of!(dma::RegisterBlock, hifcr), 0x0C);
+    assert_eq!(offset_of!(dma::RegisterBlock, stream), 0x10);
+    assert_eq!(offset_of!(dma::StreamRegisters, ndtr), 0x04);
+    assert_eq!(offset_of!(dma::StreamRegisters, par), 0x08);
+    assert_eq!(offset_of!(dma::StreamRegisters, m0ar), 0x0C);
+    assert_eq!(offset_of!(dma::StreamRegisters, m1ar), 0x10);
+    assert_eq!(offset_of!(dma::StreamRegisters, fcr), 0x14);
+    assert_eq!(offset_of!(dmamux::RegisterBlock, csr), 0x80);
+    assert_eq!(offset_of!(dmamux::RegisterBlock, cfr), 0x84);
+    assert_eq!(offset_of!(dmamux::RegisterBlock, rgcr), 0x100);
+    assert_eq!(offset_of!(dmamux::RegisterBlock, rgsr), 0x140);
+    assert_eq!(offset_of!(dmamux::RegisterBlock, rgcfr), 0x144);
+    assert_eq!(offset_of!(bdma::RegisterBlock, ifcr), 0x04);
+    assert_eq!(offset_of!(bdma::RegisterBlock, channel), 0x08);
+    assert_eq!(offset_of!(bdma::ChannelRegisters, cm1ar), 0x10);
+    assert_eq!(offset_of!(mdma::RegisterBlock, channel), 0x40);
+    assert_eq!(offset_of!(mdma::ChannelRegisters, ccr), 0x0C);
+    assert_eq!(offset_of!(mdma::ChannelRegisters, ctcr), 0x10);
+    assert_eq!(offset_of!(mdma::ChannelRegisters, clar), 0x24);
+    assert_eq!(offset_of!(mdma::ChannelRegisters, ctbr), 0x28);
+    assert_eq!(offset_of!(mdma::ChannelRegisters, cmar), 0x30);
+    assert_eq!(offset_of!(mdma::ChannelRegisters, cmdr), 0x34);
+}
+
+#[test]
+fn regions_match_the_memory_map() {
+    use crate::map::*;
+    assert!(Dtcm::contains(0x2001_FFFC, 4));
+    assert!(!Dtcm::contains(0x2001_FFFC, 8));
+    assert!(AxiSram::contains(0x2407_FFE0, 32));
+    assert!(Sram3::contains(0x3004_7FFF, 1));
+    assert!(!Sram3::contains(0x3004_8000, 1));
+    assert!(Sram4::contains(0x3800_0000, 0x1_0000));
+    assert!(BackupSram::contains(0x3880_0FFF, 1));
+    const { assert!(AxiSram::CACHEABLE && Sram1::CACHEABLE && Sram4::CACHEABLE) };
+    const { assert!(!Dtcm::CACHEABLE && !Itcm::CACHEABLE) };
+    assert_eq!(AxiSram::CACHE_LINE, 32);
+}
+
+#[test]
+fn fifo_words_follow_sxfcr() {
+    use crate::fifo::{Half, Quarter, StreamMode, ThreeQuarters};
+    // DMDIS (2) | FTH 1:0
+    assert_eq!(<Fifo<Quarter> as StreamMode>::FCR, 0b100);
+    assert_eq!(<Fifo<Half> as StreamMode>::FCR, 0b101);
+    assert_eq!(<Fifo<ThreeQuarters> as StreamMode>::FCR, 0b110);
+    assert_eq!(<Fifo<Full> as StreamMode>::FCR, 0b111);
+    assert_eq!(<Direct as StreamMode>::FCR, 0);
+}
+
+dma_types::request_lines! {
+    /// ADC1's facts (16-bit data register), routed to the test DMA1.
+    unsafe TestAdc1: Receive, line 9, u16, at 0x4002_2040, in HostUncached, routed to [TestDma1<Direct>];
+}
+
+#[test]
+fn double_buffer_lends_the_cpu_only_the_finished_buffer() {
+    use crate::double_buffer::DoubleBuffer;
+    let first = Buffer::<HostCached, _>::new(leak(CacheAligned([0u16; 32]))).unwrap();
+    let second = Buffer::<HostCached, _>::new(leak(CacheAligned([0u16; 32]))).unwrap();
+    let (first_addr, second_addr) = (first.address(), second.address());
+    // SAFETY: test only.
+    let adc = unsafe { Peripheral::<TestAdc1>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch2> = unsafe { Channel::steal() };
+    let mut samples = DoubleBuffer::start(ch, adc, first, second);
+    let s2 = stream_cr(2);
+    // DBM (18) | MSIZE=01<<13 | PSIZE=01<<11 | MINC (10) | CIRC (8) | DIR=P2M | TCIE | TEIE | EN
+    assert_eq!(peek(dma1(), s2), 0x0004_2D15);
+    assert_eq!(peek(dma1(), s2 + PAR), 0x4002_2040);
+    assert_eq!(peek(dma1(), s2 + M0AR), first_addr as u32);
+    assert_eq!(peek(dma1(), s2 + M1AR), second_addr as u32);
+    assert_eq!(peek(dma1(), s2 + NDTR), 32);
+    assert_eq!(peek(dmamux1(), 0x08), 9, "DMAMUX1 C2CR: ADC1");
+    assert_eq!(
+        cache_log(),
+        [
+            CacheOp::Clean(first_addr, 64),
+            CacheOp::Clean(second_addr, 64)
+        ]
+    );
+
+    assert!(samples.next_filled().is_none(), "no buffer finished yet");
+    // The stream finished M0 and moved on to M1: TCIF2 (bit 21), CT (19).
+    poke(dma1(), 0x00, 1 << (5 + 16));
+    poke(dma1(), s2, peek(dma1(), s2) | (1 << 19));
+    poke(dma1(), LIFCR, 0);
+    {
+        let filled = samples.next_filled().unwrap();
+        assert_eq!(filled.index(), 0);
+        assert_eq!(filled.len(), 32);
+        assert!(!filled.is_overwritten());
+        assert_eq!(cache_log(), [CacheOp::Invalidate(first_addr, 64)]);
+    }
+    assert_eq!(peek(dma1(), LIFCR), 1 << 21, "only TCIF2 cleared");
+    // Then M1 finished and the stream is back on M0.
+    poke(dma1(), s2, peek(dma1(), s2) & !(1 << 19));
+    assert_eq!(samples.next_filled().unwrap().index(), 1);
+    assert_eq!(cache_log(), [CacheOp::Invalidate(second_addr, 64)]);
+    poke(dma1(), 0x00, 0);
+
+    let (_ch, _adc, [first, second]) = samples.stop();
+    assert_eq!(peek(dma1(), s2) & 1, 0, "EN cleared");
+    assert_eq!(
+        (first.address(), second.address()),
+        (first_addr, second_addr)
+    );
+    assert_eq!(
+        cache_log(),
+        [
+            CacheOp::Invalidate(first_addr, 64),
+            CacheOp::Invalidate(second_addr, 64)
+        ]
+    );
+}
+
+#[test]
+fn circular_receive_lends_the_finished_half() {
+    use crate::circular::CircularReceive;
+    let ring = Buffer::<HostCached, _>::new(leak(CacheAligned([0u8; 64]))).unwrap();
+    let ring_addr = ring.address();
+    // SAFETY: test only.
+    let spi = unsafe { Peripheral::<TestSpi1Rx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch1> = unsafe { Channel::steal() };
+    let mut receive = CircularReceive::start(ch, spi, ring);
+    let s1 = stream_cr(1);
+    // MINC (10) | CIRC (8) | DIR=P2M | TCIE | TEIE | EN
+    assert_eq!(peek(dma1(), s1), 0x0000_0515);
+    assert_eq!(peek(dma1(), s1 + NDTR), 64);
+    assert_eq!(peek(dmamux1(), 0x04), 37, "DMAMUX1 C1CR: SPI1 RX");
+    assert_eq!(cache_log(), [CacheOp::Clean(ring_addr, 64)]);
+    assert!(receive.next_half().is_none());
+
+    // Stream 1's HTIF is LISR bit 4 + 6: the first half is done, the
+    // stream is 8 elements into the second (NDTR = 24).
+    poke(dma1(), 0x00, 1 << 10);
+    poke(dma1(), s1 + NDTR, 24);
+    {
+        let half = receive.next_half().unwrap();
+        assert!(!half.is_second());
+        assert_eq!(half.len(), 32);
+        assert!(!half.is_overwritten());
+        assert_eq!(cache_log(), [CacheOp::Invalidate(ring_addr, 32)]);
+    }
+    assert_eq!(peek(dma1(), LIFCR), 1 << 10, "HTIF1 cleared");
+    // TCIF1 (bit 11): the second half is done, the stream wrapped (NDTR = 60).
+    poke(dma1(), 0x00, 1 << 11);
+    poke(dma1(), s1 + NDTR, 60);
+    {
+        let half = receive.next_half().unwrap();
+        assert!(half.is_second());
+        assert!(!half.is_overwritten());
+        assert_eq!(cache_log(), [CacheOp::Invalidate(ring_addr + 32, 32)]);
+    }
+    poke(dma1(), 0x00, 0);
+    let (_ch, _spi, ring) = receive.stop();
+    assert_eq!(ring.address(), ring_addr);
+    assert_eq!(peek(dma1(), s1) & 1, 0, "EN cleared");
+}

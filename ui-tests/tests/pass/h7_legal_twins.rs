@@ -1,0 +1,78 @@
+//! The legal twins of the STM32H743 compile-fail cases: each block differs
+//! minimally from one failing case. Built (so every constant check runs),
+//! never run: the registers exist only on the chip.
+use dma_stm32h743::circular::CircularReceive;
+use dma_stm32h743::double_buffer::DoubleBuffer;
+use dma_stm32h743::fifo::{Full, Half, StreamModeExt};
+use dma_stm32h743::map::{AxiSram, Dtcm, Sram1, Sram4};
+use dma_stm32h743::node::MdmaNode;
+use dma_stm32h743::routing::{Adc1, Spi1Tx, Spi3Rx, Spi6Tx, Usart1Rx};
+use dma_stm32h743::{Bdma, Dma1, Mdma};
+use dma_types::peripheral::Peripheral;
+use dma_types::prelude::*;
+
+/// g01 DTCM: the frame in AXI SRAM on DMA1, and DTCM through the MDMA.
+/// g01 BDMA: the frame in SRAM4. g08: SPI6 TX (DMAMUX2) on the BDMA.
+/// g05: USART1 RX for the receive. g07: Incr4 of bytes in FIFO mode,
+/// Incr4 of words at full threshold, Incr4 of half-words at half threshold,
+/// memory-to-memory in FIFO mode. g11: a `CacheAligned` receive buffer of
+/// whole lines. g03 (double buffer): one finished buffer at a time; the
+/// same with the halves of a circular buffer.
+fn firmware() {
+    let streams = Dma1::take().unwrap().split();
+    // SAFETY: built only, never run.
+    let (spi1, spi6, usart) = unsafe {
+        (Peripheral::<Spi1Tx>::new(), Peripheral::<Spi6Tx>::new(), Peripheral::<Usart1Rx>::new())
+    };
+
+    let frame = Buffer::<AxiSram, _>::new(Box::leak(Box::new([0u8; 64]))).unwrap();
+    let ch0 = streams.ch0.with_fifo::<Full>();
+    let (ch0, frame, spi1) = ch0.mem_to_periph(frame, spi1).burst::<Incr4>().start().wait().ok().unwrap();
+    let _ = (frame, spi1);
+
+    let words = || Buffer::<AxiSram, _>::new(Box::leak(Box::new(CacheAligned([0u32; 64])))).unwrap();
+    let (ch0, _, _) = ch0.mem_to_mem(words(), words()).burst::<Incr4>().start().wait().ok().unwrap();
+    let halves = || Buffer::<AxiSram, _>::new(Box::leak(Box::new(CacheAligned([0u16; 64])))).unwrap();
+    let ch0 = ch0.with_fifo::<Half>();
+    let _ = ch0.mem_to_mem(halves(), halves()).burst::<Incr4>().start().wait();
+
+    let line = Buffer::<Sram1, _>::new(Box::leak(Box::new(CacheAligned([0u8; 64])))).unwrap();
+    let _ = streams.ch1.periph_to_mem(usart, line).start().wait();
+
+    let samples = || Buffer::<Sram1, _>::new(Box::leak(Box::new(CacheAligned([0u16; 64])))).unwrap();
+    // SAFETY: built only, never run.
+    let adc = unsafe { Peripheral::<Adc1>::new() };
+    let mut sampling = DoubleBuffer::start(streams.ch2, adc, samples(), samples());
+    if let Some(done) = sampling.next_filled() {
+        let _ = done[0];
+    }
+    if let Some(done) = sampling.next_filled() {
+        let _ = done[63];
+    }
+    let _ = sampling.stop();
+
+    let ring = Buffer::<Sram1, _>::new(Box::leak(Box::new(CacheAligned([0u8; 128])))).unwrap();
+    // SAFETY: built only, never run.
+    let spi3 = unsafe { Peripheral::<Spi3Rx>::new() };
+    let mut ring = CircularReceive::start(streams.ch3, spi3, ring);
+    if let Some(half) = ring.next_half() {
+        let _ = (half[0], half.is_overwritten());
+    }
+    let _ = ring.stop();
+
+    let bdma = Bdma::take().unwrap().split().ch0;
+    let sram4 = Buffer::<Sram4, _>::new(Box::leak(Box::new([0u8; 64]))).unwrap();
+    let _ = bdma.mem_to_periph(sram4, spi6).start().wait();
+
+    let mdma = Mdma::take().unwrap().split().ch0;
+    let nodes = Buffer::<AxiSram, _>::new(Box::leak(Box::new([MdmaNode::EMPTY; 1]))).unwrap();
+    let dtcm = Buffer::<Dtcm, _>::new(Box::leak(Box::new([0u32; 20_000]))).unwrap();
+    let copy = Buffer::<AxiSram, _>::new(Box::leak(Box::new(CacheAligned([0u32; 20_000])))).unwrap();
+    let _ = mdma.with_descriptors(nodes).mem_to_mem(dtcm, copy).burst::<Incr4>().start().wait();
+}
+
+fn main() {
+    if std::hint::black_box(false) {
+        firmware();
+    }
+}
