@@ -12,6 +12,7 @@
 //! | element types and widths | [`word`] |
 //! | burst lengths | [`burst`] |
 //! | buffers and transfer ends | [`buffer`], [`peripheral`] |
+//! | run-time ranges of buffers | [`window`] |
 //! | directions | [`direction`] |
 //! | channel handles | [`channel`] |
 //! | transfer typestates | [`transfer`] |
@@ -32,6 +33,7 @@ pub mod error;
 pub mod peripheral;
 pub mod region;
 pub mod transfer;
+pub mod window;
 pub mod word;
 
 mod private;
@@ -43,7 +45,8 @@ pub mod prelude {
     pub use crate::buffer::{Buffer, Repeat};
     pub use crate::burst::{Incr128, Incr16, Incr256, Incr32, Incr4, Incr64, Incr8, Single};
     pub use crate::channel::{Ch0, Ch1, Channel};
-    pub use crate::transfer::{Stopped, Transfer, TransferError};
+    pub use crate::transfer::{Rejected, Stopped, Transfer, TransferError};
+    pub use crate::window::Window;
 }
 
 use static_assertions::assert_eq_size;

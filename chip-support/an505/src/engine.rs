@@ -159,6 +159,41 @@ pub fn link_chain(plan: &TransferPlan, chain: &mut [Lli]) -> u32 {
 /// `chain` must hold `plan.blocks(MAX_BLOCK) - 1` items.
 #[inline]
 pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, chain: &mut [Lli]) {
+    // SAFETY: forwarded contract.
+    unsafe { program(regs, channel, plan, chain, 0) }
+}
+
+/// Programs `channel` with `plan` and enables it with Halt set: the channel
+/// holds its data until [`resume`] clears Halt.
+///
+/// # Safety
+///
+/// As for [`start`].
+#[inline]
+pub unsafe fn start_halted(
+    regs: &RegisterBlock,
+    channel: usize,
+    plan: &TransferPlan,
+    chain: &mut [Lli],
+) {
+    // SAFETY: forwarded contract.
+    unsafe { program(regs, channel, plan, chain, config::H) }
+}
+
+/// The register sequence of [`start`], with `halt` (0 or `config::H`) in the
+/// enabling Configuration word.
+///
+/// # Safety
+///
+/// As for [`start`].
+#[inline(always)]
+unsafe fn program(
+    regs: &RegisterBlock,
+    channel: usize,
+    plan: &TransferPlan,
+    chain: &mut [Lli],
+    halt: u32,
+) {
     let blocks = plan.blocks(MAX_BLOCK);
     let first = if blocks > 1 { MAX_BLOCK } else { plan.count };
     let next = if blocks > 1 {
@@ -182,7 +217,9 @@ pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, c
         registers
             .control
             .write(control_word(plan, first, blocks == 1));
-        registers.configuration.write(config_word(plan) | config::E);
+        registers
+            .configuration
+            .write(config_word(plan) | halt | config::E);
         regs.configuration.write(CONFIGURATION_E);
     }
 }
