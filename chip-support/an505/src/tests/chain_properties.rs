@@ -42,7 +42,15 @@ fn length() -> impl Strategy<Value = usize> {
 
 /// A plan whose buffers fit the 32-bit address space, aligned to the width.
 fn plan() -> impl Strategy<Value = TransferPlan> {
-    (length(), width(), burst(), any::<bool>(), any::<bool>(), any::<u32>(), any::<u32>())
+    (
+        length(),
+        width(),
+        burst(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<u32>(),
+        any::<u32>(),
+    )
         .prop_filter("one end increments", |(_, _, _, si, di, _, _)| *si || *di)
         .prop_map(|(count, width, burst, si, di, src, dst)| {
             let bytes = (count * width.bytes()) as u64;
@@ -110,7 +118,7 @@ proptest! {
         for (index, &(block_source, block_destination, word)) in blocks.iter().enumerate() {
             let last = index == blocks.len() - 1;
             let size = (word & control::TRANSFER_SIZE_MASK) as usize;
-            prop_assert!(size >= 1 && size <= MAX_BLOCK, "block {} has {} elements", index, size);
+            prop_assert!((1..=MAX_BLOCK).contains(&size), "block {} has {} elements", index, size);
             // Width, burst and increments identical in every block; I only on the last.
             prop_assert_eq!(word, control_word(&plan, size, last));
             prop_assert_eq!(word & control::I != 0, last);

@@ -26,9 +26,15 @@ fn forgetting_a_running_transfer_leaks_channel_and_buffers() {
     core::mem::forget(transfer);
     // No `Drop` ran: the channel was not halted or disabled behind the
     // hardware's back; it keeps running into memory no one else can reach.
-    assert_eq!(peek(CH0_CONFIG) & (CH0_CONFIG_E | CH0_CONFIG_H), CH0_CONFIG_E);
+    assert_eq!(
+        peek(CH0_CONFIG) & (CH0_CONFIG_E | CH0_CONFIG_H),
+        CH0_CONFIG_E
+    );
     // The only safe source of channel handles is spent.
-    assert!(TestDma::take().is_none(), "a second take would alias the channel");
+    assert!(
+        TestDma::take().is_none(),
+        "a second take would alias the channel"
+    );
     poke(ENBLD_CHNS, 0);
 }
 
@@ -109,7 +115,10 @@ fn start_suspended_enables_the_channel_halted() {
     let src = Buffer::<HostMemory, _>::new(leak([0u16; 5000])).unwrap();
     let dst = Buffer::<HostMemory, _>::new(leak([0u16; 5000])).unwrap();
     let lli = Buffer::<HostMemory, _>::new(leak([Lli::EMPTY; 1])).unwrap();
-    let suspended = channel().with_descriptors(lli).mem_to_mem(src, dst).start_suspended();
+    let suspended = channel()
+        .with_descriptors(lli)
+        .mem_to_mem(src, dst)
+        .start_suspended();
     // H | ITC | E, and the same channel registers as `start` writes.
     assert_eq!(peek(CH0_CONFIG), 0x0004_8001);
     assert_eq!(peek(CH0_CONTROL), 0x0C24_0FFF);

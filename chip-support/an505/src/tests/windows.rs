@@ -10,8 +10,12 @@ const CAPACITY: usize = 20_000;
 
 #[test]
 fn a_window_programs_its_range_and_run_time_count() {
-    let mut src = Buffer::<HostMemory, _>::new(leak([0u8; 64])).unwrap().into_window();
-    let mut dst = Buffer::<HostMemory, _>::new(leak([0u8; 64])).unwrap().into_window();
+    let mut src = Buffer::<HostMemory, _>::new(leak([0u8; 64]))
+        .unwrap()
+        .into_window();
+    let mut dst = Buffer::<HostMemory, _>::new(leak([0u8; 64]))
+        .unwrap()
+        .into_window();
     src.select(3, 17).unwrap();
     dst.select(40, 20).unwrap();
     let (src_addr, dst_addr) = (src.buffer().address(), dst.buffer().address());
@@ -25,8 +29,12 @@ fn a_window_programs_its_range_and_run_time_count() {
 
 #[test]
 fn a_destination_range_shorter_than_the_source_is_rejected_with_the_parts() {
-    let mut src = Buffer::<HostMemory, _>::new(leak([0u32; 16])).unwrap().into_window();
-    let mut dst = Buffer::<HostMemory, _>::new(leak([0u32; 16])).unwrap().into_window();
+    let mut src = Buffer::<HostMemory, _>::new(leak([0u32; 16]))
+        .unwrap()
+        .into_window();
+    let mut dst = Buffer::<HostMemory, _>::new(leak([0u32; 16]))
+        .unwrap()
+        .into_window();
     src.select(0, 10).unwrap();
     dst.select(7, 9).unwrap();
     poke(CH0_CONFIG, 0);
@@ -44,15 +52,25 @@ fn a_destination_range_shorter_than_the_source_is_rejected_with_the_parts() {
 
 #[test]
 fn window_ranges_outside_the_buffer_are_refused() {
-    let mut window = Buffer::<HostMemory, _>::new(leak([0u8; 10])).unwrap().into_window();
+    let mut window = Buffer::<HostMemory, _>::new(leak([0u8; 10]))
+        .unwrap()
+        .into_window();
     assert_eq!(window.select(0, 0), Err(BufferError::EmptyRange));
     assert_eq!(
         window.select(5, 6),
-        Err(BufferError::RangeOutOfBounds { start: 5, len: 6, capacity: 10 })
+        Err(BufferError::RangeOutOfBounds {
+            start: 5,
+            len: 6,
+            capacity: 10
+        })
     );
     assert_eq!(
         window.select(usize::MAX, 2),
-        Err(BufferError::RangeOutOfBounds { start: usize::MAX, len: 2, capacity: 10 })
+        Err(BufferError::RangeOutOfBounds {
+            start: usize::MAX,
+            len: 2,
+            capacity: 10
+        })
     );
     assert_eq!(window.range(), 0..10, "refusals keep the selection");
     window.select(9, 1).unwrap();
