@@ -271,9 +271,9 @@ impl<R: Region, W: Word> Repeat<R, W> {
 ///
 /// # Safety
 ///
-/// `dma_address` must return the start of `LEN` readable elements of `Word`
-/// in `Region` (one element if `FIXED`) that stay valid while the value
-/// exists.
+/// `dma_address` must return the start of `dma_len()` readable elements of
+/// `Word` in `Region` (one element if `FIXED`) that stay valid while the
+/// value exists, and `dma_len()` must lie in `1..=LEN` (for `LEN >= 1`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the source of a DMA transfer",
     label = "not a DMA source",
@@ -293,8 +293,18 @@ pub unsafe trait Source {
     type Request: 'static;
     /// Number of that request line (`None` for memory).
     const REQUEST: Option<u8>;
+    /// `true` if `LEN` is only the capacity and the transfer moves
+    /// [`Source::dma_len`] elements chosen at run time (a
+    /// [`Window`](crate::window::Window)).
+    const RUNTIME_LENGTH: bool = false;
     /// Returns the address of the first element.
     fn dma_address(&self) -> usize;
+    /// Returns the number of elements the transfer reads (`LEN` unless
+    /// `RUNTIME_LENGTH`).
+    #[inline]
+    fn dma_len(&self) -> usize {
+        Self::LEN
+    }
 }
 
 /// Something a transfer can write to.
@@ -304,8 +314,9 @@ pub unsafe trait Source {
 ///
 /// # Safety
 ///
-/// `dma_address` must return the start of `LEN` writable elements of `Word`
-/// in `Region`, owned by the value, that stay valid while the value exists.
+/// `dma_address` must return the start of `dma_len()` writable elements of
+/// `Word` in `Region`, owned by the value, that stay valid while the value
+/// exists, and `dma_len()` must lie in `1..=LEN` (for `LEN >= 1`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the destination of a DMA transfer",
     label = "the DMA would write into this",
@@ -328,8 +339,18 @@ pub unsafe trait Destination {
     /// The alignment, in bytes, the type guarantees for the first element
     /// (checked against the region's cache line for cacheable regions).
     const ALIGNMENT: usize = core::mem::align_of::<Self::Word>();
+    /// `true` if `LEN` is only the capacity and the transfer writes
+    /// [`Destination::dma_len`] elements chosen at run time (a
+    /// [`Window`](crate::window::Window)).
+    const RUNTIME_LENGTH: bool = false;
     /// Returns the address of the first element.
     fn dma_address(&mut self) -> usize;
+    /// Returns the number of elements the transfer may write (`LEN` unless
+    /// `RUNTIME_LENGTH`).
+    #[inline]
+    fn dma_len(&self) -> usize {
+        Self::LEN
+    }
 }
 
 // SAFETY: `Buffer::new` checked the region; `Storage` guarantees validity.

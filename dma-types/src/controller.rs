@@ -123,6 +123,25 @@ pub unsafe trait Controller: 'static {
     /// active.
     unsafe fn start(channel: usize, plan: &TransferPlan, chain: &mut [Self::Descriptor]);
 
+    /// Programs channel `channel` like [`Controller::start`] but leaves it
+    /// suspended, as if [`Controller::suspend`] had been called before any
+    /// data moved; [`Controller::resume`] lets it run.
+    ///
+    /// The default starts the channel and suspends it at once, which may let
+    /// some elements move first; controllers with a halt bit override it to
+    /// enable the channel halted.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Controller::start`].
+    unsafe fn start_suspended(channel: usize, plan: &TransferPlan, chain: &mut [Self::Descriptor]) {
+        // SAFETY: forwarded contract of `start`; the caller owns the channel.
+        unsafe {
+            Self::start(channel, plan, chain);
+            Self::suspend(channel);
+        }
+    }
+
     /// Returns whether the channel is still moving data (or suspended).
     fn is_active(channel: usize) -> bool;
 

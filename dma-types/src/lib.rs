@@ -13,6 +13,7 @@
 //! | burst lengths | [`burst`] |
 //! | buffers and transfer ends | [`buffer`], [`peripheral`] |
 //! | cache-line aligned buffers for cacheable regions | [`cache`] |
+//! | run-time ranges of buffers | [`window`] |
 //! | directions | [`direction`] |
 //! | channel handles | [`channel`] |
 //! | transfer typestates | [`transfer`] |
@@ -40,6 +41,7 @@ pub mod peripheral;
 pub mod region;
 pub mod section;
 pub mod transfer;
+pub mod window;
 pub mod word;
 
 #[doc(hidden)]
@@ -57,7 +59,8 @@ pub mod prelude {
     pub use crate::burst::{Incr128, Incr16, Incr256, Incr32, Incr4, Incr64, Incr8, Single};
     pub use crate::cache::CacheAligned;
     pub use crate::channel::{Ch0, Ch1, Channel};
-    pub use crate::transfer::{Stopped, Transfer, TransferError};
+    pub use crate::transfer::{Rejected, Stopped, Transfer, TransferError};
+    pub use crate::window::Window;
 }
 
 use static_assertions::assert_eq_size;

@@ -9,6 +9,7 @@
 //!                              └──────stop────────┴──────────────────────┘
 //!  Running ──wait──► (channel, source, destination)
 //!  Running / Suspended ──abort──► Stopped { channel, source, destination, remaining }
+//!  Configured ──start_suspended──► Suspended   (armed, holding until `resume`)
 //! ```
 //!
 //! Transitions consume the transfer, so an illegal order (resuming a running
@@ -31,7 +32,7 @@ use crate::burst::{Burst, Single, SupportsBurst};
 use crate::channel::{Channel, ChannelHandle, ChannelIndex, DescriptorStorage};
 use crate::controller::{Controller, TransferPlan};
 use crate::direction::Direction;
-use crate::error::TransferErrorKind;
+use crate::error::{LengthError, TransferErrorKind};
 use crate::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo, TransmitRequest};
 use crate::region::{Reaches, Region};
 use crate::word::Word;
@@ -99,6 +100,27 @@ pub struct Stopped<CH, S, D> {
     pub remaining: usize,
 }
 
+/// Transfer ends that [`Channel::try_mem_to_mem`] refused, given back with
+/// the channel.
+pub struct Rejected<CH, S, D> {
+    /// Why the ends do not fit together.
+    pub error: LengthError,
+    /// The channel, still free.
+    pub channel: CH,
+    /// The source end.
+    pub source: S,
+    /// The destination end.
+    pub destination: D,
+}
+
+impl<CH, S, D> fmt::Debug for Rejected<CH, S, D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rejected")
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A transfer that ended on a hardware error, with its parts.
 pub struct TransferError<CH, S, D> {
     /// What went wrong.
@@ -130,8 +152,20 @@ impl<CH, S, D> fmt::Display for TransferError<CH, S, D> {
 struct Shape<CH, S, D>(PhantomData<(CH, S, D)>);
 
 impl<CH: ChannelHandle, S: Source, D: Destination> Shape<CH, S, D> {
-    /// Elements to move: a fixed end takes its length from the other end.
+    /// Elements to move at most: a fixed end takes its length from the other
+    /// end; an end with a run-time length moves at most its capacity `LEN`.
     const COUNT: usize = if S::FIXED { D::LEN } else { S::LEN };
+
+    /// Whether an end's length is only known at run time.
+    const RUNTIME_LENGTH: bool = S::RUNTIME_LENGTH || D::RUNTIME_LENGTH;
+
+    /// Referenced by the constructors that cannot fail: two buffers whose
+    /// lengths are only known at run time need the run-time comparison of
+    /// `try_mem_to_mem`.
+    const LENGTHS_KNOWN: () = assert!(
+        S::FIXED || D::FIXED || !Self::RUNTIME_LENGTH,
+        "a buffer window has a length chosen at run time, so the compiler cannot check that the destination is long enough: build this transfer with `try_mem_to_mem`, which checks it and returns `Err` if not"
+    );
 
     const DIRECTION: Direction = match Direction::from_requests(S::REQUEST, D::REQUEST) {
         Some(direction) => direction,
@@ -149,7 +183,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination> Shape<CH, S, D> {
             "a DMA transfer of zero elements is rejected: give the buffer at least one element"
         );
         assert!(
-            S::FIXED || D::FIXED || D::LEN >= S::LEN,
+            S::FIXED || D::FIXED || Self::RUNTIME_LENGTH || D::LEN >= S::LEN,
             "the destination buffer is shorter than the source: the DMA would write past its end; make the destination at least as long as the source"
         );
         assert!(
@@ -172,17 +206,35 @@ impl<CH: ChannelHandle, S: Source, D: Destination> Shape<CH, S, D> {
         );
     };
 
-    /// Bytes of the source as the cache sees them.
-    const SOURCE_BYTES: usize = S::LEN * core::mem::size_of::<S::Word>();
-    /// Bytes of the destination as the cache sees them.
-    const DESTINATION_BYTES: usize = D::LEN * core::mem::size_of::<D::Word>();
+    /// Bytes of the source as the cache sees them, for `count` elements.
+    #[inline(always)]
+    fn source_bytes(count: usize) -> usize {
+        let elements = if S::FIXED { 1 } else { count };
+        elements * core::mem::size_of::<S::Word>()
+    }
+
+    /// Bytes of the destination as the cache sees them, for `count` elements.
+    #[inline(always)]
+    fn destination_bytes(count: usize) -> usize {
+        count * core::mem::size_of::<D::Word>()
+    }
+
+    /// Elements this transfer moves: a constant unless an end is a window.
+    #[inline(always)]
+    fn count(source: &S, destination: &D) -> usize {
+        if S::FIXED {
+            destination.dma_len()
+        } else {
+            source.dma_len()
+        }
+    }
 
     #[inline(always)]
-    fn plan(source: usize, destination: usize, burst: u16) -> TransferPlan {
+    fn plan(source: usize, destination: usize, count: usize, burst: u16) -> TransferPlan {
         TransferPlan {
             source,
             destination,
-            count: Self::COUNT,
+            count,
             width: <S::Word as Word>::WIDTH,
             source_increment: !S::FIXED,
             destination_increment: !D::FIXED,
@@ -218,7 +270,48 @@ where
         D: Destination<Word = S::Word, Request = Memory>,
         C: Reaches<S::Region> + Reaches<D::Region>,
     {
+        #[allow(clippy::let_unit_value)]
+        let () = Shape::<Self, S, D>::LENGTHS_KNOWN;
         Transfer::configure(self, source, destination)
+    }
+
+    /// Builds a memory-to-memory transfer between ends whose lengths are
+    /// chosen at run time ([`Window`](crate::window::Window)s), checking that
+    /// the destination range is at least as long as the source range.
+    ///
+    /// Everything else is checked when the program is built, as for
+    /// [`Channel::mem_to_mem`]; the descriptor check uses the windows'
+    /// capacities, so a channel with storage for the largest range takes
+    /// every range.
+    ///
+    /// # Errors
+    ///
+    /// [`Rejected`] with [`LengthError::DestinationShorter`] and all the
+    /// parts if the destination range is shorter than the source range.
+    #[inline]
+    #[allow(clippy::type_complexity)]
+    pub fn try_mem_to_mem<S, D>(
+        self,
+        source: S,
+        destination: D,
+    ) -> Result<Transfer<Self, S, D, Single, Configured>, Rejected<Self, S, D>>
+    where
+        S: Source<Request = Memory>,
+        D: Destination<Word = S::Word, Request = Memory>,
+        C: Reaches<S::Region> + Reaches<D::Region>,
+    {
+        if !S::FIXED && !D::FIXED && destination.dma_len() < source.dma_len() {
+            return Err(Rejected {
+                error: LengthError::DestinationShorter {
+                    source: source.dma_len(),
+                    destination: destination.dma_len(),
+                },
+                channel: self,
+                source,
+                destination,
+            });
+        }
+        Ok(Transfer::configure(self, source, destination))
     }
 
     /// Builds a memory-to-peripheral transfer, paced by the TX request `Q`.
@@ -297,9 +390,10 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B, St: State> Transfer<CH, S,
     #[inline(always)]
     fn invalidate_destination(&mut self) {
         if <D::Region as Region>::CACHEABLE && !D::FIXED {
+            let count = Shape::<CH, S, D>::count(&self.source, &self.destination);
             CH::Controller::invalidate_dcache(
                 self.destination.dma_address(),
-                Shape::<CH, S, D>::DESTINATION_BYTES,
+                Shape::<CH, S, D>::destination_bytes(count),
             );
         }
     }
@@ -363,27 +457,45 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
         self.into_state()
     }
 
+    /// Returns the plan the hardware is programmed with.
+    #[inline(always)]
+    fn plan(&mut self) -> TransferPlan {
+        let count = Shape::<CH, S, D>::count(&self.source, &self.destination);
+        Shape::<CH, S, D>::plan(
+            self.source.dma_address(),
+            self.destination.dma_address(),
+            count,
+            B::BEATS,
+        )
+    }
+
+    /// Returns the plan, after writing back the cached lines of both ends
+    /// when their regions are cacheable. The conditions are constants, so an
+    /// uncached transfer carries no code for it. Dirty lines of the
+    /// destination are written back too, so no eviction can later land on
+    /// top of what the controller wrote.
+    #[inline(always)]
+    fn prepare(&mut self) -> TransferPlan {
+        let plan = self.plan();
+        if <S::Region as Region>::CACHEABLE {
+            CH::Controller::clean_dcache(plan.source, Shape::<CH, S, D>::source_bytes(plan.count));
+        }
+        if <D::Region as Region>::CACHEABLE && !D::FIXED {
+            CH::Controller::clean_dcache(
+                plan.destination,
+                Shape::<CH, S, D>::destination_bytes(plan.count),
+            );
+        }
+        plan
+    }
+
     /// Programs the channel and starts the transfer.
     #[inline]
     pub fn start(mut self) -> Transfer<CH, S, D, B, Running>
     where
         CH::Controller: SupportsBurst<B, S::Word>,
     {
-        let plan = Shape::<CH, S, D>::plan(
-            self.source.dma_address(),
-            self.destination.dma_address(),
-            B::BEATS,
-        );
-        // Cache maintenance only for cacheable regions: the conditions are
-        // constants, so an uncached transfer carries no code for it. Dirty
-        // lines of the destination are written back too, so no eviction can
-        // later land on top of what the controller wrote.
-        if <S::Region as Region>::CACHEABLE {
-            CH::Controller::clean_dcache(plan.source, Shape::<CH, S, D>::SOURCE_BYTES);
-        }
-        if <D::Region as Region>::CACHEABLE && !D::FIXED {
-            CH::Controller::clean_dcache(plan.destination, Shape::<CH, S, D>::DESTINATION_BYTES);
-        }
+        let plan = self.prepare();
         // No fence here: `Controller::start` orders the CPU's writes before
         // its enabling write (it alone knows where that is).
         // SAFETY: the transfer owns the channel, both ends and the descriptor
@@ -392,6 +504,24 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
         // count and enough descriptors; the reach bounds of the constructor
         // guaranteed the controller reaches every address.
         unsafe { CH::Controller::start(CH::INDEX, &plan, self.channel.descriptors_mut()) };
+        self.into_state()
+    }
+
+    /// Programs the channel and enables it suspended: the transfer is armed
+    /// but moves nothing until [`Transfer::resume`].
+    ///
+    /// Arming ahead of time makes the later `resume` a single register write.
+    #[inline]
+    pub fn start_suspended(mut self) -> Transfer<CH, S, D, B, Suspended>
+    where
+        CH::Controller: SupportsBurst<B, S::Word>,
+    {
+        let plan = self.prepare();
+        // SAFETY: as in `start`; the suspended transfer owns everything until
+        // it is stopped or resumed and waited for.
+        unsafe {
+            CH::Controller::start_suspended(CH::INDEX, &plan, self.channel.descriptors_mut())
+        };
         self.into_state()
     }
 

@@ -3,8 +3,11 @@
 //! - `demo`: installs what is missing, builds the `m2m` firmware and runs it on
 //!   QEMU's mps2-an505.
 //! - `test`: installs what is missing, runs the host unit tests, doc tests and
-//!   UI tests, builds the STM32H743 examples (no emulator runs them), then
-//!   runs every QEMU firmware example; fails if anything fails.
+//!   UI tests, builds the STM32H743 examples (no emulator runs them), runs
+//!   every QEMU firmware example (`dmatest` among them), then the host tests
+//!   again under Miri; fails if anything fails.
+//! - `miri`: installs nightly with Miri if missing and runs the host tests of
+//!   `dma-types` and `dma-an505` under Miri, on a 32-bit target.
 //! - `qemu <elf>`: runs one firmware image on QEMU with the time limit.
 //! - `bench`: the typed API against hand-written register code (instruction
 //!   counts, sizes, build time); writes `BENCHMARKS.md` (see `bench.rs`).
@@ -31,7 +34,16 @@ const EXAMPLES: &[&str] = &[
     "region_trap",
     "dma_buffers",
     "scatter_gather",
+    "dmatest",
 ];
+/// The crates whose host tests run under Miri.
+const MIRI_PACKAGES: &[&str] = &["dma-types", "dma-an505"];
+/// Miri interprets a 32-bit target, so addresses are 32 bits wide as in the
+/// PL081's registers and the `usize as u32` casts lose nothing, as on the chip.
+const MIRI_TARGET: &str = "i686-unknown-linux-gnu";
+/// The tests leak on purpose (`Box::leak` makes the `'static` buffers the API
+/// requires); every other Miri check stays on.
+const MIRI_FLAGS: &str = "-Zmiri-ignore-leaks";
 /// A firmware that has not exited by then has hung.
 const QEMU_TIME_LIMIT: Duration = Duration::from_secs(120);
 
@@ -41,11 +53,12 @@ fn main() {
         Some("demo") => demo(),
         Some("test") => test(),
         Some("bench") => bench::bench(),
+        Some("miri") => miri(),
         Some("qemu") => match args.get(1) {
             Some(elf) => ensure_qemu().and_then(|()| run_qemu(Path::new(elf))),
             None => Err("usage: cargo xtask qemu <firmware.elf>".into()),
         },
-        _ => Err("usage: cargo xtask <demo | test | bench | qemu ELF>".into()),
+        _ => Err("usage: cargo xtask <demo | test | miri | bench | qemu ELF>".into()),
     };
     if let Err(message) = result {
         eprintln!("xtask: {message}");
@@ -89,11 +102,99 @@ fn test() -> Result<(), String> {
         EXAMPLES.len() - failed.len(),
         failed.len()
     );
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("QEMU examples failed: {}", failed.join(", ")))
+    if !failed.is_empty() {
+        return Err(format!("QEMU examples failed: {}", failed.join(", ")));
     }
+    println!("\n=== Miri: host tests of the library crates");
+    miri()
+}
+
+/// Runs the host tests of the library crates under Miri (nightly only; the
+/// library itself is always built with stable).
+fn miri() -> Result<(), String> {
+    ensure_miri()?;
+    let mut command = Command::new("rustup");
+    command.args([
+        "run",
+        "nightly",
+        "cargo",
+        "miri",
+        "test",
+        "--target",
+        MIRI_TARGET,
+    ]);
+    for package in MIRI_PACKAGES {
+        command.args(["-p", package]);
+    }
+    // The stable toolchain that runs xtask must not leak into nightly's cargo.
+    for variable in [
+        "CARGO",
+        "RUSTC",
+        "RUSTDOC",
+        "RUSTUP_TOOLCHAIN",
+        "RUSTC_WRAPPER",
+    ] {
+        command.env_remove(variable);
+    }
+    let started = Instant::now();
+    let status = command
+        .env("MIRIFLAGS", MIRI_FLAGS)
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|error| format!("cannot run rustup: {error}"))?;
+    check(status, "cargo +nightly miri test")?;
+    println!(
+        "miri: host tests of {} clean on {MIRI_TARGET} in {} s",
+        MIRI_PACKAGES.join(", "),
+        started.elapsed().as_secs()
+    );
+    Ok(())
+}
+
+/// Makes sure a nightly toolchain with the `miri` and `rust-src` components
+/// is installed (Miri builds its own standard library from `rust-src`).
+fn ensure_miri() -> Result<(), String> {
+    let installed = Command::new("rustup")
+        .args(["component", "list", "--installed", "--toolchain", "nightly"])
+        .current_dir(workspace_root())
+        .output()
+        .map_err(|_| "rustup is missing: install Rust with rustup".to_string())?;
+    let listed = String::from_utf8_lossy(&installed.stdout).into_owned();
+    let has = |component: &str| {
+        listed
+            .lines()
+            .any(|line| line.trim() == component || line.starts_with(&format!("{component}-")))
+    };
+    if installed.status.success() && has("miri") && has("rust-src") {
+        return Ok(());
+    }
+    println!("xtask: installing the nightly toolchain with Miri");
+    let args: &[&str] = if installed.status.success() {
+        &[
+            "component",
+            "add",
+            "--toolchain",
+            "nightly",
+            "miri",
+            "rust-src",
+        ]
+    } else {
+        &[
+            "toolchain",
+            "install",
+            "nightly",
+            "--profile",
+            "minimal",
+            "--component",
+            "miri,rust-src",
+        ]
+    };
+    let status = Command::new("rustup")
+        .args(args)
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|error| format!("cannot run rustup: {error}"))?;
+    check(status, &format!("rustup {}", args.join(" ")))
 }
 
 fn workspace_root() -> PathBuf {

@@ -107,6 +107,16 @@ macro_rules! pl081_controller {
             }
 
             #[inline]
+            unsafe fn start_suspended(
+                channel: usize,
+                plan: &dma_types::controller::TransferPlan,
+                chain: &mut [$crate::lli::Lli],
+            ) {
+                // SAFETY: forwarded contract of `Controller::start_suspended`.
+                unsafe { $crate::engine::start_halted(Self::registers(), channel, plan, chain) }
+            }
+
+            #[inline]
             fn is_active(channel: usize) -> bool {
                 $crate::engine::is_active(Self::registers(), channel)
             }

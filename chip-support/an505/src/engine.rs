@@ -214,6 +214,41 @@ pub fn link_chain(chain: &mut [Lli], source: u32, destination: u32, layout: &Cha
 /// `chain` must hold `plan.blocks(MAX_BLOCK) - 1` items.
 #[inline(always)]
 pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, chain: &mut [Lli]) {
+    // SAFETY: forwarded contract.
+    unsafe { program(regs, channel, plan, chain, 0) }
+}
+
+/// Programs `channel` with `plan` and enables it with Halt set: the channel
+/// holds its data until [`resume`] clears Halt.
+///
+/// # Safety
+///
+/// As for [`start`].
+#[inline]
+pub unsafe fn start_halted(
+    regs: &RegisterBlock,
+    channel: usize,
+    plan: &TransferPlan,
+    chain: &mut [Lli],
+) {
+    // SAFETY: forwarded contract.
+    unsafe { program(regs, channel, plan, chain, config::H) }
+}
+
+/// The register sequence of [`start`], with `halt` (0 or `config::H`) in the
+/// enabling Configuration word.
+///
+/// # Safety
+///
+/// As for [`start`].
+#[inline(always)]
+unsafe fn program(
+    regs: &RegisterBlock,
+    channel: usize,
+    plan: &TransferPlan,
+    chain: &mut [Lli],
+    halt: u32,
+) {
     let blocks = plan.blocks(MAX_BLOCK);
     let source = plan.source as u32;
     let destination = plan.destination as u32;
@@ -240,7 +275,9 @@ pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, c
         registers.dest_addr.write(destination);
         registers.lli.write(next);
         registers.control.write(control);
-        registers.configuration.write(config_word(plan) | config::E);
+        registers
+            .configuration
+            .write(config_word(plan) | halt | config::E);
         regs.configuration.write(CONFIGURATION_E);
     }
 }

@@ -332,3 +332,7 @@ fn peripheral_to_memory_is_dmac_flow_controlled_with_the_source_line() {
     assert_eq!(peek(CH0_CONFIG), 0x0000_9007);
     transfer.wait().unwrap();
 }
+
+mod chain_properties;
+mod leak_and_drop;
+mod windows;

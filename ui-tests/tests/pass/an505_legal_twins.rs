@@ -20,7 +20,9 @@ static TABLE: [u32; 16] = [0; 16];
 /// g04: the constant is the source.
 /// g09: descriptor storage of two items for 10 000 words; 4095 words need none.
 /// g12: suspend, then resume; burst chosen before start.
-/// bad input: equal non-zero lengths, equal element types.
+/// bad input: equal non-zero lengths, equal element types; windows through
+/// `try_mem_to_mem`.
+/// g14: the buffers are used after `wait` gave them back (not after `forget`).
 /// g05/g06/g08: RX line for the receive, byte buffer for the byte register,
 /// on the controller the line is routed to.
 fn firmware() {
@@ -38,6 +40,12 @@ fn firmware() {
         .burst::<Incr4>()
         .start();
     let (ch, _, _) = running.suspend().resume().wait().unwrap();
+    let (ch, _, _) = ch
+        .try_mem_to_mem(buffer::<64>().into_window(), buffer::<64>().into_window())
+        .unwrap()
+        .start()
+        .wait()
+        .unwrap();
     // SAFETY: built only, never run.
     let (rx, tx) = unsafe { (Peripheral::<SpiRx>::new(), Peripheral::<SpiTx>::new()) };
     let bytes = Buffer::<Ssram23Secure, _>::new(Box::leak(Box::new([0u8; 16]))).unwrap();
