@@ -524,7 +524,10 @@ disassembly of `bench_typed` (`llvm-objdump -d`), the section between its
 `dbg #1` and `dbg #2` is 16 instructions: 8 `str` (interrupt clears, the
 first item's source, destination, next and control, channel configuration,
 controller enable), the `dmb` and 7 moves or additions that form constants;
-no load, no loop, no call — the same 8 stores as `bench_raw`.
+no load, no loop, no call — the same 8 stores as `bench_raw`, whose
+section forms the destination address with `movw`/`movt` where the typed
+image still holds it in a register from the macro's zero fill (register
+allocation, not work).
 Channel handles, typestates and controller handles are zero-sized
 (`static_assertions` in `dma-types` and `dma-an505`), so moving them through
 `start`/`wait` costs nothing.
