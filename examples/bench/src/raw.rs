@@ -115,3 +115,82 @@ pub fn link_chain(items: &mut [[u32; 4]], source: u32, destination: u32, last_co
     ];
     first
 }
+
+/// Control for 32-bit elements, single transfers (SBSize = DBSize = 0),
+/// both addresses incrementing: the items `descriptor_chain!` builds carry
+/// it. OR in the count (and [`CONTROL_I`] on the last item).
+pub const CONTROL_U32_SINGLE: u32 = (2 << 18) | (2 << 21) | (1 << 26) | (1 << 27);
+
+/// A PL081 linked-list item as the controller reads it:
+/// `{source, destination, next, control}`.
+///
+/// The addresses are pointers so that a list declared as a `static` is
+/// resolved by the linker; on the target each is one word.
+#[repr(C, align(4))]
+pub struct Item {
+    /// Source address of the block.
+    pub source: *const u32,
+    /// Destination address of the block.
+    pub destination: *mut u32,
+    /// The following item, null on the last one.
+    pub next: *const Item,
+    /// The block's Control word.
+    pub control: u32,
+}
+
+// SAFETY: the CPU never dereferences an item's pointers; they are addresses
+// for the DMA, so sharing a list between contexts creates no aliasing.
+unsafe impl Sync for Item {}
+
+/// Builds a list of `K` full blocks ([`BLOCK`] 32-bit elements each) from
+/// `source` to `destination`, for a `static` at `list` (its own address):
+/// each item links to the next, the last one ends the list and raises the
+/// terminal-count interrupt.
+pub const fn static_list<const K: usize>(
+    source: *const u32,
+    destination: *mut u32,
+    list: *const Item,
+) -> [Item; K] {
+    const EMPTY: Item = Item {
+        source: core::ptr::null(),
+        destination: core::ptr::null_mut(),
+        next: core::ptr::null(),
+        control: 0,
+    };
+    let mut items = [EMPTY; K];
+    let mut index = 0;
+    while index < K {
+        let last = index + 1 == K;
+        let offset = index * BLOCK as usize;
+        // Addresses only (the CPU never follows them), so no `unsafe`: the
+        // caller passes buffers of `K * BLOCK` elements and a `K`-item list.
+        let next = if last {
+            core::ptr::null()
+        } else {
+            list.wrapping_add(index + 1)
+        };
+        items[index] = Item {
+            source: source.wrapping_add(offset),
+            destination: destination.wrapping_add(offset),
+            next,
+            control: CONTROL_U32_SINGLE | if last { CONTROL_I } else { 0 } | BLOCK,
+        };
+        index += 1;
+    }
+    items
+}
+
+/// Starts `channel` of the controller at `dma` on the list whose first item
+/// is `first`: the item's four words go to the channel registers, then the
+/// channel and controller enables (as [`start`]).
+#[inline]
+pub fn start_list(dma: usize, channel: usize, first: &Item) {
+    start(
+        dma,
+        channel,
+        first.source as u32,
+        first.destination as u32,
+        first.next as u32,
+        first.control,
+    );
+}

@@ -1,6 +1,7 @@
 //! Instruction-count cases with hand-written register code: the twin of
 //! `bench_typed` (same sections, same transfers, same register values in
-//! the same order; see there for the list).
+//! the same order; see there for the list). The static chain of case 6 is a
+//! hand-written `static` list of [`raw::Item`]s ([`raw::static_list`]).
 #![no_std]
 #![no_main]
 
@@ -10,14 +11,28 @@ use cortex_m::interrupt::InterruptNumber;
 use cortex_m::peripheral::NVIC;
 use cortex_m::singleton;
 use cortex_m_rt::{entry, exception};
-use dma_bench::raw::{self, BLOCK, CONTROL_I, CONTROL_U32_INCR4, DMA};
+use dma_bench::raw::{self, Item, BLOCK, CONTROL_I, CONTROL_U32_INCR4, DMA};
 use dma_bench::{fail, fill, finish, holds_pattern, marker};
 
 const SINGLE: usize = 1024;
 const CHAIN: usize = 36_000;
 const COPY: usize = 16_384;
+/// Items of the static chain, each a full block.
+const STATIC_ITEMS: usize = 8;
+/// Elements of the static chain: 8 full blocks.
+const STATIC_CHAIN: usize = STATIC_ITEMS * BLOCK as usize;
 /// PL081 controller 1's terminal-count interrupt.
 const DMA1_TERMINAL_COUNT_IRQ: u16 = 60;
+
+/// The static chain's buffers, in `.bss`.
+static mut STATIC_SOURCE: [u32; STATIC_CHAIN] = [0; STATIC_CHAIN];
+static mut STATIC_DESTINATION: [u32; STATIC_CHAIN] = [0; STATIC_CHAIN];
+/// The static chain's list, in flash: the linker fills in every address.
+static STATIC_LIST: [Item; STATIC_ITEMS] = raw::static_list(
+    (&raw const STATIC_SOURCE).cast(),
+    (&raw mut STATIC_DESTINATION).cast(),
+    (&raw const STATIC_LIST).cast(),
+);
 
 /// Channels whose terminal count the interrupt handler saw (bit n: channel n).
 static COMPLETIONS: AtomicU32 = AtomicU32::new(0);
@@ -129,6 +144,20 @@ fn main() -> ! {
     }
     marker::stop();
     passed &= holds_pattern(destination, 4);
+
+    // A static chain: 8 items the linker resolved, started from the registers.
+    let (source, destination) = (&raw mut STATIC_SOURCE, &raw const STATIC_DESTINATION);
+    // SAFETY: `main` runs once and is the only code that names the source;
+    // the reference ends before the DMA reads it.
+    fill(unsafe { &mut *source }, 5);
+    marker::start("static_chain_start");
+    raw::start_list(DMA[2], 1, &STATIC_LIST[0]);
+    marker::stop();
+    if !raw::wait(DMA[2], 1) {
+        fail("static chain: transfer error");
+    }
+    // SAFETY: the channel is idle, so nothing writes the destination any more.
+    passed &= holds_pattern(unsafe { &*destination }, 5);
 
     finish(passed)
 }

@@ -9,7 +9,11 @@
 //! 4. `interrupt`: the terminal-count interrupt handler's work for a
 //!    single-block copy on controller 1 channel 1;
 //! 5. `copy_64k`: a 64 KiB copy end to end (16 384 `u32`, 5 blocks, 4 items;
-//!    controller 2 channel 0): configure, start, wait, buffers back.
+//!    controller 2 channel 0): configure, start, wait, buffers back;
+//! 6. `static_chain_start`: start a static chain of 8 items (a
+//!    `descriptor_chain!` copying 32 760 `u32` in 8 full blocks; controller 2
+//!    channel 1): the items were resolved by the linker, so this is the
+//!    channel registers only.
 //!
 //! Each copy is verified afterwards, outside the sections.
 #![no_std]
@@ -21,13 +25,18 @@ use cortex_m::interrupt::InterruptNumber;
 use cortex_m::peripheral::NVIC;
 use cortex_m::singleton;
 use cortex_m_rt::{entry, exception};
-use dma_an505::{lli::Lli, map::Ssram23Secure, Dma0, Dma1, Dma2};
+use dma_an505::{descriptor_chain, lli::Lli, map::Ssram23Secure, Dma0, Dma1, Dma2};
 use dma_bench::{fail, fill, finish, holds_pattern, marker};
+use dma_types::chain::StaticChain;
 use dma_types::prelude::*;
 
 const SINGLE: usize = 1024;
 const CHAIN: usize = 36_000;
 const COPY: usize = 16_384;
+/// Items of the static chain, each a full block of 4095 elements.
+const STATIC_ITEMS: usize = 8;
+/// Elements of the static chain.
+const STATIC_CHAIN: usize = STATIC_ITEMS * 4095;
 
 /// Channels whose terminal count the interrupt handler saw (bit n: channel n).
 static COMPLETIONS: AtomicU32 = AtomicU32::new(0);
@@ -63,6 +72,11 @@ fn buffer<T, const N: usize>(
         Ok(buffer) => buffer,
         Err(_) => fail("storage outside Ssram23Secure"),
     }
+}
+
+/// Returns how many linked-list items `chain` has.
+fn items_of<L: StaticChain>(_chain: &L) -> usize {
+    L::ITEMS
 }
 
 #[entry]
@@ -153,6 +167,25 @@ fn main() -> ! {
     };
     marker::stop();
     passed &= holds_pattern(&destination[..], 4);
+
+    // A static chain: 8 items the linker resolved, started from the registers.
+    let chain = descriptor_chain!(
+        controller = Dma2,
+        from [source: [u32; STATIC_CHAIN]],
+        to [destination: [u32; STATIC_CHAIN]],
+    );
+    if items_of(&chain) != STATIC_ITEMS {
+        fail("static chain: not 8 items");
+    }
+    fill(&mut chain.source[..], 5);
+    marker::start("static_chain_start");
+    let transfer = dma2.ch1.start_chain(chain);
+    marker::stop();
+    let (_channel, chain) = match transfer.wait() {
+        Ok(parts) => parts,
+        Err(_) => fail("static chain: transfer error"),
+    };
+    passed &= holds_pattern(&chain.destination[..], 5);
 
     finish(passed)
 }
