@@ -105,13 +105,15 @@ where
     T: Word,
 {
     let data = storage.cast::<[T; N]>();
-    // SAFETY: `data` points to `N` elements of the static (offset 0 of
-    // `Placed`), nothing else refers to them (the site's once-flag), and zero
-    // is a valid `u8`/`u16`/`u32`/`i*`.
-    let data = unsafe {
-        data.write_bytes(0, 1);
-        &mut *data
-    };
+    if !R::ZEROED_AT_BOOT {
+        // SAFETY: `data` points to `N` elements of the static (offset 0 of
+        // `Placed`), and nothing else refers to them (the site's once-flag).
+        unsafe { data.write_bytes(0, 1) };
+    }
+    // SAFETY: as above; the elements are zero (written here, or by the
+    // start-up code for a section it zeroes, and untouched since: nothing but
+    // this site names the static), a valid `u8`/`u16`/`u32`/`i*`.
+    let data = unsafe { &mut *data };
     check_placement::<R>(data.as_ptr() as usize, N * size_of::<T>(), check);
     // SAFETY: the static lies in `R`'s section (checked above in debug builds).
     unsafe { Buffer::new_unchecked(data) }

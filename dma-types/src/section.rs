@@ -26,6 +26,10 @@ use crate::region::Region;
 pub unsafe trait DmaSection: Region {
     /// The section name: `".dma."` followed by the region's type name.
     const LINK_SECTION: &'static str;
+    /// Whether the chip's fragment puts the section inside the range the
+    /// start-up code zeroes (before cortex-m-rt's `__ebss`), so the macros
+    /// hand out its buffers without zeroing them again.
+    const ZEROED_AT_BOOT: bool = false;
     /// A zero-sized type with the alignment buffers in this region need:
     /// [`CacheLine32`] for a region behind a 32-byte-line data cache,
     /// [`WordAligned`] otherwise.

@@ -45,11 +45,15 @@ macro_rules! regions {
         regions!(@reach $name $reach);
         $(regions!(@$placed $name);)?
     )*};
-    (@section $name:ident) => {
-        // SAFETY: `dma-regions.x` places `.dma.<name>` inside the region; the
-        // M33 of the AN505 has no data cache, so word alignment suffices.
+    (@section $name:ident) => { regions!(@dma_section $name false); };
+    (@section_zeroed $name:ident) => { regions!(@dma_section $name true); };
+    (@dma_section $name:ident $zeroed:literal) => {
+        // SAFETY: `dma-regions.x` places `.dma.<name>` inside the region (and
+        // before `__ebss` where `$zeroed`); the M33 of the AN505 has no data
+        // cache, so word alignment suffices.
         unsafe impl dma_types::section::DmaSection for $name {
             const LINK_SECTION: &'static str = concat!(".dma.", stringify!($name));
+            const ZEROED_AT_BOOT: bool = $zeroed;
             type LineAlign = dma_types::section::WordAligned;
         }
     };
@@ -72,7 +76,7 @@ regions! {
     /// SSRAM2 and SSRAM3 (4 MiB, data), Non-secure alias: the DMA cannot reach it.
     Ssram23 = 0x2800_0000, 0x0040_0000, dropped;
     /// SSRAM2 and SSRAM3 (4 MiB, data), Secure alias: the examples' RAM.
-    Ssram23Secure = 0x3800_0000, 0x0040_0000, reachable, section;
+    Ssram23Secure = 0x3800_0000, 0x0040_0000, reachable, section_zeroed;
     /// External PSRAM (16 MiB), no security alias.
     Psram = 0x8000_0000, 0x0100_0000, reachable, section;
 }
