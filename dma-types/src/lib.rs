@@ -17,6 +17,7 @@
 //! | directions | [`direction`] |
 //! | channel handles | [`channel`] |
 //! | transfer typestates | [`transfer`] |
+//! | interrupt-driven completion, only where bound | [`interrupt`] |
 //! | static descriptor chains | [`chain`], [`descriptor`] |
 //! | where the buffer macros put statics | [`section`], [`once`] |
 //! | the contract a chip implements | [`controller`] |
@@ -36,6 +37,7 @@ pub mod controller;
 pub mod descriptor;
 pub mod direction;
 pub mod error;
+pub mod interrupt;
 pub mod once;
 pub mod peripheral;
 pub mod region;

@@ -70,7 +70,8 @@ macro_rules! pl081_controller {
             /// Handles the terminal-count interrupt: clears the pending
             /// channel flags and returns them (bit n = channel n finished).
             ///
-            /// Call it from the interrupt handler of [`Self::TERMINAL_COUNT_IRQ`].
+            /// The handler that [`bind_interrupts!`](crate::bind_interrupts)
+            /// installs calls it for [`Self::TERMINAL_COUNT_IRQ`].
             #[inline]
             pub fn on_terminal_count() -> u32 {
                 let regs = Self::registers();
@@ -79,6 +80,42 @@ macro_rules! pl081_controller {
                 // are set; it changes no channel state.
                 unsafe { regs.int_tc_clear.write(done) };
                 done
+            }
+
+            /// Serves interrupt `irq` if it is one of this controller's lines
+            /// and returns whether it was; called by the handler that
+            /// [`bind_interrupts!`](crate::bind_interrupts) installs.
+            ///
+            /// Terminal count: acknowledges the channel flags and counts the
+            /// interrupt. Error: masks the error line and leaves the flags
+            /// set, so `wait()` reports the error (the next
+            /// `wait_for_interrupt` unmasks the line again).
+            #[inline]
+            pub fn handle_interrupt(irq: u16) -> bool {
+                if irq == Self::TERMINAL_COUNT_IRQ {
+                    Self::on_terminal_count();
+                    Self::terminal_count_counter()
+                        .fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+                    true
+                } else if irq == Self::ERROR_IRQ {
+                    $crate::interrupt::mask(Self::ERROR_IRQ);
+                    true
+                } else {
+                    false
+                }
+            }
+
+            /// Returns how many terminal-count interrupts the bound handler
+            /// has served since reset.
+            #[inline]
+            pub fn terminal_count_interrupts() -> u32 {
+                Self::terminal_count_counter().load(core::sync::atomic::Ordering::Relaxed)
+            }
+
+            #[inline(always)]
+            fn terminal_count_counter() -> &'static core::sync::atomic::AtomicU32 {
+                static SERVED: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
+                &SERVED
             }
 
             #[inline(always)]
@@ -147,6 +184,25 @@ macro_rules! pl081_controller {
             unsafe fn stop(channel: usize) {
                 // SAFETY: forwarded contract.
                 unsafe { $crate::engine::stop(Self::registers(), channel) }
+            }
+        }
+
+        // SAFETY: the engine sets ITC and IE on every channel it starts, so
+        // each end of a transfer raises the terminal-count or the error line,
+        // and both are unmasked; `sleep_until` checks with PRIMASK set.
+        unsafe impl dma_types::interrupt::CompletionInterrupt for $name {
+            #[inline]
+            unsafe fn unmask_completion_interrupt() {
+                // SAFETY: forwarded contract: the handler is bound.
+                unsafe {
+                    $crate::interrupt::unmask(Self::TERMINAL_COUNT_IRQ);
+                    $crate::interrupt::unmask(Self::ERROR_IRQ);
+                }
+            }
+
+            #[inline]
+            fn sleep_until<F: FnMut() -> bool>(done: F) {
+                $crate::interrupt::sleep_until(done)
             }
         }
 

@@ -106,7 +106,9 @@ pub const fn item_control(
 /// Flow control: memory-to-memory 0, memory-to-peripheral 1,
 /// peripheral-to-memory 2, all with the DMAC as flow controller. The
 /// terminal-count interrupt is unmasked (ITC) so completion can be interrupt
-/// driven; the NVIC line decides whether it is taken.
+/// driven, and so is the error interrupt (IE), so that a transfer ending on
+/// an error also wakes a core sleeping in `wait_for_interrupt`; the NVIC
+/// lines decide whether they are taken.
 #[inline]
 pub const fn config_word(plan: &TransferPlan) -> u32 {
     let flow: u32 = match plan.direction {
@@ -126,6 +128,7 @@ pub const fn config_word(plan: &TransferPlan) -> u32 {
         | (destination << config::DEST_PERIPHERAL_SHIFT)
         | (flow << config::FLOW_CNTRL_SHIFT)
         | config::ITC
+        | config::IE
 }
 
 /// The part of a chain's items that does not depend on the buffer
@@ -284,7 +287,8 @@ unsafe fn program(
 
 /// Starts `channel` on the static list whose first item is `first`:
 /// the item's four words go to the channel registers, the controller follows
-/// the rest. Memory-to-memory flow, terminal-count interrupt unmasked.
+/// the rest. Memory-to-memory flow, terminal-count and error interrupts
+/// unmasked.
 ///
 /// # Safety
 ///
@@ -308,7 +312,9 @@ pub unsafe fn start_list(regs: &RegisterBlock, channel: usize, first: *const Lli
         registers.dest_addr.write(destination);
         registers.lli.write(next);
         registers.control.write(control);
-        registers.configuration.write(config::ITC | config::E);
+        registers
+            .configuration
+            .write(config::ITC | config::IE | config::E);
         regs.configuration.write(CONFIGURATION_E);
     }
 }

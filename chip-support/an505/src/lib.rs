@@ -10,7 +10,9 @@
 //! - [`lli`]: the linked-list item; transfers longer than 4095 elements are
 //!   chained automatically through descriptor storage attached to the channel;
 //! - [`regs`]: the register block; [`engine`]: the register code, shared by
-//!   every channel.
+//!   every channel;
+//! - [`bind_interrupts!`] ([`interrupt`]): the interrupt handler and the
+//!   binding type that lets a transfer sleep until its completion interrupt.
 //!
 //! ```no_run
 //! use dma_an505::{map::Ssram23Secure, Dma0};
@@ -51,6 +53,7 @@
 
 pub mod controller;
 pub mod engine;
+pub mod interrupt;
 pub mod lli;
 pub mod map;
 pub mod regs;
@@ -121,6 +124,8 @@ macro_rules! descriptor_chain {
     };
 }
 
+#[cfg(test)]
+mod interrupt_tests;
 #[cfg(test)]
 mod macro_tests;
 #[cfg(test)]

@@ -151,8 +151,9 @@ fn a_static_gather_chain_is_split_at_pieces_and_chunks() {
         ],
         expected[0]
     );
-    // Configuration: E (bit 0) and ITC (bit 15), memory-to-memory flow 0.
-    assert_eq!(peek(CH0_CONFIG), (1 << 15) | 1);
+    // Configuration: E (bit 0), IE (bit 14) and ITC (bit 15), memory-to-memory
+    // flow 0.
+    assert_eq!(peek(CH0_CONFIG), (1 << 15) | (1 << 14) | 1);
     // Mid-way through item 1 with 95 transfers left: 95 + 905 + 1 remain.
     poke(CH0_LLI, expected[1][2]);
     poke(CH0_CONTROL, WORD_COPY | 95);

@@ -35,8 +35,8 @@ pub const CONTROL_U32_INCR4: u32 =
 pub const CONTROL_I: u32 = 1 << 31;
 /// Elements in a full block (TransferSize is 12 bits).
 pub const BLOCK: u32 = 4095;
-/// Channel Configuration: memory-to-memory (FlowCntrl 0), ITC, E.
-const CHANNEL_M2M_ENABLED: u32 = (1 << 15) | 1;
+/// Channel Configuration: memory-to-memory (FlowCntrl 0), ITC, IE, E.
+const CHANNEL_M2M_ENABLED: u32 = (1 << 15) | (1 << 14) | 1;
 
 #[inline(always)]
 fn write(address: usize, value: u32) {
