@@ -169,12 +169,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
             #limit_check
             #[link_section = #section]
             static mut #buffer_static: ::core::mem::MaybeUninit<
-                #krate::__macro::Placed<
-                    __DmaAlign,
-                    #element,
-                    #length_const,
-                    { __dma_padding(#length_const * ::core::mem::size_of::<#element>()) },
-                >,
+                #krate::cache::CacheAligned<[#element; #length_const]>,
             > = ::core::mem::MaybeUninit::uninit();
             #[link_section = #section]
             static mut #items_static: ::core::mem::MaybeUninit<
@@ -189,7 +184,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
         // Spanned at the region token like the region's other uses, so a
         // region without a DMA section is reported once.
         outputs.push(quote_spanned! {region_span=>
-            #krate::__macro::hand_out::<__DmaRegion, _, #element, _, _>(
+            #krate::__macro::hand_out::<__DmaRegion, #element, _>(
                 &raw mut #buffer_static,
                 ::core::cfg!(debug_assertions),
             ),

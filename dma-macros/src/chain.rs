@@ -174,6 +174,9 @@ pub fn expand(input: Input) -> Result<TokenStream> {
     let source_count = input.sources.len();
     let destination_count = input.destinations.len();
 
+    let source_names: Vec<&Ident> = input.sources.iter().map(|piece| &piece.name).collect();
+    let destination_names: Vec<&Ident> =
+        input.destinations.iter().map(|piece| &piece.name).collect();
     let field_names: Vec<&Ident> = input
         .sources
         .iter()
@@ -197,8 +200,21 @@ pub fn expand(input: Input) -> Result<TokenStream> {
     };
     let placement = region_items(&krate, &region, region_span, &section);
     let controller_checks = quote_spanned! {controller.span()=>
+        // One projection for every use: a controller without a linked-list
+        // mode is reported once, here.
         type __DmaController = #controller;
         const _: () = #krate::__macro::assert_linked_list::<__DmaController>();
+    };
+    // The item type: the chip's format when its macro names one (so a
+    // controller without lists fails once, at its token, not again through
+    // its item type), else the controller's own.
+    let item_type = match &input.chip.descriptor {
+        Some(descriptor) => quote! {
+            type __DmaItem = #descriptor;
+        },
+        None => quote! {
+            type __DmaItem = <__DmaController as #krate::controller::Controller>::Descriptor;
+        },
     };
     let reach_check = quote_spanned! {region_span=>
         const _: () = #krate::__macro::assert_reaches::<__DmaController, __DmaRegion>();
@@ -213,7 +229,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
         #controller_checks
         #reach_check
         #word_check
-        type __DmaItem = <__DmaController as #krate::controller::Controller>::Descriptor;
+        #item_type
         type __DmaConstants = #constants;
         const _: () = #krate::__macro::assert_reaches::<__DmaController, __DmaConstants>();
         #(#source_items)*
@@ -263,6 +279,8 @@ pub fn expand(input: Input) -> Result<TokenStream> {
                         width: <__DmaWord as #krate::word::Word>::WIDTH,
                         source_increment: true,
                         destination_increment: true,
+                        source_region: <__DmaRegion as #krate::region::Region>::START,
+                        destination_region: <__DmaRegion as #krate::region::Region>::START,
                     });
                     index += 1;
                 }
@@ -282,13 +300,31 @@ pub fn expand(input: Input) -> Result<TokenStream> {
         // pieces this value owns, all in regions the controller reaches
         // (checked above at compile time, and their placement in debug builds).
         unsafe impl #krate::chain::StaticChain for DescriptorChain {
-            type Controller = __DmaController;
+            type Item = __DmaItem;
             type Word = __DmaWord;
             const ITEMS: usize = __DMA_K;
             const ELEMENTS: usize = #krate::__macro::total(&__DMA_SOURCES);
+            type Region = __DmaRegion;
             #[inline]
             fn items(&self) -> &'static [__DmaItem] {
                 __DMA_CHAIN.items()
+            }
+            #[inline]
+            fn pieces(&self, visit: &mut dyn FnMut(usize, usize, bool)) {
+                #(
+                    visit(
+                        self.#source_names.as_ptr() as usize,
+                        ::core::mem::size_of_val(&*self.#source_names),
+                        false,
+                    );
+                )*
+                #(
+                    visit(
+                        self.#destination_names.as_ptr() as usize,
+                        ::core::mem::size_of_val(&*self.#destination_names),
+                        true,
+                    );
+                )*
             }
         }
 

@@ -16,6 +16,7 @@ use crate::channel::{Channel, ChannelHandle, ChannelIndex, NoDescriptors};
 use crate::controller::Controller;
 use crate::descriptor::DescriptorFormat;
 use crate::error::TransferErrorKind;
+use crate::region::Region;
 use crate::word::Word;
 
 /// A controller that follows a list of descriptors in memory (PL081 LLIs,
@@ -59,16 +60,46 @@ pub unsafe trait LinkedList: Controller<Descriptor: DescriptorFormat> {
 /// controller reaches; the list and the buffers must not be accessed by
 /// anything but the value that owns them.
 pub unsafe trait StaticChain: 'static {
-    /// The controller whose format the items have.
-    type Controller: LinkedList;
+    /// The item format (a linked-list controller's `Descriptor`): the chain
+    /// runs on any channel of a controller that reads this format.
+    type Item: DescriptorFormat;
     /// The element type all pieces share.
     type Word: Word;
     /// Number of items in the list.
     const ITEMS: usize;
     /// Elements the whole chain moves.
     const ELEMENTS: usize;
+    /// The region all the chain's pieces lie in.
+    type Region: Region;
     /// Returns the list (its first item is where the channel starts).
-    fn items(&self) -> &'static [<Self::Controller as Controller>::Descriptor];
+    fn items(&self) -> &'static [Self::Item];
+    /// Calls `visit(address, bytes, written)` for every piece, `written`
+    /// for the destinations: the cache maintenance of cacheable regions.
+    fn pieces(&self, visit: &mut dyn FnMut(usize, usize, bool));
+}
+
+/// Writes back every piece of a chain in a cacheable region (sources so the
+/// controller reads what the CPU wrote; destinations so no dirty line is
+/// evicted over what the controller writes). No code for uncached regions.
+#[inline(always)]
+fn clean_pieces<C: Controller, L: StaticChain>(chain: &L) {
+    if <L::Region as Region>::CACHEABLE {
+        chain.pieces(&mut |address, bytes, _| C::clean_dcache(address, bytes));
+    }
+}
+
+/// Discards the CPU's cached copy of every destination piece of a chain in a
+/// cacheable region, after the controller stopped writing. No code for
+/// uncached regions.
+#[inline(always)]
+fn invalidate_destinations<C: Controller, L: StaticChain>(chain: &L) {
+    if <L::Region as Region>::CACHEABLE {
+        chain.pieces(&mut |address, bytes, written| {
+            if written {
+                C::invalidate_dcache(address, bytes)
+            }
+        });
+    }
 }
 
 /// A running static chain on channel `CH`.
@@ -114,8 +145,9 @@ where
     #[inline]
     pub fn start_chain<L>(self, chain: L) -> ChainTransfer<Self, L>
     where
-        L: StaticChain<Controller = C>,
+        L: StaticChain<Item = C::Descriptor>,
     {
+        clean_pieces::<C, L>(&chain);
         let items = chain.items();
         // SAFETY: the channel is owned (moved in here), the chain's items and
         // buffers are owned by `chain` (StaticChain contract), and both stay
@@ -128,19 +160,21 @@ where
     }
 }
 
-// `start_chain` only builds a `ChainTransfer` whose channel belongs to the
-// chain's controller, so the controller is named through the chain here.
-impl<CH: ChannelHandle, L: StaticChain> ChainTransfer<CH, L> {
+impl<CH, L> ChainTransfer<CH, L>
+where
+    CH: ChannelHandle<Controller: LinkedList>,
+    L: StaticChain<Item = <CH::Controller as Controller>::Descriptor>,
+{
     /// Returns whether the hardware has finished (or stopped on an error).
     #[inline]
     pub fn is_done(&self) -> bool {
-        !L::Controller::is_active(CH::INDEX)
+        !CH::Controller::is_active(CH::INDEX)
     }
 
     /// Returns the number of elements not yet transferred.
     #[inline]
     pub fn remaining(&self) -> usize {
-        <L::Controller as LinkedList>::list_remaining(CH::INDEX, self.chain.items())
+        CH::Controller::list_remaining(CH::INDEX, self.chain.items())
     }
 
     /// Waits for the end of the chain and returns the channel and the chain.
@@ -151,12 +185,12 @@ impl<CH: ChannelHandle, L: StaticChain> ChainTransfer<CH, L> {
     /// stopped on a bus error.
     #[inline]
     pub fn wait(self) -> Result<(CH, L), ChainError<CH, L>> {
-        while L::Controller::is_active(CH::INDEX) {
+        while CH::Controller::is_active(CH::INDEX) {
             core::hint::spin_loop();
         }
         // The controller's writes must be visible before the CPU reads them.
         fence(Ordering::SeqCst);
-        if L::Controller::has_error(CH::INDEX) {
+        if CH::Controller::has_error(CH::INDEX) {
             let remaining = self.remaining();
             let (channel, chain) = self.into_parts();
             return Err(ChainError {
@@ -173,16 +207,18 @@ impl<CH: ChannelHandle, L: StaticChain> ChainTransfer<CH, L> {
     #[inline]
     pub fn abort(self) -> (CH, L, usize) {
         // SAFETY: the transfer owns the channel.
-        unsafe { L::Controller::stop(CH::INDEX) };
+        unsafe { CH::Controller::stop(CH::INDEX) };
         fence(Ordering::SeqCst);
         let remaining = self.remaining();
         let (channel, chain) = self.into_parts();
         (channel, chain, remaining)
     }
 
-    /// Takes the parts out without running `Drop` (the hardware is done).
+    /// Takes the parts out without running `Drop` (the hardware is done),
+    /// after discarding stale cached copies of the destinations.
     #[inline]
     fn into_parts(self) -> (CH, L) {
+        invalidate_destinations::<CH::Controller, L>(&*self.chain);
         let mut this = ManuallyDrop::new(self);
         // SAFETY: `this` is never used or dropped again, so each field is
         // taken exactly once.
@@ -199,7 +235,7 @@ impl<CH: ChannelHandle, L: StaticChain> Drop for ChainTransfer<CH, L> {
     /// Stops the hardware before the chain's buffers can be reached again.
     fn drop(&mut self) {
         // SAFETY: the transfer owns the channel.
-        unsafe { L::Controller::stop(CH::INDEX) };
+        unsafe { CH::Controller::stop(CH::INDEX) };
         fence(Ordering::SeqCst);
         // SAFETY: the hardware is stopped; each field is dropped once.
         unsafe {

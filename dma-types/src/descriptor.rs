@@ -88,6 +88,11 @@ pub struct ChainItem<D> {
     pub source_increment: bool,
     /// Whether the destination address increments.
     pub destination_increment: bool,
+    /// First address of the region the source lies in (a format may pick a
+    /// bus by region: the STM32H7 MDMA reaches the TCMs only through AHBS).
+    pub source_region: usize,
+    /// First address of the region the destination lies in.
+    pub destination_region: usize,
 }
 
 impl<D> ChainItem<D> {

@@ -22,7 +22,7 @@
 //! cores; host tests substitute their own).
 
 use crate::buffer::{Destination, Source};
-use crate::chain::{ChainError, ChainTransfer, StaticChain};
+use crate::chain::{ChainError, ChainTransfer, LinkedList, StaticChain};
 use crate::channel::ChannelHandle;
 use crate::controller::Controller;
 use crate::transfer::{state::Running, Transfer, TransferError};
@@ -111,8 +111,8 @@ where
 
 impl<CH, L> ChainTransfer<CH, L>
 where
-    CH: ChannelHandle,
-    L: StaticChain<Controller: CompletionInterrupt>,
+    CH: ChannelHandle<Controller: LinkedList + CompletionInterrupt>,
+    L: StaticChain<Item = <CH::Controller as Controller>::Descriptor>,
 {
     /// Sleeps until the controller's interrupt reports the end of the chain,
     /// then returns what [`ChainTransfer::wait`] returns.
@@ -127,13 +127,13 @@ where
     #[inline]
     pub fn wait_for_interrupt<I>(self, irqs: I) -> Result<(CH, L), ChainError<CH, L>>
     where
-        I: Bound<L::Controller>,
+        I: Bound<CH::Controller>,
     {
         let _ = irqs;
-        // SAFETY: `I: Bound<L::Controller>` proves the handler of these
+        // SAFETY: `I: Bound<CH::Controller>` proves the handler of these
         // lines is installed.
-        unsafe { <L::Controller as CompletionInterrupt>::unmask_completion_interrupt() };
-        <L::Controller as CompletionInterrupt>::sleep_until(|| self.is_done());
+        unsafe { <CH::Controller as CompletionInterrupt>::unmask_completion_interrupt() };
+        <CH::Controller as CompletionInterrupt>::sleep_until(|| self.is_done());
         self.wait()
     }
 }

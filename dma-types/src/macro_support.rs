@@ -4,6 +4,7 @@
 use core::mem::{size_of, MaybeUninit};
 
 use crate::buffer::Buffer;
+use crate::cache::CacheAligned;
 use crate::chain::LinkedList;
 use crate::descriptor::DescriptorFormat;
 use crate::region::{check_in_region, Reaches, Region};
@@ -88,7 +89,9 @@ fn check_placement<R: Region>(address: usize, bytes: usize, check: bool) {
     }
 }
 
-/// Hands out the buffer of a `dma_buffers!` site, zero-filled.
+/// Hands out the buffer of a `dma_buffers!` site, zero-filled, as a
+/// [`CacheAligned`] array: on a line boundary and a whole number of 32-byte
+/// lines, so it is a legal destination in a cacheable region too.
 ///
 /// # Safety
 ///
@@ -96,18 +99,18 @@ fn check_placement<R: Region>(address: usize, bytes: usize, check: bool) {
 /// [`HandOutOnce::claim`] successfully, placed in `R`'s section, and never
 /// handed out before.
 #[inline]
-pub unsafe fn hand_out<R, A, T, const N: usize, const PAD: usize>(
-    storage: *mut MaybeUninit<Placed<A, T, N, PAD>>,
+pub unsafe fn hand_out<R, T, const N: usize>(
+    storage: *mut MaybeUninit<CacheAligned<[T; N]>>,
     check: bool,
-) -> Buffer<R, &'static mut [T; N]>
+) -> Buffer<R, &'static mut CacheAligned<[T; N]>>
 where
     R: DmaSection,
     T: Word,
 {
-    let data = storage.cast::<[T; N]>();
+    let data = storage.cast::<CacheAligned<[T; N]>>();
     if !R::ZEROED_AT_BOOT {
-        // SAFETY: `data` points to `N` elements of the static (offset 0 of
-        // `Placed`), and nothing else refers to them (the site's once-flag).
+        // SAFETY: `data` points to the static, and nothing else refers to it
+        // (the site's once-flag).
         unsafe { data.write_bytes(0, 1) };
     }
     // SAFETY: as above; the elements are zero (written here, or by the
@@ -161,8 +164,16 @@ where
     R: DmaSection,
     T: Word,
 {
-    // SAFETY: forwarded to the caller.
-    unsafe { hand_out::<R, A, T, N, PAD>(storage, check).into_inner() }
+    let data = storage.cast::<[T; N]>();
+    if !R::ZEROED_AT_BOOT {
+        // SAFETY: `data` points to `N` elements of the static (offset 0 of
+        // `Placed`), and nothing else refers to them (the site's once-flag).
+        unsafe { data.write_bytes(0, 1) };
+    }
+    // SAFETY: as in `hand_out`: zeroed elements nothing else names.
+    let data = unsafe { &mut *data };
+    check_placement::<R>(data.as_ptr() as usize, N * size_of::<T>(), check);
+    data
 }
 
 /// Checks in debug builds that a chain's items landed where the chain says.

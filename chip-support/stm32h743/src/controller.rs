@@ -465,6 +465,22 @@ macro_rules! mdma_controller {
             }
         }
 
+        // SAFETY: `start_list` loads the first node into the channel
+        // registers and the MDMA follows the rest; the residue walks only the
+        // given nodes.
+        unsafe impl dma_types::chain::LinkedList for $name {
+            #[inline(always)]
+            unsafe fn start_list(channel: usize, first: *const $crate::node::MdmaNode) {
+                // SAFETY: forwarded contract of `LinkedList::start_list`.
+                unsafe { $crate::engine::mdma::start_list(Self::registers(), channel, first) }
+            }
+
+            #[inline]
+            fn list_remaining(channel: usize, nodes: &[$crate::node::MdmaNode]) -> usize {
+                $crate::engine::mdma::remaining(Self::registers(), channel, nodes)
+            }
+        }
+
         // SAFETY: the MDMA reaches every region (TCMs through AHBS, selected
         // per address by the engine).
         unsafe impl<R: $crate::map::ReachableByMdma> dma_types::region::Reaches<R> for $name {}

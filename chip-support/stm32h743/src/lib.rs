@@ -24,21 +24,22 @@
 //!   [`circular::CircularReceive`] does the same with the halves of one
 //!   buffer in circular mode.
 //!
+//! - **Buffers and chains.** [`dma_buffers!`] places buffers in a region's
+//!   `.dma.<Region>` section (AXI SRAM by default), 32-byte aligned and
+//!   padded; [`descriptor_chain!`] builds MDMA link nodes the linker resolves.
+//!   Firmware links the sections with `-Tdma-regions.x` after `-Tlink.x`
+//!   (this crate's build script puts the fragment on the linker's search
+//!   path); its `memory.x` needs only `FLASH` and `RAM` (DTCM).
+//!
 //! ```no_run
 //! use dma_stm32h743::fifo::{Full, StreamModeExt};
-//! use dma_stm32h743::map::AxiSram;
-//! use dma_stm32h743::Dma1;
+//! use dma_stm32h743::{dma_buffers, Dma1};
 //! use dma_types::prelude::*;
 //!
-//! #[link_section = ".axisram"]
-//! static mut SRC: CacheAligned<[u32; 64]> = CacheAligned([7; 64]);
-//! #[link_section = ".axisram"]
-//! static mut DST: CacheAligned<[u32; 64]> = CacheAligned([0; 64]);
-//! // SAFETY: each static is referenced once, here.
-//! let (src, dst) = unsafe { (&mut *core::ptr::addr_of_mut!(SRC), &mut *core::ptr::addr_of_mut!(DST)) };
+//! // Two 64-word buffers in AXI SRAM: cache-line aligned, whole lines.
+//! let (mut src, _, dst, _) = dma_buffers!([u32; 64], [u32; 64]);
+//! src.fill(7);
 //! let ch = Dma1::take().unwrap().split().ch0.with_fifo::<Full>();
-//! let src = Buffer::<AxiSram, _>::new(src).unwrap();
-//! let dst = Buffer::<AxiSram, _>::new(dst).unwrap();
 //! let (ch, src, dst) = ch.mem_to_mem(src, dst).burst::<Incr4>().start().wait().unwrap();
 //! assert_eq!(dst[63], 7);
 //! ```
@@ -56,6 +57,71 @@ pub mod regs;
 pub mod routing;
 
 pub use controller::{Bdma, Dma1, Dma2, Mdma};
+
+/// What the macro wrappers below name through `$crate`.
+#[doc(hidden)]
+pub mod __private {
+    pub use dma_macros;
+    pub use dma_types;
+}
+
+/// `dma_buffers!` with the STM32H743 defaults: buffers in [`map::AxiSram`]
+/// unless `region = …` names another region of [`map`] with a DMA section
+/// (`Dtcm`, `AxiSram`, `Sram1`…`Sram4`, `BackupSram`), descriptor storage of
+/// MDMA link nodes ([`node::MdmaNode`]); DMA1/DMA2 and the BDMA take none.
+///
+/// Every buffer is cache-line aligned and a whole number of lines, so it is a
+/// legal destination in the cacheable RAMs. `region = Dtcm` compiles (MDMA
+/// reaches DTCM) but such a buffer given to `Dma1` does not.
+#[macro_export]
+macro_rules! dma_buffers {
+    ($($input:tt)*) => {
+        $crate::__private::dma_macros::dma_buffers!(
+            @chip {
+                krate = $crate::__private::dma_types,
+                regions = $crate::map,
+                region = AxiSram,
+                descriptor = $crate::node::MdmaNode,
+                constants = Flash,
+            }
+            $($input)*
+        )
+    };
+}
+
+/// `descriptor_chain!` with the STM32H743 defaults: pieces in
+/// [`map::AxiSram`] unless `region = …` says otherwise (CTBR.SBUS/DBUS are
+/// set for `Dtcm`), link nodes in flash. Only the [`Mdma`] follows lists.
+///
+/// ```no_run
+/// use dma_stm32h743::{descriptor_chain, Mdma};
+///
+/// let frame = descriptor_chain!(
+///     controller = Mdma,
+///     region = Dtcm,
+///     from [header: [u32; 4], payload: [u32; 1000]],
+///     to [frame: [u32; 1004]],
+/// );
+/// frame.header[0] = 0xC0DE;
+/// let ch = Mdma::take().unwrap().split().ch0;
+/// let (_ch, frame) = ch.start_chain(frame).wait().unwrap();
+/// assert_eq!(frame.frame[0], 0xC0DE);
+/// ```
+#[macro_export]
+macro_rules! descriptor_chain {
+    ($($input:tt)*) => {
+        $crate::__private::dma_macros::descriptor_chain!(
+            @chip {
+                krate = $crate::__private::dma_types,
+                regions = $crate::map,
+                region = AxiSram,
+                descriptor = $crate::node::MdmaNode,
+                constants = Flash,
+            }
+            $($input)*
+        )
+    };
+}
 
 #[cfg(test)]
 mod tests;

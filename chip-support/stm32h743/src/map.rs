@@ -127,3 +127,28 @@ regions! {
     /// D3 peripherals (APB4 0x5800_0000, AHB4 0x5802_0000): device memory.
     D3Peripherals = 0x5800_0000, 0x0002_8000, cacheable: false, reached by [ReachableByDma, ReachableByBdma, ReachableByMdma];
 }
+
+/// Implements [`DmaSection`](dma_types::section::DmaSection) for the regions
+/// `dma-regions.x` gives a `.dma.<Region>` section.
+macro_rules! dma_sections {
+    ($($name:ident: zeroed at boot $zeroed:literal, aligned $align:ident;)*) => {$(
+        // SAFETY: `dma-regions.x` places `.dma.<name>` inside the region
+        // (DTCM's before cortex-m-rt's `__ebss`, so boot zeroes it); cached
+        // regions align to the 32-byte line of the Cortex-M7 D-cache.
+        unsafe impl dma_types::section::DmaSection for $name {
+            const LINK_SECTION: &'static str = concat!(".dma.", stringify!($name));
+            const ZEROED_AT_BOOT: bool = $zeroed;
+            type LineAlign = dma_types::section::$align;
+        }
+    )*};
+}
+
+dma_sections! {
+    Dtcm: zeroed at boot true, aligned WordAligned;
+    AxiSram: zeroed at boot false, aligned CacheLine32;
+    Sram1: zeroed at boot false, aligned CacheLine32;
+    Sram2: zeroed at boot false, aligned CacheLine32;
+    Sram3: zeroed at boot false, aligned CacheLine32;
+    Sram4: zeroed at boot false, aligned CacheLine32;
+    BackupSram: zeroed at boot false, aligned CacheLine32;
+}

@@ -444,8 +444,10 @@ fn mdma_chains_forty_thousand_words_in_three_blocks() {
     // SAFETY: one handle per test thread.
     let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
     let transfer = ch.with_descriptors(nodes).mem_to_mem(src, dst).start();
-    // The MDMA reads the nodes from memory: their lines were cleaned (2 × 40 bytes).
-    assert_eq!(cache_log(), [CacheOp::Clean(base as usize, 80)]);
+    // The MDMA reads the nodes from memory: their lines were cleaned (2 nodes
+    // of 40 bytes on the target; the host's pointers are wider).
+    let node = core::mem::size_of::<MdmaNode>();
+    assert_eq!(cache_log(), [CacheOp::Clean(base as usize, 2 * node)]);
     // Block 1 in the registers: 16384 words = 0x10000 bytes, linked to node 0.
     assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x14), 0x0001_0000);
     assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x24), base);
@@ -465,7 +467,7 @@ fn mdma_chains_forty_thousand_words_in_three_blocks() {
             src_addr + 0x1_0000,
             dst_addr + 0x1_0000,
             0,
-            base + 40,
+            base + node as u32,
             0,
             0,
             0,
@@ -758,4 +760,126 @@ fn circular_receive_lends_the_finished_half() {
     let (_ch, _spi, ring) = receive.stop();
     assert_eq!(ring.address(), ring_addr);
     assert_eq!(peek(dma1(), s1) & 1, 0, "EN cleared");
+}
+
+/// Host memory above the TCMs, cacheable like AXI SRAM: its regions' first
+/// address (0x2400_0000) is what the MDMA format sees for the bus choice.
+struct HostAxi;
+
+// SAFETY: a test region spanning the host heap and statics (all above
+// 0x2400_0000 on a 64-bit host and under Miri).
+unsafe impl Region for HostAxi {
+    const NAME: &'static str = "HostAxi";
+    const START: usize = 0x2400_0000;
+    const SIZE: usize = usize::MAX - 0x2400_0000;
+    const CACHEABLE: bool = true;
+    const CACHE_LINE: usize = 32;
+}
+// SAFETY: test only; the test MDMA never touches memory.
+unsafe impl ReachableByMdma for HostAxi {}
+// SAFETY: test only: the host linker places the section in host memory.
+unsafe impl dma_types::section::DmaSection for HostAxi {
+    const LINK_SECTION: &'static str = ".dma.HostAxi";
+    type LineAlign = dma_types::section::CacheLine32;
+}
+// SAFETY: as above; `HostUncached` starts at 0, inside the ITCM range, so
+// it stands for a TCM region.
+unsafe impl dma_types::section::DmaSection for HostUncached {
+    const LINK_SECTION: &'static str = ".dma.HostUncached";
+    type LineAlign = dma_types::section::WordAligned;
+}
+
+/// CTCR of a word block with single beats (SINC/DINC +4, SSIZE/DSIZE 2,
+/// SINCOS/DINCOS 2, TLEN 127, TRGM 11, SWRM): the same word as the automatic
+/// chain's nodes above.
+const MDMA_WORD_CTCR: u32 = 0x71FC_0AAA;
+
+#[test]
+fn a_static_mdma_chain_in_cached_ram_is_cleaned_started_and_invalidated() {
+    use dma_types::chain::StaticChain;
+    let chain = dma_macros::descriptor_chain!(
+        @chip { constants = HostAxi }
+        controller = TestMdma,
+        region = HostAxi,
+        from [header: [u32; 4], payload: [u32; 20_000]],
+        to [frame: [u32; 20_004]],
+    );
+    let nodes = chain.items();
+    let node = |index: usize| &nodes[index] as *const MdmaNode as usize as u32;
+    let (header, payload, frame) = (
+        chain.header.as_ptr() as usize,
+        chain.payload.as_ptr() as usize,
+        chain.frame.as_ptr() as usize,
+    );
+    // 4 | 16384 | 3616 words, bytes in CBNDTR, CTBR 0 (no TCM), CLAR links.
+    assert_eq!(nodes.len(), 3);
+    assert_eq!(
+        nodes[1].words(),
+        [
+            MDMA_WORD_CTCR,
+            16_384 * 4,
+            payload as u32,
+            (frame + 16) as u32,
+            0,
+            node(2),
+            0,
+            0,
+            0,
+            0
+        ]
+    );
+    assert_eq!(nodes[2].cbndtr(), 3616 * 4);
+    assert_eq!(nodes[2].next(), 0);
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let running = ch.start_chain(chain);
+    // Every piece cleaned before the start (sources and the destination).
+    assert_eq!(
+        cache_log(),
+        [
+            CacheOp::Clean(header, 16),
+            CacheOp::Clean(payload, 80_000),
+            CacheOp::Clean(frame, 80_016),
+        ]
+    );
+    // Node 0 in the channel registers: CTCR, CBNDTR, CSAR, CDAR, CLAR, CTBR.
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x10), MDMA_WORD_CTCR);
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x14), 16);
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x18), header as u32);
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x1C), frame as u32);
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x24), node(1));
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x28), 0);
+    // CCR: EN and SWRQ (with CTCIE, TEIE) as in `start`.
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x0C) & 0x1_0001, 0x1_0001);
+    // Finished (CTCIF): wait hands the chain back after invalidating the
+    // destination's lines only.
+    poke(mdma_block(), MDMA_CH2, 0b10);
+    let (_ch, chain) = running.wait().unwrap();
+    assert_eq!(cache_log(), [CacheOp::Invalidate(frame, 80_016)]);
+    assert_eq!(chain.frame.len(), 20_004);
+}
+
+#[test]
+fn a_static_mdma_chain_in_a_tcm_sets_both_bus_bits() {
+    let chain = dma_macros::descriptor_chain!(
+        @chip { constants = HostUncached }
+        controller = TestMdma,
+        region = HostUncached,
+        from [samples: [u16; 100]],
+        to [left: [u16; 50], right: [u16; 50]],
+    );
+    let nodes = dma_types::chain::StaticChain::items(&chain);
+    assert_eq!(nodes.len(), 2);
+    // CTBR: SBUS (bit 16) and DBUS (bit 17) for the TCM region; uncached, so
+    // no maintenance at all.
+    assert!(nodes
+        .iter()
+        .all(|node| node.words()[6] == (1 << 16) | (1 << 17)));
+    assert_eq!(nodes[1].cbndtr(), 100);
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let running = ch.start_chain(chain);
+    poke(mdma_block(), MDMA_CH2, 0b10);
+    let _ = running.wait().unwrap();
+    assert!(cache_log().is_empty());
 }

@@ -9,7 +9,7 @@
 #![no_main]
 
 use cortex_m_rt::entry;
-use dma_an505::{descriptor_chain, Dma0};
+use dma_an505::{descriptor_chain, lli::Lli, Dma0};
 use dma_examples::{exit, first_mismatch, pattern32, println};
 use dma_types::chain::StaticChain;
 
@@ -34,7 +34,7 @@ fn crc32(words: &[u32]) -> u32 {
 }
 
 /// Prints a chain's items as the PL081 reads them.
-fn print_items<L: StaticChain<Controller = Dma0>>(name: &str, chain: &L) {
+fn print_items<L: StaticChain<Item = Lli>>(name: &str, chain: &L) {
     for (n, item) in chain.items().iter().enumerate() {
         let [src, dst, next, control] = item.words();
         println!(

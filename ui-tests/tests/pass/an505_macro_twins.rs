@@ -1,4 +1,4 @@
-//! The legal twins of the macro-input cases (`tests/ui/macro_input/`) and of
+//! The legal twins of the macro-input cases (AN505 and STM32H743) (`tests/ui/macro_input/`) and of
 //! guarantee 13: each line differs minimally from one failing case. Built,
 //! not executed: the sections exist only in the firmware's linker script.
 use dma_an505::{descriptor_chain, dma_buffers, Dma0};
@@ -29,8 +29,23 @@ fn firmware() {
     let _again = buffer[0];
 }
 
+/// h7_chain_on_a_stream: the MDMA follows lists. h7_buffer_in_flash: a RAM
+/// region (and a DTCM source for the MDMA, the legal twin of g01's DTCM case).
+fn h7_firmware() {
+    use dma_stm32h743::{descriptor_chain, dma_buffers, Mdma};
+    let chain = descriptor_chain!(
+        controller = Mdma,
+        from [payload: [u32; 64]],
+        to [frame: [u32; 64]],
+    );
+    let (_words, _nodes) = dma_buffers!([u32; 64], region = Sram4);
+    let ch = Mdma::take().unwrap().split().ch0;
+    let _ = ch.start_chain(chain).wait();
+}
+
 fn main() {
     if std::hint::black_box(false) {
         firmware();
+        h7_firmware();
     }
 }

@@ -3,6 +3,7 @@
 use core::sync::atomic::{fence, Ordering};
 
 use dma_types::controller::TransferPlan;
+use dma_types::word::Width;
 
 use super::{size_code, STOP_POLLS};
 use crate::map::is_tcm;
@@ -39,14 +40,27 @@ pub const fn burst_code(beats: u16) -> u32 {
 /// 128-byte buffer transfers, increments by the element size.
 #[inline(always)]
 pub const fn ctcr_word(plan: &TransferPlan) -> u32 {
-    let size = size_code(plan.width);
-    let burst = burst_code(plan.burst);
-    let source_increment = if plan.source_increment {
-        ctcr::INCREMENT
-    } else {
-        0
-    };
-    let destination_increment = if plan.destination_increment {
+    block_ctcr(
+        plan.width,
+        plan.burst,
+        plan.source_increment,
+        plan.destination_increment,
+    )
+}
+
+/// Returns the CTCR word of a block of `width` elements in bursts of `burst`
+/// beats with the given increments (see [`ctcr_word`]).
+#[inline(always)]
+pub const fn block_ctcr(
+    width: Width,
+    burst: u16,
+    source_increment: bool,
+    destination_increment: bool,
+) -> u32 {
+    let size = size_code(width);
+    let burst = burst_code(burst);
+    let source_increment = if source_increment { ctcr::INCREMENT } else { 0 };
+    let destination_increment = if destination_increment {
         ctcr::INCREMENT
     } else {
         0
@@ -175,6 +189,39 @@ pub unsafe fn start(
         registers
             .ctbr
             .write(ctbr_word(plan.source, plan.destination));
+        registers.ccr.write(control | ccr::EN);
+        registers.ccr.write(control | ccr::EN | ccr::SWRQ);
+    }
+}
+
+/// Starts `channel` on the static list whose first node is `first`: the
+/// node's words go to the channel registers, the MDMA follows the rest.
+///
+/// # Safety
+///
+/// The caller must own the channel; `first` must point to a complete list
+/// (last CLAR 0) in memory the MDMA reaches, and the list and its buffers
+/// must stay valid until the channel is disabled.
+#[inline(always)]
+pub unsafe fn start_list(regs: &RegisterBlock, channel: usize, first: *const MdmaNode) {
+    // SAFETY: the caller guarantees `first` points to a valid node.
+    let [ctcr_value, cbndtr_value, source, destination, cbrur_value, next, ctbr_value, ..] =
+        unsafe { (*first).words() };
+    let registers = &regs.channel[channel];
+    let control = ccr::CTCIE | ccr::TEIE;
+    // The buffers must be in memory before the MDMA reads them.
+    fence(Ordering::SeqCst);
+    // SAFETY: register writes on a channel the caller owns, words from a
+    // list the caller vouches for.
+    unsafe {
+        registers.cifcr.write(cisr::ALL);
+        registers.ctcr.write(ctcr_value);
+        registers.cbndtr.write(cbndtr_value);
+        registers.csar.write(source);
+        registers.cdar.write(destination);
+        registers.cbrur.write(cbrur_value);
+        registers.clar.write(next);
+        registers.ctbr.write(ctbr_value);
         registers.ccr.write(control | ccr::EN);
         registers.ccr.write(control | ccr::EN | ccr::SWRQ);
     }

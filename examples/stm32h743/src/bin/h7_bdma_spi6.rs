@@ -16,7 +16,7 @@ use dma_types::prelude::*;
 
 const SPI6: usize = 0x5800_1400;
 
-#[link_section = ".sram4"]
+#[link_section = ".dma.Sram4"]
 static mut FRAME: [u8; 64] = [0; 64];
 
 #[entry]

@@ -21,9 +21,9 @@ const LEN: usize = 64;
 const SPI1: usize = 0x4001_3000;
 const GPIOA: usize = 0x5802_0000;
 
-#[link_section = ".axisram"]
+#[link_section = ".dma.AxiSram"]
 static mut TX: CacheAligned<[u8; LEN]> = CacheAligned([0; LEN]);
-#[link_section = ".axisram"]
+#[link_section = ".dma.AxiSram"]
 static mut RX: CacheAligned<[u8; LEN]> = CacheAligned([0; LEN]);
 
 /// PA5/PA6/PA7 as SPI1 SCK/MISO/MOSI (AF5); SPI1 master, 8-bit frames,

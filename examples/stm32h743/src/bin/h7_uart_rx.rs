@@ -18,7 +18,7 @@ use dma_types::prelude::*;
 
 const USART1: usize = 0x4001_1000;
 
-#[link_section = ".sram1"]
+#[link_section = ".dma.Sram1"]
 static mut LINE: CacheAligned<[u8; 128]> = CacheAligned([0; 128]);
 
 #[entry]
