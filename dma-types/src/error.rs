@@ -142,7 +142,7 @@ pub enum ScopedError {
     /// scope stops it when it ends.
     ChannelBusy,
     /// The controller stopped the transfer on an error.
-    Transfer {
+    Failed {
         /// What went wrong.
         kind: TransferErrorKind,
         /// Elements that were not transferred.
@@ -177,7 +177,7 @@ impl fmt::Display for ScopedError {
             ScopedError::ChannelBusy => f.write_str(
                 "the channel still runs a transfer whose handle was forgotten; it stops when the scope ends",
             ),
-            ScopedError::Transfer { kind, remaining } => {
+            ScopedError::Failed { kind, remaining } => {
                 write!(f, "{kind} ({remaining} elements not transferred)")
             }
         }

@@ -153,7 +153,7 @@ where
     /// [`ScopedError::TooFewDescriptors`] if the copy needs more linked-list
     /// items than the channel has, [`ScopedError::NotCacheLineAligned`] for
     /// a misaligned destination in a cacheable region. After the start:
-    /// [`ScopedError::Transfer`] if the controller stopped on an error.
+    /// [`ScopedError::Failed`] if the controller stopped on an error.
     #[inline]
     pub fn copy_blocking<R, W>(
         &mut self,
@@ -361,7 +361,7 @@ impl<'env, CH: ChannelHandle, W> ScopedTransfer<'_, 'env, CH, W> {
     ///
     /// # Errors
     ///
-    /// [`ScopedError::Transfer`] with the residue if the controller stopped
+    /// [`ScopedError::Failed`] with the residue if the controller stopped
     /// on a bus error (the destination then comes back when the scope ends).
     #[inline]
     pub fn wait(mut self) -> Result<&'env mut [W], ScopedError> {
@@ -370,7 +370,7 @@ impl<'env, CH: ChannelHandle, W> ScopedTransfer<'_, 'env, CH, W> {
         }
         self.scope.settle();
         if CH::Controller::has_error(CH::INDEX) {
-            return Err(ScopedError::Transfer {
+            return Err(ScopedError::Failed {
                 kind: TransferErrorKind::Bus,
                 remaining: self.scope.remaining(),
             });
@@ -470,7 +470,8 @@ fn plan_copy(
         }
     }
     let line = limits.cache_line;
-    if line > 1 && (written.address % line != 0 || written.bytes() % line != 0) {
+    if line > 1 && (!written.address.is_multiple_of(line) || !written.bytes().is_multiple_of(line))
+    {
         return Err(ScopedError::NotCacheLineAligned {
             address: written.address,
             bytes: written.bytes(),

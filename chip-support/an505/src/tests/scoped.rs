@@ -259,7 +259,7 @@ fn a_bus_error_is_an_err_with_the_residue() {
     });
     assert_eq!(
         error,
-        ScopedError::Transfer {
+        ScopedError::Failed {
             kind: TransferErrorKind::Bus,
             remaining: 5
         }
