@@ -7,7 +7,8 @@
 //!
 //! Ownership is the guard against the CPU touching memory the DMA uses: a
 //! transfer takes its buffers by value and gives them back only when the
-//! hardware is done with them.
+//! hardware is done with them. Borrowed, non-`'static` memory (a stack
+//! array) cannot be a `Buffer`; it goes through [`scoped`](crate::scoped).
 
 use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
@@ -38,6 +39,15 @@ pub unsafe trait Storage {
     fn address(&self) -> usize;
 }
 
+// Why `'static` (guarantee 14): a transfer owns its buffers, and a running
+// `Transfer` may be `mem::forget`-ed, so its `Drop` never stops the channel.
+// With `'static` storage that only leaks the memory; with a borrow (a stack
+// array) the borrow would end while the DMA still writes, the unsoundness of
+// borrowed-buffer DMA futures elsewhere. So a borrowed `&mut local` here is
+// rustc's E0597 ("argument requires that `local` is borrowed for
+// `'static`"), and borrowed memory goes through `crate::scoped`
+// (`Channel::copy_blocking`, `Channel::scope`), which stops the channel
+// before the borrow can end.
 // SAFETY: a `&'static mut [T; N]` points to N valid, uniquely owned elements forever.
 unsafe impl<T: 'static, const N: usize> Storage for &'static mut [T; N] {
     type Element = T;

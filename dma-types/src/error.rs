@@ -102,3 +102,100 @@ impl fmt::Display for LengthError {
 }
 
 impl core::error::Error for LengthError {}
+
+/// Why a transfer of borrowed slices through the
+/// [`scoped`](crate::scoped) API was refused or ended early.
+///
+/// Slices are sized and placed at run time, so the checks the typed API makes
+/// when the program is built become these errors; every refusal happens
+/// before any register is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ScopedError {
+    /// A slice does not lie inside the region the call names (on an STM32H7,
+    /// a stack buffer in DTCM handed to DMA1).
+    Buffer(BufferError),
+    /// The destination is shorter than the source.
+    Length(LengthError),
+    /// The source slice is empty: a DMA transfer moves at least one element.
+    EmptySource,
+    /// The transfer needs more linked-list descriptors than the channel has.
+    TooFewDescriptors {
+        /// Elements the transfer moves.
+        count: usize,
+        /// Descriptors it needs (`ceil(count / MAX_BLOCK) - 1`).
+        needed: usize,
+        /// Descriptors attached to the channel.
+        available: usize,
+    },
+    /// The destination lies in a cacheable region but does not start on a
+    /// cache line or is not a whole number of lines long.
+    NotCacheLineAligned {
+        /// Start address of the destination.
+        address: usize,
+        /// Bytes the transfer writes.
+        bytes: usize,
+        /// The region's cache line, in bytes.
+        line: usize,
+    },
+    /// The channel still runs a transfer whose handle was forgotten; the
+    /// scope stops it when it ends.
+    ChannelBusy,
+    /// The controller stopped the transfer on an error.
+    Failed {
+        /// What went wrong.
+        kind: TransferErrorKind,
+        /// Elements that were not transferred.
+        remaining: usize,
+    },
+}
+
+impl fmt::Display for ScopedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScopedError::Buffer(error) => error.fmt(f),
+            ScopedError::Length(error) => error.fmt(f),
+            ScopedError::EmptySource => {
+                f.write_str("the source slice is empty: a DMA transfer moves at least one element")
+            }
+            ScopedError::TooFewDescriptors {
+                count,
+                needed,
+                available,
+            } => write!(
+                f,
+                "a transfer of {count} elements needs {needed} linked-list descriptors but the channel has {available}: attach more with `Channel::with_descriptors`"
+            ),
+            ScopedError::NotCacheLineAligned {
+                address,
+                bytes,
+                line,
+            } => write!(
+                f,
+                "the destination ({bytes} bytes at {address:#010x}) lies in a cacheable region but is not aligned to and a multiple of its {line}-byte cache line"
+            ),
+            ScopedError::ChannelBusy => f.write_str(
+                "the channel still runs a transfer whose handle was forgotten; it stops when the scope ends",
+            ),
+            ScopedError::Failed { kind, remaining } => {
+                write!(f, "{kind} ({remaining} elements not transferred)")
+            }
+        }
+    }
+}
+
+impl core::error::Error for ScopedError {}
+
+impl From<BufferError> for ScopedError {
+    #[inline]
+    fn from(error: BufferError) -> Self {
+        ScopedError::Buffer(error)
+    }
+}
+
+impl From<LengthError> for ScopedError {
+    #[inline]
+    fn from(error: LengthError) -> Self {
+        ScopedError::Length(error)
+    }
+}

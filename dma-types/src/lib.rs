@@ -17,6 +17,7 @@
 //! | directions | [`direction`] |
 //! | channel handles | [`channel`] |
 //! | transfer typestates | [`transfer`] |
+//! | transfers of borrowed (non-`'static`) memory, stopped before the borrow ends | [`scoped`] |
 //! | interrupt-driven completion, only where bound | [`interrupt`] |
 //! | static descriptor chains | [`chain`], [`descriptor`] |
 //! | where the buffer macros put statics | [`section`], [`once`] |
@@ -41,6 +42,7 @@ pub mod interrupt;
 pub mod once;
 pub mod peripheral;
 pub mod region;
+pub mod scoped;
 pub mod section;
 pub mod transfer;
 pub mod window;

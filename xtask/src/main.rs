@@ -35,6 +35,7 @@ const EXAMPLES: &[&str] = &[
     "dma_buffers",
     "scatter_gather",
     "dmatest",
+    "scoped",
 ];
 /// The crates whose host tests run under Miri.
 const MIRI_PACKAGES: &[&str] = &["dma-types", "dma-an505"];
