@@ -17,7 +17,8 @@ use dma_types::prelude::*;
 /// Incr4 of words at full threshold, Incr4 of half-words at half threshold,
 /// memory-to-memory in FIFO mode. g11: a `CacheAligned` receive buffer of
 /// whole lines. g03 (double buffer): one finished buffer at a time; the
-/// same with the halves of a circular buffer.
+/// same with the halves of a circular buffer. g09: a chained MDMA copy of
+/// 70 000 words where a DMA1 stream is refused.
 fn firmware() {
     let streams = Dma1::take().unwrap().split();
     // SAFETY: built only, never run.
@@ -68,7 +69,14 @@ fn firmware() {
     let nodes = Buffer::<AxiSram, _>::new(Box::leak(Box::new([MdmaNode::EMPTY; 1]))).unwrap();
     let dtcm = Buffer::<Dtcm, _>::new(Box::leak(Box::new([0u32; 20_000]))).unwrap();
     let copy = Buffer::<AxiSram, _>::new(Box::leak(Box::new(CacheAligned([0u32; 20_000])))).unwrap();
-    let _ = mdma.with_descriptors(nodes).mem_to_mem(dtcm, copy).burst::<Incr4>().start().wait();
+    let (mdma, _, _) = mdma.with_descriptors(nodes).mem_to_mem(dtcm, copy).burst::<Incr4>().start().wait().ok().unwrap();
+
+    // g09: 70 000 words need a chain: the MDMA follows one (4 nodes).
+    let (mdma, _) = mdma.into_parts();
+    let nodes = Buffer::<AxiSram, _>::new(Box::leak(Box::new([MdmaNode::EMPTY; 4]))).unwrap();
+    let words = || Box::leak(Box::new(CacheAligned([0u32; 70_000])));
+    let (src, dst) = (Buffer::<AxiSram, _>::new(words()).unwrap(), Buffer::<AxiSram, _>::new(words()).unwrap());
+    let _ = mdma.with_descriptors(nodes).mem_to_mem(src, dst).start().wait();
 }
 
 fn main() {

@@ -1,4 +1,5 @@
-//! Bad macro input: the sources hold 68 elements, the destination 64.
+//! Guarantee 10: a chain covers its buffers exactly. Here the sources hold
+//! 68 elements and the destination 64, so the list cannot cover both.
 use dma_an505::{descriptor_chain, Dma0};
 
 fn main() {
