@@ -13,11 +13,8 @@ use core::ops::Deref;
 
 use dma_types::buffer::Destination;
 use dma_types::channel::{Channel, ChannelIndex};
-use dma_types::controller::TransferPlan;
-use dma_types::direction::Direction;
 use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo};
 use dma_types::region::{Reaches, Region};
-use dma_types::word::Word;
 
 use crate::double_buffer::StreamController;
 use crate::engine::stream;
@@ -77,18 +74,7 @@ where
         if <B::Region as Region>::CACHEABLE {
             C::clean_dcache(address, 2 * Self::HALF_BYTES);
         }
-        let plan = TransferPlan {
-            source: Q::ADDRESS,
-            destination: address,
-            count: B::LEN,
-            width: <Q::Word as Word>::WIDTH,
-            source_increment: false,
-            destination_increment: true,
-            burst: 1,
-            direction: Direction::PeriphToMem,
-            source_request: Some(Q::LINE),
-            destination_request: None,
-        };
+        let plan = crate::double_buffer::receive_plan::<Q>(address, B::LEN);
         // SAFETY: the transfer owns the stream, the peripheral end and the
         // buffer until `stop` or `Drop` has disabled the stream.
         unsafe {

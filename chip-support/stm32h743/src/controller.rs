@@ -103,6 +103,42 @@ macro_rules! cache_hooks {
 }
 pub(crate) use cache_hooks;
 
+/// Implements the `Controller` functions that forward to engine `$engine`
+/// unchanged: status, and pause (`$engine::$suspend`: the BDMA and MDMA pause
+/// by disabling the channel), resume and stop.
+macro_rules! engine_forwarding {
+    ($engine:ident, suspend = $suspend:ident) => {
+        #[inline]
+        fn is_active(channel: usize) -> bool {
+            $crate::engine::$engine::is_active(Self::registers(), channel)
+        }
+
+        #[inline]
+        fn has_error(channel: usize) -> bool {
+            $crate::engine::$engine::has_error(Self::registers(), channel)
+        }
+
+        #[inline]
+        unsafe fn suspend(channel: usize) {
+            // SAFETY: forwarded contract.
+            unsafe { $crate::engine::$engine::$suspend(Self::registers(), channel) }
+        }
+
+        #[inline]
+        unsafe fn resume(channel: usize) {
+            // SAFETY: forwarded contract.
+            unsafe { $crate::engine::$engine::resume(Self::registers(), channel) }
+        }
+
+        #[inline]
+        unsafe fn stop(channel: usize) {
+            // SAFETY: forwarded contract.
+            unsafe { $crate::engine::$engine::stop(Self::registers(), channel) }
+        }
+    };
+}
+pub(crate) use engine_forwarding;
+
 /// Declares a DMA1/DMA2-style controller: `$name<M>` where `M` is the FIFO
 /// setting of its streams; stream n uses DMAMUX1 channel `$mux_offset + n`.
 macro_rules! stream_controller {
@@ -164,6 +200,7 @@ macro_rules! stream_controller {
             const MEM_TO_MEM_REFUSAL: Option<&'static str> = M::MEM_TO_MEM_REFUSAL;
 
             $crate::controller::cache_hooks!($cache);
+            $crate::controller::engine_forwarding!(stream, suspend = suspend);
 
             #[inline(always)]
             unsafe fn start(channel: usize, plan: &dma_types::controller::TransferPlan, _chain: &mut [$crate::controller::NoChain]) {
@@ -173,38 +210,15 @@ macro_rules! stream_controller {
                 }
             }
 
-            #[inline]
-            fn is_active(channel: usize) -> bool {
-                $crate::engine::stream::is_active(Self::registers(), channel)
-            }
 
-            #[inline]
-            fn has_error(channel: usize) -> bool {
-                $crate::engine::stream::has_error(Self::registers(), channel)
-            }
 
             #[inline]
             fn remaining(channel: usize, _chain: &[$crate::controller::NoChain]) -> usize {
                 $crate::engine::stream::remaining(Self::registers(), channel)
             }
 
-            #[inline]
-            unsafe fn suspend(channel: usize) {
-                // SAFETY: forwarded contract.
-                unsafe { $crate::engine::stream::suspend(Self::registers(), channel) }
-            }
 
-            #[inline]
-            unsafe fn resume(channel: usize) {
-                // SAFETY: forwarded contract.
-                unsafe { $crate::engine::stream::resume(Self::registers(), channel) }
-            }
 
-            #[inline]
-            unsafe fn stop(channel: usize) {
-                // SAFETY: forwarded contract.
-                unsafe { $crate::engine::stream::stop(Self::registers(), channel) }
-            }
         }
 
         // SAFETY: `ReachableByDma` lists exactly the regions DMA1/DMA2 reach.
@@ -310,6 +324,7 @@ macro_rules! bdma_controller {
             type Channels = dma_types::typenum::U8;
 
             $crate::controller::cache_hooks!($cache);
+            $crate::controller::engine_forwarding!(bdma, suspend = stop);
 
             #[inline(always)]
             unsafe fn start(channel: usize, plan: &dma_types::controller::TransferPlan, _chain: &mut [$crate::controller::NoChain]) {
@@ -317,38 +332,15 @@ macro_rules! bdma_controller {
                 unsafe { $crate::engine::bdma::start(Self::registers(), Self::dmamux(), channel, plan) }
             }
 
-            #[inline]
-            fn is_active(channel: usize) -> bool {
-                $crate::engine::bdma::is_active(Self::registers(), channel)
-            }
 
-            #[inline]
-            fn has_error(channel: usize) -> bool {
-                $crate::engine::bdma::has_error(Self::registers(), channel)
-            }
 
             #[inline]
             fn remaining(channel: usize, _chain: &[$crate::controller::NoChain]) -> usize {
                 $crate::engine::bdma::remaining(Self::registers(), channel)
             }
 
-            #[inline]
-            unsafe fn suspend(channel: usize) {
-                // SAFETY: forwarded contract.
-                unsafe { $crate::engine::bdma::stop(Self::registers(), channel) }
-            }
 
-            #[inline]
-            unsafe fn resume(channel: usize) {
-                // SAFETY: forwarded contract.
-                unsafe { $crate::engine::bdma::resume(Self::registers(), channel) }
-            }
 
-            #[inline]
-            unsafe fn stop(channel: usize) {
-                // SAFETY: forwarded contract.
-                unsafe { $crate::engine::bdma::stop(Self::registers(), channel) }
-            }
         }
 
         // SAFETY: `ReachableByBdma` lists exactly the regions the BDMA reaches.
@@ -416,6 +408,7 @@ macro_rules! mdma_controller {
             type Channels = dma_types::typenum::U16;
 
             $crate::controller::cache_hooks!($cache);
+            $crate::controller::engine_forwarding!(mdma, suspend = stop);
 
             #[inline(always)]
             unsafe fn start(channel: usize, plan: &dma_types::controller::TransferPlan, chain: &mut [$crate::node::MdmaNode]) {
@@ -431,38 +424,15 @@ macro_rules! mdma_controller {
                 }
             }
 
-            #[inline]
-            fn is_active(channel: usize) -> bool {
-                $crate::engine::mdma::is_active(Self::registers(), channel)
-            }
 
-            #[inline]
-            fn has_error(channel: usize) -> bool {
-                $crate::engine::mdma::has_error(Self::registers(), channel)
-            }
 
             #[inline]
             fn remaining(channel: usize, chain: &[$crate::node::MdmaNode]) -> usize {
                 $crate::engine::mdma::remaining(Self::registers(), channel, chain)
             }
 
-            #[inline]
-            unsafe fn suspend(channel: usize) {
-                // SAFETY: forwarded contract.
-                unsafe { $crate::engine::mdma::stop(Self::registers(), channel) }
-            }
 
-            #[inline]
-            unsafe fn resume(channel: usize) {
-                // SAFETY: forwarded contract.
-                unsafe { $crate::engine::mdma::resume(Self::registers(), channel) }
-            }
 
-            #[inline]
-            unsafe fn stop(channel: usize) {
-                // SAFETY: forwarded contract.
-                unsafe { $crate::engine::mdma::stop(Self::registers(), channel) }
-            }
         }
 
         // SAFETY: `start_list` loads the first node into the channel

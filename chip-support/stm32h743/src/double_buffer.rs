@@ -115,18 +115,7 @@ where
             C::clean_dcache(first_address, Self::BYTES);
             C::clean_dcache(second_address, Self::BYTES);
         }
-        let plan = TransferPlan {
-            source: Q::ADDRESS,
-            destination: first_address,
-            count: B::LEN,
-            width: <Q::Word as Word>::WIDTH,
-            source_increment: false,
-            destination_increment: true,
-            burst: 1,
-            direction: Direction::PeriphToMem,
-            source_request: Some(Q::LINE),
-            destination_request: None,
-        };
+        let plan = receive_plan::<Q>(first_address, B::LEN);
         // SAFETY: the transfer owns the stream, the peripheral end and both
         // buffers until `stop` or `Drop` has disabled the stream.
         unsafe {
@@ -223,5 +212,24 @@ impl<C, I, B: Deref> Deref for Filled<'_, C, I, B> {
     #[inline]
     fn deref(&self) -> &B::Target {
         self.buffer
+    }
+}
+
+/// The plan of a receive into memory that the stream modes of this crate
+/// share: `count` elements from request line `Q`'s data register to
+/// `destination`, single beats, only the memory side incrementing.
+#[inline(always)]
+pub(crate) fn receive_plan<Q: ReceiveRequest>(destination: usize, count: usize) -> TransferPlan {
+    TransferPlan {
+        source: Q::ADDRESS,
+        destination,
+        count,
+        width: <Q::Word as Word>::WIDTH,
+        source_increment: false,
+        destination_increment: true,
+        burst: 1,
+        direction: Direction::PeriphToMem,
+        source_request: Some(Q::LINE),
+        destination_request: None,
     }
 }

@@ -121,7 +121,8 @@ unsafe fn clear_flags(regs: &RegisterBlock, stream: usize) {
 /// Programs `stream` and its DMAMUX1 channel `mux_channel` with `plan` and
 /// starts it. `fcr` is the stream's FIFO setting (a constant of its type).
 ///
-/// Write order (RM0433 §15.3.19): flags cleared, PAR, M0AR, NDTR, FCR, the
+/// Write order (RM0433 §15.3.19, shared by every start through `program`):
+/// flags cleared, PAR, M0AR, M1AR, NDTR, FCR, the
 /// DMAMUX channel, then CR once, with EN. `M1AR` keeps the block's length so
 /// [`resume`] can recompute the addresses (the hardware does not advance
 /// PAR/M0AR, and M1AR is unused outside double-buffer mode).
@@ -140,6 +141,40 @@ pub unsafe fn start(
     plan: &TransferPlan,
     fcr: u32,
 ) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        program(
+            regs,
+            mux,
+            stream,
+            mux_channel,
+            plan,
+            fcr,
+            plan.count as u32,
+            0,
+        )
+    }
+}
+
+/// The register sequence every start shares: flags cleared, PAR, M0AR,
+/// M1AR, NDTR, FCR, the DMAMUX channel, then CR once with `mode` (0, CIRC
+/// or DBM | CIRC) and EN.
+///
+/// # Safety
+///
+/// As [`start`].
+#[inline(always)]
+#[allow(clippy::too_many_arguments)] // one register word each, folded to constants
+unsafe fn program(
+    regs: &RegisterBlock,
+    mux: &dmamux::RegisterBlock,
+    stream: usize,
+    mux_channel: usize,
+    plan: &TransferPlan,
+    fcr: u32,
+    m1ar: u32,
+    mode: u32,
+) {
     let (peripheral, memory) = addresses(plan);
     let registers = &regs.stream[stream];
     // The buffer contents must be in memory before the stream reads them.
@@ -150,11 +185,11 @@ pub unsafe fn start(
         clear_flags(regs, stream);
         registers.par.write(peripheral);
         registers.m0ar.write(memory);
+        registers.m1ar.write(m1ar);
         registers.ndtr.write(plan.count as u32);
-        registers.m1ar.write(plan.count as u32);
         registers.fcr.write(fcr);
         mux.ccr[mux_channel].write(mux_word(plan));
-        registers.cr.write(cr_word(plan) | cr::EN);
+        registers.cr.write(cr_word(plan) | mode | cr::EN);
     }
 }
 
@@ -248,21 +283,18 @@ pub unsafe fn start_double_buffer(
     second: u32,
     fcr: u32,
 ) {
-    let (peripheral, memory) = addresses(plan);
-    let registers = &regs.stream[stream];
-    fence(Ordering::SeqCst);
-    // SAFETY: as in `start`.
+    // SAFETY: forwarded contract.
     unsafe {
-        clear_flags(regs, stream);
-        registers.par.write(peripheral);
-        registers.m0ar.write(memory);
-        registers.m1ar.write(second);
-        registers.ndtr.write(plan.count as u32);
-        registers.fcr.write(fcr);
-        mux.ccr[mux_channel].write(mux_word(plan));
-        registers
-            .cr
-            .write(cr_word(plan) | cr::DBM | cr::CIRC | cr::EN);
+        program(
+            regs,
+            mux,
+            stream,
+            mux_channel,
+            plan,
+            fcr,
+            second,
+            cr::DBM | cr::CIRC,
+        )
     }
 }
 
@@ -282,18 +314,18 @@ pub unsafe fn start_circular(
     plan: &TransferPlan,
     fcr: u32,
 ) {
-    let (peripheral, memory) = addresses(plan);
-    let registers = &regs.stream[stream];
-    fence(Ordering::SeqCst);
-    // SAFETY: as in `start`.
+    // SAFETY: forwarded contract.
     unsafe {
-        clear_flags(regs, stream);
-        registers.par.write(peripheral);
-        registers.m0ar.write(memory);
-        registers.ndtr.write(plan.count as u32);
-        registers.fcr.write(fcr);
-        mux.ccr[mux_channel].write(mux_word(plan));
-        registers.cr.write(cr_word(plan) | cr::CIRC | cr::EN);
+        program(
+            regs,
+            mux,
+            stream,
+            mux_channel,
+            plan,
+            fcr,
+            plan.count as u32,
+            cr::CIRC,
+        )
     }
 }
 
