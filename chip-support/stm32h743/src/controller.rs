@@ -19,40 +19,41 @@ use dma_types::channel::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NoChain {}
 
-/// The eight channels (streams) of DMA1, DMA2 or the BDMA, handed out once
-/// by `split`.
-#[allow(missing_docs)]
-pub struct Channels8<C> {
-    pub ch0: Channel<C, Ch0>,
-    pub ch1: Channel<C, Ch1>,
-    pub ch2: Channel<C, Ch2>,
-    pub ch3: Channel<C, Ch3>,
-    pub ch4: Channel<C, Ch4>,
-    pub ch5: Channel<C, Ch5>,
-    pub ch6: Channel<C, Ch6>,
-    pub ch7: Channel<C, Ch7>,
+/// Declares a set of channel handles and its one constructor.
+macro_rules! channel_set {
+    ($(#[$doc:meta])* $set:ident { $($field:ident: $index:ident),* $(,)? }) => {
+        $(#[$doc])*
+        #[allow(missing_docs)]
+        pub struct $set<C> {
+            $(pub $field: Channel<C, $index>,)*
+        }
+
+        impl<C: dma_types::controller::Controller> $set<C> {
+            /// Creates every handle of the set.
+            ///
+            /// # Safety
+            ///
+            /// Once per controller: `split` calls it with the consumed
+            /// controller singleton.
+            #[inline]
+            pub(crate) unsafe fn steal() -> Self {
+                // SAFETY: forwarded to the caller.
+                unsafe { $set { $($field: Channel::steal(),)* } }
+            }
+        }
+    };
 }
 
-/// The sixteen channels of the MDMA, handed out once by `split`.
-#[allow(missing_docs)]
-pub struct Channels16<C> {
-    pub ch0: Channel<C, Ch0>,
-    pub ch1: Channel<C, Ch1>,
-    pub ch2: Channel<C, Ch2>,
-    pub ch3: Channel<C, Ch3>,
-    pub ch4: Channel<C, Ch4>,
-    pub ch5: Channel<C, Ch5>,
-    pub ch6: Channel<C, Ch6>,
-    pub ch7: Channel<C, Ch7>,
-    pub ch8: Channel<C, Ch8>,
-    pub ch9: Channel<C, Ch9>,
-    pub ch10: Channel<C, Ch10>,
-    pub ch11: Channel<C, Ch11>,
-    pub ch12: Channel<C, Ch12>,
-    pub ch13: Channel<C, Ch13>,
-    pub ch14: Channel<C, Ch14>,
-    pub ch15: Channel<C, Ch15>,
-}
+channel_set!(
+    /// The eight channels (streams) of DMA1, DMA2 or the BDMA, handed out once
+    /// by `split`.
+    Channels8 { ch0: Ch0, ch1: Ch1, ch2: Ch2, ch3: Ch3, ch4: Ch4, ch5: Ch5, ch6: Ch6, ch7: Ch7 }
+);
+
+channel_set!(
+    /// The sixteen channels of the MDMA, handed out once by `split`.
+    Channels16 { ch0: Ch0, ch1: Ch1, ch2: Ch2, ch3: Ch3, ch4: Ch4, ch5: Ch5, ch6: Ch6, ch7: Ch7, ch8: Ch8, ch9: Ch9, ch10: Ch10, ch11: Ch11, ch12: Ch12, ch13: Ch13, ch14: Ch14, ch15: Ch15 }
+);
 
 /// The singleton part shared by every controller type: `take` once (a
 /// per-type flag), `steal` unchecked.
@@ -161,18 +162,7 @@ macro_rules! stream_controller {
                 let _ = self;
                 // SAFETY: `self` is the only handle to this controller and is
                 // consumed, so each stream handle is created once.
-                unsafe {
-                    $crate::controller::Channels8 {
-                        ch0: dma_types::channel::Channel::steal(),
-                        ch1: dma_types::channel::Channel::steal(),
-                        ch2: dma_types::channel::Channel::steal(),
-                        ch3: dma_types::channel::Channel::steal(),
-                        ch4: dma_types::channel::Channel::steal(),
-                        ch5: dma_types::channel::Channel::steal(),
-                        ch6: dma_types::channel::Channel::steal(),
-                        ch7: dma_types::channel::Channel::steal(),
-                    }
-                }
+                unsafe { $crate::controller::Channels8::steal() }
             }
         }
 
@@ -289,18 +279,7 @@ macro_rules! bdma_controller {
             pub fn split(self) -> $crate::controller::Channels8<$name> {
                 let _ = self;
                 // SAFETY: `self` is the only handle and is consumed.
-                unsafe {
-                    $crate::controller::Channels8 {
-                        ch0: dma_types::channel::Channel::steal(),
-                        ch1: dma_types::channel::Channel::steal(),
-                        ch2: dma_types::channel::Channel::steal(),
-                        ch3: dma_types::channel::Channel::steal(),
-                        ch4: dma_types::channel::Channel::steal(),
-                        ch5: dma_types::channel::Channel::steal(),
-                        ch6: dma_types::channel::Channel::steal(),
-                        ch7: dma_types::channel::Channel::steal(),
-                    }
-                }
+                unsafe { $crate::controller::Channels8::steal() }
             }
 
             #[inline(always)]
@@ -371,26 +350,7 @@ macro_rules! mdma_controller {
             pub fn split(self) -> $crate::controller::Channels16<$name> {
                 let _ = self;
                 // SAFETY: `self` is the only handle and is consumed.
-                unsafe {
-                    $crate::controller::Channels16 {
-                        ch0: dma_types::channel::Channel::steal(),
-                        ch1: dma_types::channel::Channel::steal(),
-                        ch2: dma_types::channel::Channel::steal(),
-                        ch3: dma_types::channel::Channel::steal(),
-                        ch4: dma_types::channel::Channel::steal(),
-                        ch5: dma_types::channel::Channel::steal(),
-                        ch6: dma_types::channel::Channel::steal(),
-                        ch7: dma_types::channel::Channel::steal(),
-                        ch8: dma_types::channel::Channel::steal(),
-                        ch9: dma_types::channel::Channel::steal(),
-                        ch10: dma_types::channel::Channel::steal(),
-                        ch11: dma_types::channel::Channel::steal(),
-                        ch12: dma_types::channel::Channel::steal(),
-                        ch13: dma_types::channel::Channel::steal(),
-                        ch14: dma_types::channel::Channel::steal(),
-                        ch15: dma_types::channel::Channel::steal(),
-                    }
-                }
+                unsafe { $crate::controller::Channels16::steal() }
             }
 
             #[inline(always)]
