@@ -15,7 +15,7 @@ use core::sync::atomic::{fence, Ordering};
 use crate::channel::{Channel, ChannelHandle, ChannelIndex, NoDescriptors};
 use crate::controller::Controller;
 use crate::descriptor::DescriptorFormat;
-use crate::error::TransferErrorKind;
+use crate::error::{NotStopped, TransferErrorKind};
 use crate::region::Region;
 use crate::word::Word;
 
@@ -84,7 +84,9 @@ pub unsafe trait StaticChain: 'static {
 #[inline(always)]
 fn clean_pieces<C: Controller, L: StaticChain>(chain: &L) {
     if <L::Region as Region>::CACHEABLE {
-        chain.pieces(&mut |address, bytes, _| C::clean_dcache(address, bytes));
+        // SAFETY: the chain owns its pieces (`StaticChain` contract) and the
+        // channel is not started yet, so no controller writes them.
+        chain.pieces(&mut |address, bytes, _| unsafe { C::clean_dcache(address, bytes) });
     }
 }
 
@@ -96,7 +98,10 @@ fn invalidate_destinations<C: Controller, L: StaticChain>(chain: &L) {
     if <L::Region as Region>::CACHEABLE {
         chain.pieces(&mut |address, bytes, written| {
             if written {
-                C::invalidate_dcache(address, bytes)
+                // SAFETY: the chain owns the piece, the controller stopped
+                // writing it, and the macros pad every piece of a cacheable
+                // region to whole cache lines of its own.
+                unsafe { C::invalidate_dcache(address, bytes) }
             }
         });
     }
@@ -204,14 +209,23 @@ where
     }
 
     /// Stops the chain and returns the channel, the chain and the residue.
+    ///
+    /// # Errors
+    ///
+    /// [`NotStopped`] if the hardware did not report that it stopped: the
+    /// channel and the chain are then leaked, never handed back.
     #[inline]
-    pub fn abort(self) -> (CH, L, usize) {
+    pub fn abort(self) -> Result<(CH, L, usize), NotStopped> {
         // SAFETY: the transfer owns the channel.
-        unsafe { CH::Controller::stop(CH::INDEX) };
+        if let Err(error) = unsafe { CH::Controller::stop(CH::INDEX) } {
+            // The fields are `ManuallyDrop`: forgetting `self` leaks them.
+            core::mem::forget(self);
+            return Err(error);
+        }
         fence(Ordering::SeqCst);
         let remaining = self.remaining();
         let (channel, chain) = self.into_parts();
-        (channel, chain, remaining)
+        Ok((channel, chain, remaining))
     }
 
     /// Takes the parts out without running `Drop` (the hardware is done),
@@ -232,10 +246,14 @@ where
 }
 
 impl<CH: ChannelHandle, L: StaticChain> Drop for ChainTransfer<CH, L> {
-    /// Stops the hardware before the chain's buffers can be reached again.
+    /// Stops the hardware before the chain's buffers can be reached again;
+    /// leaks the channel and the chain if it does not report that it stopped.
     fn drop(&mut self) {
         // SAFETY: the transfer owns the channel.
-        unsafe { CH::Controller::stop(CH::INDEX) };
+        if unsafe { CH::Controller::stop(CH::INDEX) }.is_err() {
+            // Both fields are `ManuallyDrop`: not dropping them leaks them.
+            return;
+        }
         fence(Ordering::SeqCst);
         // SAFETY: the hardware is stopped; each field is dropped once.
         unsafe {

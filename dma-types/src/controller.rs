@@ -7,6 +7,7 @@
 //! into a [`TransferPlan`] of constants and calls these functions.
 
 use crate::direction::Direction;
+use crate::error::NotStopped;
 use crate::word::Width;
 
 /// Everything the hardware needs to run one transfer, fixed before it starts.
@@ -64,9 +65,9 @@ impl TransferPlan {
 ///
 /// The implementation must program the hardware exactly as the plan says
 /// (addresses, count, width, increments), must not access the buffers itself,
-/// and [`Controller::stop`] must not return before the hardware has stopped
-/// accessing memory: the typed layer hands the buffers back to the CPU right
-/// after it.
+/// and [`Controller::stop`] must not return `Ok` before the hardware has
+/// stopped accessing memory: the typed layer hands the buffers back to the
+/// CPU right after it (and leaks them when it returns `Err`).
 pub unsafe trait Controller: 'static {
     /// The hardware linked-list item this controller reads for chained blocks.
     type Descriptor: 'static;
@@ -89,8 +90,15 @@ pub unsafe trait Controller: 'static {
     /// a [`Region`](crate::region::Region) whose `CACHEABLE` is `true`, and
     /// never otherwise: for uncached regions the call is not even compiled.
     /// The default does nothing (no data cache).
+    ///
+    /// # Safety
+    ///
+    /// The caller must own the memory of every line the range touches, and
+    /// no DMA transfer may be writing it: a clean writes the CPU's copy of
+    /// whole lines back over memory, which would undo what a controller
+    /// wrote there in the meantime.
     #[inline(always)]
-    fn clean_dcache(address: usize, bytes: usize) {
+    unsafe fn clean_dcache(address: usize, bytes: usize) {
         let _ = (address, bytes);
     }
 
@@ -101,8 +109,17 @@ pub unsafe trait Controller: 'static {
     /// buffer in a cacheable region only; that buffer is cache-line aligned
     /// and sized (checked when the transfer is built), so no other data
     /// shares its lines. The default does nothing (no data cache).
+    ///
+    /// # Safety
+    ///
+    /// Invalidation throws away every CPU write to those lines that has not
+    /// been cleaned yet. The caller must own every byte of every line the
+    /// range touches (the range is cache-line aligned and sized, or the rest
+    /// of its lines belongs to the caller too), and the CPU must not have
+    /// written any of it since the lines were last cleaned, except where
+    /// losing that write is the point (memory the controller has written).
     #[inline(always)]
-    fn invalidate_dcache(address: usize, bytes: usize) {
+    unsafe fn invalidate_dcache(address: usize, bytes: usize) {
         let _ = (address, bytes);
     }
 
@@ -166,10 +183,21 @@ pub unsafe trait Controller: 'static {
     /// The caller must own the channel.
     unsafe fn resume(channel: usize);
 
-    /// Stops the channel and returns once it no longer accesses memory.
+    /// Stops the channel and returns `Ok` once it no longer accesses memory.
+    ///
+    /// A chip waits for the hardware's own report that the channel stopped
+    /// (an enable bit reading 0, say), for as long as its reference manual
+    /// allows. If the report does not come, it returns [`NotStopped`]: the
+    /// typed layer then leaks everything the transfer owned instead of
+    /// handing memory back that the hardware may still write, and a scope of
+    /// borrowed memory calls `stop` again until it succeeds.
+    ///
+    /// # Errors
+    ///
+    /// [`NotStopped`] if the channel may still access memory.
     ///
     /// # Safety
     ///
     /// The caller must own the channel.
-    unsafe fn stop(channel: usize);
+    unsafe fn stop(channel: usize) -> Result<(), NotStopped>;
 }

@@ -73,6 +73,31 @@ impl fmt::Display for TransferErrorKind {
 
 impl core::error::Error for TransferErrorKind {}
 
+/// The controller did not report a channel stopped within the chip's bounded
+/// wait (a peripheral that never serves its requests, a hung bus).
+///
+/// Memory the hardware may still write is never handed back: whatever the
+/// stopped transfer owned (the channel, its buffers, its descriptors) has been
+/// leaked, so no safe code can reach it again. The channel is lost until
+/// reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NotStopped {
+    /// Index of the channel that kept running.
+    pub channel: usize,
+}
+
+impl fmt::Display for NotStopped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "DMA channel {} did not report that it stopped: its buffers were leaked, not handed back, because the hardware may still write them",
+            self.channel
+        )
+    }
+}
+
+impl core::error::Error for NotStopped {}
+
 /// Why two transfer ends with run-time lengths were not accepted together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

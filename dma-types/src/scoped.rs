@@ -49,7 +49,7 @@
 //! #     fn remaining(_: usize, _: &[()]) -> usize { 0 }
 //! #     unsafe fn suspend(_: usize) {}
 //! #     unsafe fn resume(_: usize) {}
-//! #     unsafe fn stop(_: usize) {}
+//! #     unsafe fn stop(_: usize) -> Result<(), dma_types::error::NotStopped> { Ok(()) }
 //! # }
 //! # struct Ram;
 //! # // SAFETY: a doc-test region covering the whole address space.
@@ -259,8 +259,14 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
         if R::CACHEABLE {
             // Write back what the CPU wrote to the source, and any dirty line
             // of the destination, so no eviction lands on the DMA's data.
-            CH::Controller::clean_dcache(plan.source, written);
-            CH::Controller::clean_dcache(plan.destination, written);
+            // SAFETY: the scope borrows both slices for `'env` (shared source,
+            // unique destination) and the channel is not running (checked
+            // above), so no controller writes them; `plan_copy` checked the
+            // destination is whole cache lines.
+            unsafe {
+                CH::Controller::clean_dcache(plan.source, written);
+                CH::Controller::clean_dcache(plan.destination, written);
+            }
         }
         // SAFETY: the scope borrows the channel (and its descriptor storage)
         // mutably for `'env`, and both slices for `'env`, which outlives the
@@ -294,17 +300,28 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
         fence(Ordering::SeqCst);
         let (address, bytes) = self.dirty;
         if bytes != 0 {
-            CH::Controller::invalidate_dcache(address, bytes);
+            // SAFETY: `dirty` is the destination of the transfer that just
+            // stopped: borrowed uniquely by the scope, whole cache lines
+            // (`plan_copy`), cleaned before the start and written only by the
+            // controller since.
+            unsafe { CH::Controller::invalidate_dcache(address, bytes) };
         }
         self.running = false;
         self.dirty = (0, 0);
     }
 
     /// Stops the channel and settles the destination.
+    ///
+    /// Borrowed memory cannot be leaked: if the controller does not report
+    /// the channel stopped, this asks again, for as long as it takes. A
+    /// channel that never stops hangs here rather than ending a borrow the
+    /// hardware still writes.
     #[inline]
     fn halt(&mut self) {
         // SAFETY: the scope borrows the channel mutably, so it owns it.
-        unsafe { CH::Controller::stop(CH::INDEX) };
+        while unsafe { CH::Controller::stop(CH::INDEX) }.is_err() {
+            core::hint::spin_loop();
+        }
         self.settle();
     }
 

@@ -15,7 +15,9 @@
 //! Transitions consume the transfer, so an illegal order (resuming a running
 //! transfer, reconfiguring a started one) is a compile error, and the buffers
 //! are unreachable from safe code until the hardware is done with them.
-//! Dropping a running or suspended transfer stops the channel first.
+//! Dropping a running or suspended transfer stops the channel first; if the
+//! hardware does not report that it stopped ([`NotStopped`]), the channel and
+//! the buffers are leaked, never handed back.
 //!
 //! All the static facts (element width, burst, direction, increments, element
 //! count, chain length) are constants of the types; the checks on them run at
@@ -32,7 +34,7 @@ use crate::burst::{Burst, Single, SupportsBurst};
 use crate::channel::{Channel, ChannelHandle, ChannelIndex, DescriptorStorage};
 use crate::controller::{Controller, TransferPlan};
 use crate::direction::Direction;
-use crate::error::{LengthError, TransferErrorKind};
+use crate::error::{LengthError, NotStopped, TransferErrorKind};
 use crate::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo, TransmitRequest};
 use crate::region::{Reaches, Region};
 use crate::word::Word;
@@ -82,9 +84,11 @@ where
     CH: ChannelHandle,
     St: State,
 {
-    channel: CH,
-    source: S,
-    destination: D,
+    // `ManuallyDrop`: when the hardware cannot be stopped, `Drop` leaks the
+    // parts instead of dropping them.
+    channel: ManuallyDrop<CH>,
+    source: ManuallyDrop<S>,
+    destination: ManuallyDrop<D>,
     marker: PhantomData<(B, St)>,
 }
 
@@ -354,10 +358,15 @@ impl<CH: ChannelHandle, S, D, B, St: State> Transfer<CH, S, D, B, St> {
     #[inline(always)]
     fn into_state<B2, St2: State>(self) -> Transfer<CH, S, D, B2, St2> {
         let (channel, source, destination) = self.into_parts();
+        Transfer::from_parts(channel, source, destination)
+    }
+
+    #[inline(always)]
+    fn from_parts(channel: CH, source: S, destination: D) -> Self {
         Transfer {
-            channel,
-            source,
-            destination,
+            channel: ManuallyDrop::new(channel),
+            source: ManuallyDrop::new(source),
+            destination: ManuallyDrop::new(destination),
             marker: PhantomData,
         }
     }
@@ -371,9 +380,9 @@ impl<CH: ChannelHandle, S, D, B, St: State> Transfer<CH, S, D, B, St> {
         // read (moved out) exactly once.
         unsafe {
             (
-                ptr::read(&this.channel),
-                ptr::read(&this.source),
-                ptr::read(&this.destination),
+                ManuallyDrop::into_inner(ptr::read(&this.channel)),
+                ManuallyDrop::into_inner(ptr::read(&this.source)),
+                ManuallyDrop::into_inner(ptr::read(&this.destination)),
             )
         }
     }
@@ -391,44 +400,54 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B, St: State> Transfer<CH, S,
     fn invalidate_destination(&mut self) {
         if <D::Region as Region>::CACHEABLE && !D::FIXED {
             let count = Shape::<CH, S, D>::count(&self.source, &self.destination);
-            CH::Controller::invalidate_dcache(
-                self.destination.dma_address(),
-                Shape::<CH, S, D>::destination_bytes(count),
-            );
+            // SAFETY: the transfer owns the destination and the hardware has
+            // stopped writing it; `Shape::CHECKED` proved it cache-line
+            // aligned and sized in a cacheable region, so its lines hold
+            // nothing else, and the CPU could not write it since `start`
+            // cleaned it.
+            unsafe {
+                CH::Controller::invalidate_dcache(
+                    self.destination.dma_address(),
+                    Shape::<CH, S, D>::destination_bytes(count),
+                )
+            };
         }
     }
 
     /// Stops the hardware and returns the transfer configured again, with the
     /// residue.
     #[inline]
-    fn halt_to_configured(self) -> (Transfer<CH, S, D, B, Configured>, usize) {
-        let stopped = self.halt();
-        let configured = Transfer {
-            channel: stopped.channel,
-            source: stopped.source,
-            destination: stopped.destination,
-            marker: PhantomData,
-        };
-        (configured, stopped.remaining)
+    #[allow(clippy::type_complexity)]
+    fn halt_to_configured(
+        self,
+    ) -> Result<(Transfer<CH, S, D, B, Configured>, usize), NotStopped> {
+        let stopped = self.halt()?;
+        let configured = Transfer::from_parts(stopped.channel, stopped.source, stopped.destination);
+        Ok((configured, stopped.remaining))
     }
 
-    /// Stops the hardware and returns the parts with the residue.
+    /// Stops the hardware and returns the parts with the residue, or leaks
+    /// them if the hardware does not report that it stopped.
     #[inline]
-    fn halt(mut self) -> Stopped<CH, S, D> {
+    fn halt(mut self) -> Result<Stopped<CH, S, D>, NotStopped> {
         // SAFETY: the transfer owns the channel.
-        unsafe { CH::Controller::stop(CH::INDEX) };
+        if let Err(error) = unsafe { CH::Controller::stop(CH::INDEX) } {
+            // The hardware may still write the buffers: never hand them back.
+            core::mem::forget(self);
+            return Err(error);
+        }
         // The hardware has stopped; make its last writes visible before the
         // CPU reads the buffers.
         fence(Ordering::SeqCst);
         self.invalidate_destination();
         let remaining = self.remaining_elements();
         let (channel, source, destination) = self.into_parts();
-        Stopped {
+        Ok(Stopped {
             channel,
             source,
             destination,
             remaining,
-        }
+        })
     }
 }
 
@@ -438,12 +457,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination> Transfer<CH, S, D, Single, Co
         // Evaluating the constant fails the build if the shape is illegal.
         #[allow(clippy::let_unit_value)]
         let () = Shape::<CH, S, D>::CHECKED;
-        Transfer {
-            channel,
-            source,
-            destination,
-            marker: PhantomData,
-        }
+        Transfer::from_parts(channel, source, destination)
     }
 }
 
@@ -478,13 +492,21 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
     fn prepare(&mut self) -> TransferPlan {
         let plan = self.plan();
         if <S::Region as Region>::CACHEABLE {
-            CH::Controller::clean_dcache(plan.source, Shape::<CH, S, D>::source_bytes(plan.count));
+            // SAFETY: the transfer owns the source and the channel is not
+            // started yet, so no controller writes it.
+            unsafe {
+                CH::Controller::clean_dcache(plan.source, Shape::<CH, S, D>::source_bytes(plan.count))
+            };
         }
         if <D::Region as Region>::CACHEABLE && !D::FIXED {
-            CH::Controller::clean_dcache(
-                plan.destination,
-                Shape::<CH, S, D>::destination_bytes(plan.count),
-            );
+            // SAFETY: as above, for the destination (cache-line aligned and
+            // sized, `Shape::CHECKED`).
+            unsafe {
+                CH::Controller::clean_dcache(
+                    plan.destination,
+                    Shape::<CH, S, D>::destination_bytes(plan.count),
+                )
+            };
         }
         plan
     }
@@ -586,15 +608,25 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B> Transfer<CH, S, D, B, Runn
     }
 
     /// Stops the transfer and gives back its parts and the residue.
+    ///
+    /// # Errors
+    ///
+    /// [`NotStopped`] if the hardware did not report that it stopped: the
+    /// channel and both ends are then leaked, never handed back.
     #[inline]
-    pub fn abort(self) -> Stopped<CH, S, D> {
+    pub fn abort(self) -> Result<Stopped<CH, S, D>, NotStopped> {
         self.halt()
     }
 
     /// Stops the transfer and returns it configured again (a new `start` runs
     /// it from the beginning), with the residue at the moment it stopped.
+    ///
+    /// # Errors
+    ///
+    /// As [`Transfer::abort`].
     #[inline]
-    pub fn stop(self) -> (Transfer<CH, S, D, B, Configured>, usize) {
+    #[allow(clippy::type_complexity)]
+    pub fn stop(self) -> Result<(Transfer<CH, S, D, B, Configured>, usize), NotStopped> {
         self.halt_to_configured()
     }
 }
@@ -615,25 +647,47 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B> Transfer<CH, S, D, B, Susp
     }
 
     /// Stops the transfer and gives back its parts and the residue.
+    ///
+    /// # Errors
+    ///
+    /// As [`Transfer::abort`] of a running transfer: [`NotStopped`], with
+    /// everything leaked.
     #[inline]
-    pub fn abort(self) -> Stopped<CH, S, D> {
+    pub fn abort(self) -> Result<Stopped<CH, S, D>, NotStopped> {
         self.halt()
     }
 
     /// Stops the transfer and returns it configured again, with the residue.
+    ///
+    /// # Errors
+    ///
+    /// As [`Transfer::abort`].
     #[inline]
-    pub fn stop(self) -> (Transfer<CH, S, D, B, Configured>, usize) {
+    #[allow(clippy::type_complexity)]
+    pub fn stop(self) -> Result<(Transfer<CH, S, D, B, Configured>, usize), NotStopped> {
         self.halt_to_configured()
     }
 }
 
 impl<CH: ChannelHandle, S, D, B, St: State> Drop for Transfer<CH, S, D, B, St> {
-    /// Stops the hardware before the buffers can be reused.
+    /// Stops the hardware before the buffers can be reused; leaks the
+    /// channel and the buffers if it does not report that it stopped.
     fn drop(&mut self) {
         if St::ACTIVE {
             // SAFETY: the transfer owns the channel.
-            unsafe { CH::Controller::stop(CH::INDEX) };
+            if unsafe { CH::Controller::stop(CH::INDEX) }.is_err() {
+                // The fields are `ManuallyDrop`: returning without dropping
+                // them leaks them, so nothing reaches the memory again.
+                return;
+            }
             fence(Ordering::SeqCst);
+        }
+        // SAFETY: the hardware no longer uses the parts (stopped, or never
+        // started); each is dropped once, here, and never used again.
+        unsafe {
+            ManuallyDrop::drop(&mut self.channel);
+            ManuallyDrop::drop(&mut self.source);
+            ManuallyDrop::drop(&mut self.destination);
         }
     }
 }

@@ -100,7 +100,9 @@ unsafe impl Controller for HostGdma {
     }
     unsafe fn suspend(_: usize) {}
     unsafe fn resume(_: usize) {}
-    unsafe fn stop(_: usize) {}
+    unsafe fn stop(_: usize) -> Result<(), dma_types::error::NotStopped> {
+        Ok(())
+    }
 }
 
 // SAFETY: as above.

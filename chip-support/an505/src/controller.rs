@@ -181,7 +181,7 @@ macro_rules! pl081_controller {
             }
 
             #[inline]
-            unsafe fn stop(channel: usize) {
+            unsafe fn stop(channel: usize) -> Result<(), dma_types::error::NotStopped> {
                 // SAFETY: forwarded contract.
                 unsafe { $crate::engine::stop(Self::registers(), channel) }
             }

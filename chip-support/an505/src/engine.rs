@@ -14,6 +14,7 @@ use core::sync::atomic::{fence, Ordering};
 
 use dma_types::controller::TransferPlan;
 use dma_types::direction::Direction;
+use dma_types::error::NotStopped;
 use dma_types::word::Width;
 
 use crate::lli::Lli;
@@ -377,12 +378,20 @@ pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
 }
 
 /// Stops `channel` the way the TRM prescribes for a clean stop: set Halt, wait
-/// until the FIFO has drained (Active clears), then clear Enable.
+/// until the FIFO has drained (Active clears), then clear Enable; returns
+/// `Ok` once the channel's Enable bit reads 0.
+///
+/// If the FIFO does not drain in time, clearing Enable still stops the
+/// channel (the TRM's "disable and lose the data in the FIFO").
+///
+/// # Errors
+///
+/// [`NotStopped`] if the Enable bit still reads 1 after the wait.
 ///
 /// # Safety
 ///
 /// The caller must own `channel`.
-pub unsafe fn stop(regs: &RegisterBlock, channel: usize) {
+pub unsafe fn stop(regs: &RegisterBlock, channel: usize) -> Result<(), NotStopped> {
     let registers = &regs.channel[channel];
     // SAFETY: register accesses on a channel the caller owns.
     unsafe {
@@ -395,4 +404,15 @@ pub unsafe fn stop(regs: &RegisterBlock, channel: usize) {
             .configuration
             .modify(|word| word & !(config::E | config::H));
     }
+    // The channel's own Enable bit reads 0 once the controller has disabled
+    // it (the TRM: "the E bit is cleared when the channel is disabled"); the
+    // EnbldChns bit mirrors it.
+    let mut polls = 0;
+    while registers.configuration.read() & config::E != 0 {
+        if polls == DRAIN_POLLS {
+            return Err(NotStopped { channel });
+        }
+        polls += 1;
+    }
+    Ok(())
 }

@@ -158,7 +158,7 @@ fn a_static_gather_chain_is_split_at_pieces_and_chunks() {
     poke(CH0_LLI, expected[1][2]);
     poke(CH0_CONTROL, WORD_COPY | 95);
     assert_eq!(running.remaining(), 95 + 905 + 1);
-    let (_ch, chain, remaining) = running.abort();
+    let (_ch, chain, remaining) = running.abort().unwrap();
     assert_eq!(remaining, 95 + 905 + 1);
     assert_eq!(chain.frame.len(), 5005);
 }

@@ -203,7 +203,7 @@ fn residue_counts_the_current_block_and_the_queued_items() {
     poke(CH0_CONTROL, 0x8C48_0000 | 7);
     poke(CH0_LLI, 0);
     assert_eq!(transfer.remaining(), 7);
-    let stopped = transfer.abort();
+    let stopped = transfer.abort().unwrap();
     assert_eq!(stopped.remaining, 7);
     // Abort cleared Enable and Halt, keeping the rest of the configuration.
     assert_eq!(peek(CH0_CONFIG), 0x0000_C000);
@@ -241,7 +241,7 @@ fn stop_returns_a_configured_transfer_that_can_start_again() {
     let dst = Buffer::<HostMemory, _>::new(leak([0u32; 8])).unwrap();
     let transfer = channel().mem_to_mem(src, dst).start();
     poke(CH0_CONTROL, 3);
-    let (configured, remaining) = transfer.stop();
+    let (configured, remaining) = transfer.stop().unwrap();
     assert_eq!(remaining, 3);
     let again = configured.start();
     assert_eq!(

@@ -25,11 +25,27 @@ const DCCMVAC: usize = 0xE000_EF68;
 
 /// The maintenance operations a controller needs: the real Cortex-M7 ones,
 /// or a recording double in host tests.
+///
+/// Both are `unsafe`: a clean can write the CPU's stale copy over what a DMA
+/// controller wrote, and an invalidation discards CPU writes not yet cleaned,
+/// of whatever Rust object shares the lines.
 pub trait DataCache: 'static {
     /// Writes back the lines covering `bytes` bytes at `address`.
-    fn clean(address: usize, bytes: usize);
+    ///
+    /// # Safety
+    ///
+    /// As [`Controller::clean_dcache`](dma_types::controller::Controller::clean_dcache):
+    /// the caller owns the memory of every line touched and no DMA transfer
+    /// is writing it.
+    unsafe fn clean(address: usize, bytes: usize);
     /// Discards the lines covering `bytes` bytes at `address`.
-    fn invalidate(address: usize, bytes: usize);
+    ///
+    /// # Safety
+    ///
+    /// As [`Controller::invalidate_dcache`](dma_types::controller::Controller::invalidate_dcache):
+    /// the caller owns every byte of every line touched, and the CPU has not
+    /// written any of it since it was last cleaned.
+    unsafe fn invalidate(address: usize, bytes: usize);
 }
 
 /// The Cortex-M7 L1 data cache of the STM32H743.
@@ -71,12 +87,12 @@ fn by_line(register: usize, address: usize, bytes: usize) {
 
 impl DataCache for CortexM7 {
     #[inline(always)]
-    fn clean(address: usize, bytes: usize) {
+    unsafe fn clean(address: usize, bytes: usize) {
         by_line(DCCMVAC, address, bytes);
     }
 
     #[inline(always)]
-    fn invalidate(address: usize, bytes: usize) {
+    unsafe fn invalidate(address: usize, bytes: usize) {
         by_line(DCIMVAC, address, bytes);
     }
 }

@@ -13,6 +13,7 @@ use core::ops::Deref;
 
 use dma_types::buffer::Destination;
 use dma_types::channel::{Channel, ChannelIndex};
+use dma_types::error::NotStopped;
 use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo};
 use dma_types::region::{Reaches, Region};
 
@@ -72,7 +73,9 @@ where
         let () = Self::CHECKED;
         let address = buffer.dma_address();
         if <B::Region as Region>::CACHEABLE {
-            C::clean_dcache(address, 2 * Self::HALF_BYTES);
+            // SAFETY: the buffer is owned and the stream not started yet;
+            // `CHECKED` proved it whole cache lines.
+            unsafe { C::clean_dcache(address, 2 * Self::HALF_BYTES) };
         }
         let plan = crate::double_buffer::receive_plan::<Q>(address, B::LEN);
         // SAFETY: the transfer owns the stream, the peripheral end and the
@@ -109,7 +112,9 @@ where
         let (_, _, buffer) = self.parts.as_mut()?;
         let start = buffer.dma_address() + if second { Self::HALF_BYTES } else { 0 };
         if <B::Region as Region>::CACHEABLE {
-            C::invalidate_dcache(start, Self::HALF_BYTES);
+            // SAFETY: the half is owned, whole cache lines (`CHECKED`), and
+            // the CPU never writes the buffer while the stream runs.
+            unsafe { C::invalidate_dcache(start, Self::HALF_BYTES) };
         }
         let elements: &[Q::Word] = (**buffer).as_ref();
         let (first_half, second_half) = elements.split_at(B::LEN / 2);
@@ -122,33 +127,46 @@ where
 
     /// Stops the stream and gives back the channel, the peripheral end and
     /// the buffer.
+    ///
+    /// # Errors
+    ///
+    /// [`NotStopped`] if the stream did not report that it stopped: the
+    /// parts are then leaked, never handed back.
     #[inline]
-    pub fn stop(mut self) -> Parts<C, I, Q, B> {
-        halt::<C, I>();
+    pub fn stop(mut self) -> Result<Parts<C, I, Q, B>, NotStopped> {
+        if let Err(error) = halt::<C, I>() {
+            // The stream may still write the buffers: leak them.
+            core::mem::forget(self.parts.take());
+            return Err(error);
+        }
         let (channel, peripheral, mut buffer) = self
             .parts
             .take()
             .expect("parts are present until stop or drop");
         if <B::Region as Region>::CACHEABLE {
-            C::invalidate_dcache(buffer.dma_address(), 2 * Self::HALF_BYTES);
+            // SAFETY: the stream stopped; the buffer is owned and whole
+            // cache lines (`CHECKED`).
+            unsafe { C::invalidate_dcache(buffer.dma_address(), 2 * Self::HALF_BYTES) };
         }
-        (channel, peripheral, buffer)
+        Ok((channel, peripheral, buffer))
     }
 }
 
 /// Disables the stream and waits until it stopped.
 #[inline]
-fn halt<C: StreamController, I: ChannelIndex>() {
+fn halt<C: StreamController, I: ChannelIndex>() -> Result<(), NotStopped> {
     // SAFETY: called by the owner of the stream.
-    unsafe { stream::stop(C::stream_registers(), I::INDEX) };
+    unsafe { stream::stop(C::stream_registers(), I::INDEX) }?;
     core::sync::atomic::fence(core::sync::atomic::Ordering::SeqCst);
+    Ok(())
 }
 
 impl<C: StreamController, I: ChannelIndex, Q, B> Drop for CircularReceive<C, I, Q, B> {
-    /// Stops the stream before the buffer can be reused.
+    /// Stops the stream before the buffer can be reused; leaks the parts if
+    /// it does not report that it stopped.
     fn drop(&mut self) {
-        if self.parts.is_some() {
-            halt::<C, I>();
+        if self.parts.is_some() && halt::<C, I>().is_err() {
+            core::mem::forget(self.parts.take());
         }
     }
 }

@@ -92,13 +92,15 @@ pub(crate) use singleton;
 macro_rules! cache_hooks {
     ($cache:ty) => {
         #[inline(always)]
-        fn clean_dcache(address: usize, bytes: usize) {
-            <$cache as $crate::cache::DataCache>::clean(address, bytes)
+        unsafe fn clean_dcache(address: usize, bytes: usize) {
+            // SAFETY: forwarded contract.
+            unsafe { <$cache as $crate::cache::DataCache>::clean(address, bytes) }
         }
 
         #[inline(always)]
-        fn invalidate_dcache(address: usize, bytes: usize) {
-            <$cache as $crate::cache::DataCache>::invalidate(address, bytes)
+        unsafe fn invalidate_dcache(address: usize, bytes: usize) {
+            // SAFETY: forwarded contract.
+            unsafe { <$cache as $crate::cache::DataCache>::invalidate(address, bytes) }
         }
     };
 }
@@ -132,7 +134,7 @@ macro_rules! engine_forwarding {
         }
 
         #[inline]
-        unsafe fn stop(channel: usize) {
+        unsafe fn stop(channel: usize) -> Result<(), dma_types::error::NotStopped> {
             // SAFETY: forwarded contract.
             unsafe { $crate::engine::$engine::stop(Self::registers(), channel) }
         }
@@ -303,7 +305,7 @@ macro_rules! bdma_controller {
             type Channels = dma_types::typenum::U8;
 
             $crate::controller::cache_hooks!($cache);
-            $crate::controller::engine_forwarding!(bdma, suspend = stop);
+            $crate::controller::engine_forwarding!(bdma, suspend = suspend);
 
             #[inline(always)]
             unsafe fn start(channel: usize, plan: &dma_types::controller::TransferPlan, _chain: &mut [$crate::controller::NoChain]) {
@@ -368,7 +370,7 @@ macro_rules! mdma_controller {
             type Channels = dma_types::typenum::U16;
 
             $crate::controller::cache_hooks!($cache);
-            $crate::controller::engine_forwarding!(mdma, suspend = stop);
+            $crate::controller::engine_forwarding!(mdma, suspend = suspend);
 
             #[inline(always)]
             unsafe fn start(channel: usize, plan: &dma_types::controller::TransferPlan, chain: &mut [$crate::node::MdmaNode]) {

@@ -19,6 +19,7 @@ use core::ops::Deref;
 use dma_types::buffer::Destination;
 use dma_types::channel::{Channel, ChannelIndex};
 use dma_types::controller::{Controller, TransferPlan};
+use dma_types::error::NotStopped;
 use dma_types::direction::Direction;
 use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo};
 use dma_types::region::{Reaches, Region};
@@ -112,8 +113,12 @@ where
         let first_address = first.dma_address();
         let second_address = second.dma_address();
         if <B::Region as Region>::CACHEABLE {
-            C::clean_dcache(first_address, Self::BYTES);
-            C::clean_dcache(second_address, Self::BYTES);
+            // SAFETY: both buffers are owned and the stream not started yet;
+            // `CHECKED` proved them whole cache lines.
+            unsafe {
+                C::clean_dcache(first_address, Self::BYTES);
+                C::clean_dcache(second_address, Self::BYTES);
+            }
         }
         let plan = receive_plan::<Q>(first_address, B::LEN);
         // SAFETY: the transfer owns the stream, the peripheral end and both
@@ -147,7 +152,9 @@ where
         let (_, _, buffers) = self.parts.as_mut()?;
         let buffer = &mut buffers[index];
         if <B::Region as Region>::CACHEABLE {
-            C::invalidate_dcache(buffer.dma_address(), Self::BYTES);
+            // SAFETY: the buffer is owned, whole cache lines (`CHECKED`),
+            // and the CPU never writes it while the stream runs.
+            unsafe { C::invalidate_dcache(buffer.dma_address(), Self::BYTES) };
         }
         Some(Filled {
             buffer,
@@ -158,35 +165,48 @@ where
 
     /// Stops the stream and gives back the channel, the peripheral end and
     /// both buffers (`[first, second]`).
+    ///
+    /// # Errors
+    ///
+    /// [`NotStopped`] if the stream did not report that it stopped: the
+    /// parts are then leaked, never handed back.
     #[inline]
-    pub fn stop(mut self) -> Parts<C, I, Q, B> {
-        halt::<C, I>();
+    pub fn stop(mut self) -> Result<Parts<C, I, Q, B>, NotStopped> {
+        if let Err(error) = halt::<C, I>() {
+            // The stream may still write the buffers: leak them.
+            core::mem::forget(self.parts.take());
+            return Err(error);
+        }
         let (channel, peripheral, mut buffers) = self
             .parts
             .take()
             .expect("parts are present until stop or drop");
         if <B::Region as Region>::CACHEABLE {
             for buffer in &mut buffers {
-                C::invalidate_dcache(buffer.dma_address(), Self::BYTES);
+                // SAFETY: the stream stopped; each buffer is owned and whole
+                // cache lines (`CHECKED`).
+                unsafe { C::invalidate_dcache(buffer.dma_address(), Self::BYTES) };
             }
         }
-        (channel, peripheral, buffers)
+        Ok((channel, peripheral, buffers))
     }
 }
 
 /// Disables the stream and waits until it stopped.
 #[inline]
-fn halt<C: StreamController, I: ChannelIndex>() {
+fn halt<C: StreamController, I: ChannelIndex>() -> Result<(), NotStopped> {
     // SAFETY: called by the owner of the stream.
-    unsafe { stream::stop(C::stream_registers(), I::INDEX) };
+    unsafe { stream::stop(C::stream_registers(), I::INDEX) }?;
     core::sync::atomic::fence(core::sync::atomic::Ordering::SeqCst);
+    Ok(())
 }
 
 impl<C: StreamController, I: ChannelIndex, Q, B> Drop for DoubleBuffer<C, I, Q, B> {
-    /// Stops the stream before the buffers can be reused.
+    /// Stops the stream before the buffers can be reused; leaks the parts if
+    /// it does not report that it stopped.
     fn drop(&mut self) {
-        if self.parts.is_some() {
-            halt::<C, I>();
+        if self.parts.is_some() && halt::<C, I>().is_err() {
+            core::mem::forget(self.parts.take());
         }
     }
 }

@@ -72,10 +72,10 @@ enum CacheOp {
 struct RecordingCache;
 
 impl DataCache for RecordingCache {
-    fn clean(address: usize, bytes: usize) {
+    unsafe fn clean(address: usize, bytes: usize) {
         CACHE_LOG.with(|log| log.borrow_mut().push(CacheOp::Clean(address, bytes)));
     }
-    fn invalidate(address: usize, bytes: usize) {
+    unsafe fn invalidate(address: usize, bytes: usize) {
         CACHE_LOG.with(|log| log.borrow_mut().push(CacheOp::Invalidate(address, bytes)));
     }
 }
@@ -527,7 +527,7 @@ fn aborting_invalidates_the_destination_too() {
     let transfer = ch.with_fifo::<Full>().mem_to_mem(src, dst).start();
     cache_log();
     poke(dma1(), stream_cr(0) + NDTR, 3);
-    let stopped = transfer.abort();
+    let stopped = transfer.abort().unwrap();
     assert_eq!(stopped.remaining, 3);
     assert_eq!(peek(dma1(), stream_cr(0)) & 1, 0, "EN cleared");
     assert_eq!(cache_log(), [CacheOp::Invalidate(dst_addr, 32)]);
@@ -702,7 +702,7 @@ fn double_buffer_lends_the_cpu_only_the_finished_buffer() {
     assert_eq!(cache_log(), [CacheOp::Invalidate(second_addr, 64)]);
     poke(dma1(), 0x00, 0);
 
-    let (_ch, _adc, [first, second]) = samples.stop();
+    let (_ch, _adc, [first, second]) = samples.stop().unwrap();
     assert_eq!(peek(dma1(), s2) & 1, 0, "EN cleared");
     assert_eq!(
         (first.address(), second.address()),
@@ -757,7 +757,7 @@ fn circular_receive_lends_the_finished_half() {
         assert_eq!(cache_log(), [CacheOp::Invalidate(ring_addr + 32, 32)]);
     }
     poke(dma1(), 0x00, 0);
-    let (_ch, _spi, ring) = receive.stop();
+    let (_ch, _spi, ring) = receive.stop().unwrap();
     assert_eq!(ring.address(), ring_addr);
     assert_eq!(peek(dma1(), s1) & 1, 0, "EN cleared");
 }

@@ -400,14 +400,14 @@ where
             (ch, source, destination, case.len)
         }
         Mode::Abort => {
-            let stopped = configured.start_suspended().abort();
+            let stopped = configured.start_suspended().abort().unwrap();
             if stopped.remaining != case.len {
                 residue = Some((case.len, stopped.remaining));
             }
             (stopped.channel, stopped.source, stopped.destination, 0)
         }
         Mode::StopRestart => {
-            let (configured, left) = configured.start_suspended().stop();
+            let (configured, left) = configured.start_suspended().stop().unwrap();
             if left != case.len {
                 residue = Some((case.len, left));
             }

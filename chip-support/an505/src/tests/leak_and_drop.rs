@@ -92,7 +92,7 @@ fn abort_returns_channel_and_buffers_with_the_exact_residue() {
     poke(ENBLD_CHNS, 1);
     poke(CH0_CONTROL, 0x0C48_0000 | (4095 - 1000));
     poke(CH0_LLI, (lli_addr + core::mem::size_of::<Lli>()) as u32);
-    let stopped = transfer.abort();
+    let stopped = transfer.abort().unwrap();
     assert_eq!(stopped.remaining, 3095 + 810);
     assert_eq!(stopped.source.address(), src_addr);
     assert_eq!(stopped.destination.address(), dst_addr);
@@ -128,7 +128,7 @@ fn start_suspended_enables_the_channel_halted() {
     assert_eq!(suspended.remaining(), 5000);
     let running = suspended.resume();
     assert_eq!(peek(CH0_CONFIG), 0x0000_C001, "resume clears Halt only");
-    let stopped = running.abort();
+    let stopped = running.abort().unwrap();
     assert_eq!(stopped.remaining, 5000);
     poke(ENBLD_CHNS, 0);
 }

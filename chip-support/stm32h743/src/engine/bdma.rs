@@ -3,6 +3,7 @@
 use core::sync::atomic::{fence, Ordering};
 
 use dma_types::controller::TransferPlan;
+use dma_types::error::NotStopped;
 use dma_types::direction::Direction;
 
 use super::{size_code, STOP_POLLS};
@@ -102,14 +103,31 @@ pub fn remaining(regs: &RegisterBlock, channel: usize) -> usize {
 /// # Safety
 ///
 /// The caller must own `channel`.
-pub unsafe fn stop(regs: &RegisterBlock, channel: usize) {
+pub unsafe fn stop(regs: &RegisterBlock, channel: usize) -> Result<(), NotStopped> {
     let registers = &regs.channel[channel];
     // SAFETY: read-modify-write of a channel the caller owns.
     unsafe { registers.ccr.modify(|word| word & !ccr::EN) };
     let mut polls = 0;
-    while registers.ccr.read() & ccr::EN != 0 && polls < STOP_POLLS {
+    while registers.ccr.read() & ccr::EN != 0 {
+        if polls == STOP_POLLS {
+            return Err(NotStopped { channel });
+        }
         polls += 1;
     }
+    Ok(())
+}
+
+/// Pauses `channel` by disabling it (the position stays in the registers).
+///
+/// # Safety
+///
+/// The caller must own `channel`.
+#[inline]
+pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
+    // A channel that does not stop stays owned by its suspended transfer,
+    // which releases nothing until a later `stop` succeeds.
+    // SAFETY: forwarded.
+    let _ = unsafe { stop(regs, channel) };
 }
 
 /// Continues a channel paused by `stop`: addresses moved past the elements

@@ -3,6 +3,7 @@
 use core::sync::atomic::{fence, Ordering};
 
 use dma_types::controller::TransferPlan;
+use dma_types::error::NotStopped;
 use dma_types::word::Width;
 
 use super::{size_code, STOP_POLLS};
@@ -158,16 +159,20 @@ pub unsafe fn start(
     channel: usize,
     plan: &TransferPlan,
     chain: &mut [MdmaNode],
-    clean_chain: fn(usize, usize),
+    clean_chain: unsafe fn(usize, usize),
 ) {
     let blocks = plan.blocks(MAX_BLOCK);
     let first = if blocks > 1 { MAX_BLOCK } else { plan.count };
     let next = if blocks > 1 {
         let first_node = link_chain(plan, chain);
-        clean_chain(
-            first_node as usize,
-            (blocks - 1) * core::mem::size_of::<MdmaNode>(),
-        );
+        // SAFETY: the caller owns `chain` and the channel is not running
+        // (it is programmed below), so nothing but the CPU writes the nodes.
+        unsafe {
+            clean_chain(
+                first_node as usize,
+                (blocks - 1) * core::mem::size_of::<MdmaNode>(),
+            )
+        };
         first_node
     } else {
         0
@@ -267,14 +272,31 @@ pub fn remaining(regs: &RegisterBlock, channel: usize, chain: &[MdmaNode]) -> us
 /// # Safety
 ///
 /// The caller must own `channel`.
-pub unsafe fn stop(regs: &RegisterBlock, channel: usize) {
+pub unsafe fn stop(regs: &RegisterBlock, channel: usize) -> Result<(), NotStopped> {
     let registers = &regs.channel[channel];
     // SAFETY: read-modify-write of a channel the caller owns.
     unsafe { registers.ccr.modify(|word| word & !ccr::EN) };
     let mut polls = 0;
-    while registers.cisr.read() & cisr::CRQA != 0 && polls < STOP_POLLS {
+    while registers.cisr.read() & cisr::CRQA != 0 {
+        if polls == STOP_POLLS {
+            return Err(NotStopped { channel });
+        }
         polls += 1;
     }
+    Ok(())
+}
+
+/// Pauses `channel` by disabling it (the position stays in the registers).
+///
+/// # Safety
+///
+/// The caller must own `channel`.
+#[inline]
+pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
+    // A channel that does not stop stays owned by its suspended transfer,
+    // which releases nothing until a later `stop` succeeds.
+    // SAFETY: forwarded.
+    let _ = unsafe { stop(regs, channel) };
 }
 
 /// Re-enables a channel paused by [`stop`] and requests the rest.

@@ -3,6 +3,7 @@
 use core::sync::atomic::{fence, Ordering};
 
 use dma_types::controller::TransferPlan;
+use dma_types::error::NotStopped;
 use dma_types::direction::Direction;
 
 use super::{size_code, STOP_POLLS};
@@ -217,14 +218,18 @@ pub fn remaining(regs: &RegisterBlock, stream: usize) -> usize {
 /// # Safety
 ///
 /// The caller must own `stream`.
-pub unsafe fn stop(regs: &RegisterBlock, stream: usize) {
+pub unsafe fn stop(regs: &RegisterBlock, stream: usize) -> Result<(), NotStopped> {
     let registers = &regs.stream[stream];
     // SAFETY: read-modify-write of a stream the caller owns.
     unsafe { registers.cr.modify(|word| word & !cr::EN) };
     let mut polls = 0;
-    while registers.cr.read() & cr::EN != 0 && polls < STOP_POLLS {
+    while registers.cr.read() & cr::EN != 0 {
+        if polls == STOP_POLLS {
+            return Err(NotStopped { channel: stream });
+        }
         polls += 1;
     }
+    Ok(())
 }
 
 /// Pauses `stream`: disables it, keeping NDTR.
@@ -234,8 +239,10 @@ pub unsafe fn stop(regs: &RegisterBlock, stream: usize) {
 /// The caller must own `stream`.
 #[inline]
 pub unsafe fn suspend(regs: &RegisterBlock, stream: usize) {
+    // A stream that does not stop stays owned by its suspended transfer,
+    // which releases nothing until a later `stop` succeeds.
     // SAFETY: forwarded.
-    unsafe { stop(regs, stream) }
+    let _ = unsafe { stop(regs, stream) };
 }
 
 /// Continues a stream paused by [`suspend`]: moves PAR/M0AR past the
