@@ -1,14 +1,14 @@
 //! BDMA: the D3-domain DMA controller (8 channels, no FIFO, no bursts).
 
-use volatile_register::{RO, RW, WO};
+use super::register::{Ro, Rw, Wo};
 
 /// The registers of the BDMA (0x5802_5400).
 #[repr(C)]
 pub struct RegisterBlock {
     /// 0x00 ISR: interrupt status, 4 bits per channel.
-    pub isr: RO<u32>,
+    pub isr: Ro,
     /// 0x04 IFCR: interrupt flag clear, 4 bits per channel.
-    pub ifcr: WO<u32>,
+    pub ifcr: Wo,
     /// 0x08 + 0x14·x: the channel registers.
     pub channel: [ChannelRegisters; 8],
 }
@@ -17,15 +17,15 @@ pub struct RegisterBlock {
 #[repr(C)]
 pub struct ChannelRegisters {
     /// +0x00 CCR: channel configuration.
-    pub ccr: RW<u32>,
+    pub ccr: Rw,
     /// +0x04 CNDTR: number of data items left (16 bits).
-    pub cndtr: RW<u32>,
+    pub cndtr: Rw,
     /// +0x08 CPAR: peripheral address (the source in memory-to-memory).
-    pub cpar: RW<u32>,
+    pub cpar: Rw,
     /// +0x0C CM0AR: memory 0 address.
-    pub cm0ar: RW<u32>,
+    pub cm0ar: Rw,
     /// +0x10 CM1AR: memory 1 address (double-buffer mode).
-    pub cm1ar: RW<u32>,
+    pub cm1ar: Rw,
 }
 
 /// Fields of CCR.

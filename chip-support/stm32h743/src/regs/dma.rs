@@ -1,18 +1,18 @@
 //! DMA1/DMA2 (the "DMA" of RM0433 chapter 15): eight streams with FIFOs.
 
-use volatile_register::{RO, RW, WO};
+use super::register::{Ro, Rw, Wo};
 
 /// The registers of one DMA controller (DMA1 at 0x4002_0000, DMA2 at 0x4002_0400).
 #[repr(C)]
 pub struct RegisterBlock {
     /// 0x00 LISR: low interrupt status (streams 0–3).
-    pub lisr: RO<u32>,
+    pub lisr: Ro,
     /// 0x04 HISR: high interrupt status (streams 4–7).
-    pub hisr: RO<u32>,
+    pub hisr: Ro,
     /// 0x08 LIFCR: low interrupt flag clear (write 1 to clear).
-    pub lifcr: WO<u32>,
+    pub lifcr: Wo,
     /// 0x0C HIFCR: high interrupt flag clear (write 1 to clear).
-    pub hifcr: WO<u32>,
+    pub hifcr: Wo,
     /// 0x10 + 0x18·x: the stream registers.
     pub stream: [StreamRegisters; 8],
 }
@@ -21,17 +21,17 @@ pub struct RegisterBlock {
 #[repr(C)]
 pub struct StreamRegisters {
     /// +0x00 SxCR: stream configuration, written once per start with EN.
-    pub cr: RW<u32>,
+    pub cr: Rw,
     /// +0x04 SxNDTR: number of data items left (16 bits).
-    pub ndtr: RW<u32>,
+    pub ndtr: Rw,
     /// +0x08 SxPAR: peripheral-port address (the source in memory-to-memory).
-    pub par: RW<u32>,
+    pub par: Rw,
     /// +0x0C SxM0AR: memory 0 address.
-    pub m0ar: RW<u32>,
+    pub m0ar: Rw,
     /// +0x10 SxM1AR: memory 1 address (double-buffer mode).
-    pub m1ar: RW<u32>,
+    pub m1ar: Rw,
     /// +0x14 SxFCR: FIFO control.
-    pub fcr: RW<u32>,
+    pub fcr: Rw,
 }
 
 /// Fields of SxCR.

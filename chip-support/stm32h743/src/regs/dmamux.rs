@@ -1,26 +1,26 @@
 //! DMAMUX1 (feeding DMA1/DMA2) and DMAMUX2 (feeding the BDMA).
 
-use volatile_register::{RO, RW, WO};
+use super::register::{Ro, Rw, Wo};
 
 /// The registers of one DMAMUX (DMAMUX1 at 0x4002_0800 with 16 channels,
 /// DMAMUX2 at 0x5802_5800 with 8; the block is laid out for 16).
 #[repr(C)]
 pub struct RegisterBlock {
     /// 0x000 + 4·x CxCR: request line multiplexer channel x configuration.
-    pub ccr: [RW<u32>; 16],
+    pub ccr: [Rw; 16],
     _reserved0: [u32; 16],
     /// 0x080 CSR: channel synchronisation overrun status.
-    pub csr: RO<u32>,
+    pub csr: Ro,
     /// 0x084 CFR: clear flags for CSR.
-    pub cfr: WO<u32>,
+    pub cfr: Wo,
     _reserved1: [u32; 30],
     /// 0x100 + 4·x RGxCR: request generator x configuration.
-    pub rgcr: [RW<u32>; 8],
+    pub rgcr: [Rw; 8],
     _reserved2: [u32; 8],
     /// 0x140 RGSR: request generator overrun status.
-    pub rgsr: RO<u32>,
+    pub rgsr: Ro,
     /// 0x144 RGCFR: request generator clear flags.
-    pub rgcfr: WO<u32>,
+    pub rgcfr: Wo,
 }
 
 /// Fields of CxCR.

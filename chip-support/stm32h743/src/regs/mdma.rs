@@ -1,12 +1,12 @@
 //! MDMA: the D1-domain master DMA (16 channels, linked lists, reaches the TCMs).
 
-use volatile_register::{RO, RW, WO};
+use super::register::{Ro, Rw, Wo};
 
 /// The registers of the MDMA (0x5200_0000).
 #[repr(C)]
 pub struct RegisterBlock {
     /// 0x00 GISR0: global interrupt status, one bit per channel.
-    pub gisr0: RO<u32>,
+    pub gisr0: Ro,
     _reserved0: [u32; 15],
     /// 0x40 + 0x40·x: the channel registers.
     pub channel: [ChannelRegisters; 16],
@@ -16,32 +16,32 @@ pub struct RegisterBlock {
 #[repr(C)]
 pub struct ChannelRegisters {
     /// +0x00 CISR: channel interrupt status.
-    pub cisr: RO<u32>,
+    pub cisr: Ro,
     /// +0x04 CIFCR: channel interrupt flag clear.
-    pub cifcr: WO<u32>,
+    pub cifcr: Wo,
     /// +0x08 CESR: channel error status.
-    pub cesr: RO<u32>,
+    pub cesr: Ro,
     /// +0x0C CCR: channel control.
-    pub ccr: RW<u32>,
+    pub ccr: Rw,
     /// +0x10 CTCR: transfer configuration (reloaded from each link node).
-    pub ctcr: RW<u32>,
+    pub ctcr: Rw,
     /// +0x14 CBNDTR: block number of data bytes (and repeat count).
-    pub cbndtr: RW<u32>,
+    pub cbndtr: Rw,
     /// +0x18 CSAR: source address.
-    pub csar: RW<u32>,
+    pub csar: Rw,
     /// +0x1C CDAR: destination address.
-    pub cdar: RW<u32>,
+    pub cdar: Rw,
     /// +0x20 CBRUR: block repeat address update.
-    pub cbrur: RW<u32>,
+    pub cbrur: Rw,
     /// +0x24 CLAR: link address (0 = last block).
-    pub clar: RW<u32>,
+    pub clar: Rw,
     /// +0x28 CTBR: trigger and bus selection.
-    pub ctbr: RW<u32>,
+    pub ctbr: Rw,
     _reserved0: u32,
     /// +0x30 CMAR: mask address.
-    pub cmar: RW<u32>,
+    pub cmar: Rw,
     /// +0x34 CMDR: mask data.
-    pub cmdr: RW<u32>,
+    pub cmdr: Rw,
     _reserved1: [u32; 2],
 }
 

@@ -1,197 +1,9 @@
-//! Host tests: transfers built through the typed API against register blocks
-//! in host memory. Every expected word is written out from the RM0433 field
-//! layout (bit positions in the comments), not computed by the code under
-//! test.
+//! Register words: transfers built through the typed API against register
+//! blocks in host memory. Every expected word is written out from the RM0433
+//! field layout (bit positions in the comments), not computed by the code
+//! under test.
 
-extern crate std;
-
-use std::boxed::Box;
-use std::cell::RefCell;
-use std::vec::Vec;
-
-use dma_types::buffer::Buffer;
-use dma_types::burst::{Incr4, Single};
-use dma_types::cache::CacheAligned;
-use dma_types::channel::{Ch0, Ch1, Ch2, Ch3, Ch5, Channel};
-use dma_types::controller::TransferPlan;
-use dma_types::direction::Direction;
-use dma_types::error::TransferErrorKind;
-use dma_types::peripheral::{Peripheral, PeripheralRequest};
-use dma_types::region::Region;
-use dma_types::word::Width;
-
-use crate::cache::DataCache;
-use crate::controller::{bdma_controller, mdma_controller, stream_controller};
-use crate::fifo::{Direct, Fifo, Full, StreamModeExt};
-use crate::map::{ReachableByBdma, ReachableByDma, ReachableByMdma};
-use crate::node::MdmaNode;
-use crate::regs::{bdma, dma, dmamux, mdma};
-
-fn leak_zeroed<T>() -> &'static T {
-    // SAFETY: register blocks are made of `u32` cells, for which all-zero is valid.
-    Box::leak(unsafe { Box::<T>::new_zeroed().assume_init() })
-}
-
-std::thread_local! {
-    static DMA1: &'static dma::RegisterBlock = leak_zeroed();
-    static DMA2: &'static dma::RegisterBlock = leak_zeroed();
-    static DMAMUX1: &'static dmamux::RegisterBlock = leak_zeroed();
-    static DMAMUX2: &'static dmamux::RegisterBlock = leak_zeroed();
-    static BDMA: &'static bdma::RegisterBlock = leak_zeroed();
-    static MDMA: &'static mdma::RegisterBlock = leak_zeroed();
-    static CACHE_LOG: RefCell<Vec<CacheOp>> = const { RefCell::new(Vec::new()) };
-}
-
-fn dma1() -> *const dma::RegisterBlock {
-    DMA1.with(|block| *block as *const _)
-}
-fn dma2() -> *const dma::RegisterBlock {
-    DMA2.with(|block| *block as *const _)
-}
-fn dmamux1() -> *const dmamux::RegisterBlock {
-    DMAMUX1.with(|block| *block as *const _)
-}
-fn dmamux2() -> *const dmamux::RegisterBlock {
-    DMAMUX2.with(|block| *block as *const _)
-}
-fn bdma_block() -> *const bdma::RegisterBlock {
-    BDMA.with(|block| *block as *const _)
-}
-fn mdma_block() -> *const mdma::RegisterBlock {
-    MDMA.with(|block| *block as *const _)
-}
-
-/// A cache maintenance operation the test double saw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CacheOp {
-    Clean(usize, usize),
-    Invalidate(usize, usize),
-}
-
-/// Records every maintenance call instead of touching SCB registers.
-struct RecordingCache;
-
-impl DataCache for RecordingCache {
-    unsafe fn clean(address: usize, bytes: usize) {
-        CACHE_LOG.with(|log| log.borrow_mut().push(CacheOp::Clean(address, bytes)));
-    }
-    unsafe fn invalidate(address: usize, bytes: usize) {
-        CACHE_LOG.with(|log| log.borrow_mut().push(CacheOp::Invalidate(address, bytes)));
-    }
-}
-
-fn cache_log() -> Vec<CacheOp> {
-    CACHE_LOG.with(|log| log.borrow_mut().drain(..).collect())
-}
-
-/// The real macros, with registers in host memory and the recording cache.
-#[allow(dead_code)]
-mod test_controllers {
-    use super::*;
-    stream_controller!(
-        /// DMA1 on host registers.
-        TestDma1,
-        registers = dma1(),
-        dmamux = dmamux1(),
-        mux_offset = 0,
-        cache = super::RecordingCache
-    );
-    stream_controller!(
-        /// DMA2 on host registers.
-        TestDma2,
-        registers = dma2(),
-        dmamux = dmamux1(),
-        mux_offset = 8,
-        cache = super::RecordingCache
-    );
-    bdma_controller!(
-        /// BDMA on host registers.
-        TestBdma,
-        registers = bdma_block(),
-        dmamux = dmamux2(),
-        cache = super::RecordingCache
-    );
-    mdma_controller!(
-        /// MDMA on host registers.
-        TestMdma,
-        registers = mdma_block(),
-        cache = super::RecordingCache
-    );
-}
-use test_controllers::{TestBdma, TestDma1, TestDma2, TestMdma};
-
-macro_rules! host_region {
-    ($(#[$doc:meta])* $name:ident, cacheable: $cacheable:literal) => {
-        $(#[$doc])*
-        struct $name;
-        // SAFETY: a test region: host memory is where the test buffers are.
-        unsafe impl Region for $name {
-            const NAME: &'static str = stringify!($name);
-            const START: usize = 0;
-            const SIZE: usize = usize::MAX;
-            const CACHEABLE: bool = $cacheable;
-            const CACHE_LINE: usize = 32;
-        }
-        // SAFETY: test only; the test controllers never touch memory.
-        unsafe impl ReachableByDma for $name {}
-        // SAFETY: as above.
-        unsafe impl ReachableByBdma for $name {}
-        // SAFETY: as above.
-        unsafe impl ReachableByMdma for $name {}
-    };
-}
-host_region!(
-    /// Host memory treated as cacheable (like AXI SRAM).
-    HostCached, cacheable: true
-);
-host_region!(
-    /// Host memory treated as uncached (like DTCM).
-    HostUncached, cacheable: false
-);
-
-dma_types::request_lines! {
-    /// SPI1 TX's facts, routed to the test DMA1.
-    unsafe TestSpi1Tx: Transmit, line 38, u8, at 0x4001_3020, in HostUncached, routed to [TestDma1<Direct>];
-    /// SPI1 RX's facts, routed to the test DMA1.
-    unsafe TestSpi1Rx: Receive, line 37, u8, at 0x4001_3030, in HostUncached, routed to [TestDma1<Direct>];
-    /// USART1 RX's facts, routed to the test DMA2 in FIFO mode.
-    unsafe TestUsart1Rx: Receive, line 41, u8, at 0x4001_1024, in HostUncached, routed to [TestDma2<Fifo<Full>>];
-    /// SPI6 TX's facts, routed to the test BDMA.
-    unsafe TestSpi6Tx: Transmit, line 12, u8, at 0x5800_1420, in HostUncached, routed to [TestBdma];
-}
-
-fn leak<T: 'static>(value: T) -> &'static mut T {
-    Box::leak(Box::new(value))
-}
-
-/// Reads the word at `offset` of a host register block.
-fn peek<T>(block: *const T, offset: usize) -> u32 {
-    // SAFETY: the offset is inside the block; registers are `VolatileCell`s.
-    unsafe { (block as *const u32).add(offset / 4).read_volatile() }
-}
-
-/// Writes `value` at `offset`, as the hardware would.
-fn poke<T>(block: *const T, offset: usize, value: u32) {
-    // SAFETY: the offset is inside the block and names a register cell
-    // (`UnsafeCell`), so writing through the shared pointer is allowed.
-    unsafe { (block as *mut u32).add(offset / 4).write_volatile(value) }
-}
-
-/// Offset of stream `n`'s SxCR in a DMA block (RM0433: 0x10 + 0x18·n).
-const fn stream_cr(n: usize) -> usize {
-    0x10 + 0x18 * n
-}
-const LIFCR: usize = 0x08;
-const HIFCR: usize = 0x0C;
-const NDTR: usize = 0x04;
-const PAR: usize = 0x08;
-const M0AR: usize = 0x0C;
-const M1AR: usize = 0x10;
-const FCR: usize = 0x14;
-
-fn word_buffer<const N: usize>() -> Buffer<HostCached, &'static mut CacheAligned<[u32; N]>> {
-    Buffer::new(leak(CacheAligned([0u32; N]))).unwrap()
-}
+use super::*;
 
 #[test]
 fn dma1_memory_to_memory_in_fifo_mode_writes_the_manual_words() {
@@ -368,8 +180,6 @@ fn bdma_memory_to_memory_halfwords() {
     poke(bdma_block(), 0x00, 0b0010);
     transfer.wait().unwrap();
 }
-
-const MDMA_CH2: usize = 0x40 + 0x40 * 2;
 
 #[test]
 fn mdma_word_copy_writes_the_manual_words() {
@@ -651,11 +461,6 @@ fn fifo_words_follow_sxfcr() {
     assert_eq!(<Direct as StreamMode>::FCR, 0);
 }
 
-dma_types::request_lines! {
-    /// ADC1's facts (16-bit data register), routed to the test DMA1.
-    unsafe TestAdc1: Receive, line 9, u16, at 0x4002_2040, in HostUncached, routed to [TestDma1<Direct>];
-}
-
 #[test]
 fn double_buffer_lends_the_cpu_only_the_finished_buffer() {
     use crate::double_buffer::DoubleBuffer;
@@ -761,38 +566,6 @@ fn circular_receive_lends_the_finished_half() {
     assert_eq!(ring.address(), ring_addr);
     assert_eq!(peek(dma1(), s1) & 1, 0, "EN cleared");
 }
-
-/// Host memory above the TCMs, cacheable like AXI SRAM: its regions' first
-/// address (0x2400_0000) is what the MDMA format sees for the bus choice.
-struct HostAxi;
-
-// SAFETY: a test region spanning the host heap and statics (all above
-// 0x2400_0000 on a 64-bit host and under Miri).
-unsafe impl Region for HostAxi {
-    const NAME: &'static str = "HostAxi";
-    const START: usize = 0x2400_0000;
-    const SIZE: usize = usize::MAX - 0x2400_0000;
-    const CACHEABLE: bool = true;
-    const CACHE_LINE: usize = 32;
-}
-// SAFETY: test only; the test MDMA never touches memory.
-unsafe impl ReachableByMdma for HostAxi {}
-// SAFETY: test only: the host linker places the section in host memory.
-unsafe impl dma_types::section::DmaSection for HostAxi {
-    const LINK_SECTION: &'static str = ".dma.HostAxi";
-    type LineAlign = dma_types::section::CacheLine32;
-}
-// SAFETY: as above; `HostUncached` starts at 0, inside the ITCM range, so
-// it stands for a TCM region.
-unsafe impl dma_types::section::DmaSection for HostUncached {
-    const LINK_SECTION: &'static str = ".dma.HostUncached";
-    type LineAlign = dma_types::section::WordAligned;
-}
-
-/// CTCR of a word block with single beats (SINC/DINC +4, SSIZE/DSIZE 2,
-/// SINCOS/DINCOS 2, TLEN 127, TRGM 11, SWRM): the same word as the automatic
-/// chain's nodes above.
-const MDMA_WORD_CTCR: u32 = 0x71FC_0AAA;
 
 #[test]
 fn a_static_mdma_chain_in_cached_ram_is_cleaned_started_and_invalidated() {
