@@ -47,14 +47,29 @@ pub const fn clear_mask(channel: usize) -> u32 {
     flags::ALL << (4 * channel)
 }
 
-/// Programs `channel` and DMAMUX2 channel `channel` with `plan` and starts it:
-/// flags cleared, CPAR, CM0AR, CNDTR, the DMAMUX channel, CCR once with EN.
+/// Programs `channel` and DMAMUX2 channel `channel` with `plan` and starts it.
+///
+/// A BDMA channel keeps EN set after its last element (only a transfer
+/// error clears it in hardware: SVD `BDMA_CCRx.EN`), and CNDTR, CPAR and
+/// CM0AR cannot be written while EN is set (SVD `BDMA_CNDTRx.NDT`). So a
+/// channel that comes back from `wait` is still enabled, and the start
+/// first disables it and waits for EN to read 0 (RM0433 BDMA "abort and
+/// restart": disable, reconfigure and enable in separate writes; ST
+/// `HAL_DMA_Start` also disables first). Then: flags cleared, CPAR, CM0AR,
+/// CNDTR, the DMAMUX channel, and CCR once with EN (RM0433 BDMA channel
+/// configuration procedure: configuring CCR and enabling may be one write).
 /// CM1AR keeps the length for [`resume`], as on the DMA streams.
+///
+/// A channel that finished has nothing in flight, so EN clears at once; if
+/// it did not within [`STOP_POLLS`] polls, the writes below would be
+/// ignored and the new transfer would never complete (the buffers stay with
+/// it: nothing is released early).
 ///
 /// # Safety
 ///
 /// The caller must own the channel, the count must be 1..=65535 and the
-/// plan's memory must stay valid until the channel is disabled.
+/// plan's memory must stay valid until the channel is disabled. Any earlier
+/// transfer on the channel must have ended (completed, failed or stopped).
 #[inline(always)]
 pub unsafe fn start(
     regs: &RegisterBlock,
@@ -64,9 +79,18 @@ pub unsafe fn start(
 ) {
     let (peripheral, memory) = super::stream::addresses(plan);
     let registers = &regs.channel[channel];
+    let control = registers.ccr.read();
+    if control & ccr::EN != 0 {
+        // SAFETY: disabling a channel the caller owns whose transfer ended.
+        unsafe { registers.ccr.write(control & !ccr::EN) };
+        let mut polls = 0;
+        while registers.ccr.read() & ccr::EN != 0 && polls < STOP_POLLS {
+            polls += 1;
+        }
+    }
     fence(Ordering::SeqCst);
-    // SAFETY: register writes on a channel the caller owns, words from a
-    // checked plan.
+    // SAFETY: register writes on a disabled channel the caller owns, words
+    // from a checked plan.
     unsafe {
         regs.ifcr.write(clear_mask(channel));
         registers.cpar.write(peripheral);
@@ -98,7 +122,12 @@ pub fn remaining(regs: &RegisterBlock, channel: usize) -> usize {
     (regs.channel[channel].cndtr.read() & 0xFFFF) as usize
 }
 
-/// Disables `channel` and waits until EN reads back 0.
+/// Disables `channel` and waits until EN reads back 0 (ST `HAL_DMA_Abort`,
+/// BDMA branch: the same EN poll, 5 ms; see [`STOP_POLLS`]).
+///
+/// # Errors
+///
+/// [`NotStopped`] if EN still reads 1 after [`STOP_POLLS`] polls.
 ///
 /// # Safety
 ///
@@ -119,27 +148,51 @@ pub unsafe fn stop(regs: &RegisterBlock, channel: usize) -> Result<(), NotStoppe
 
 /// Pauses `channel` by disabling it (the position stays in the registers).
 ///
+/// If the channel does not report that it stopped, it is left running: the
+/// suspended transfer keeps everything and [`resume`] leaves the channel
+/// alone (see there).
+///
 /// # Safety
 ///
 /// The caller must own `channel`.
 #[inline]
 pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
-    // A channel that does not stop stays owned by its suspended transfer,
-    // which releases nothing until a later `stop` succeeds.
     // SAFETY: forwarded.
     let _ = unsafe { stop(regs, channel) };
 }
 
-/// Continues a channel paused by `stop`: addresses moved past the elements
-/// done, CNDTR reloaded, EN set again.
+/// Continues a channel paused by [`suspend`]: addresses moved past the
+/// elements done, CNDTR reloaded, flags cleared, EN set again.
+///
+/// The BDMA does not support re-enabling a disabled channel as it is
+/// (RM0433 BDMA "suspend and resume a channel": not supported); this is its
+/// "abort and restart" with the channel reprogrammed. After a software
+/// disable CNDTR may not reflect exactly the element in flight (RM0433,
+/// "stop and abort a channel"), so a resumed BDMA transfer may repeat or
+/// skip that element; the recomputed addresses stay inside the buffers
+/// (CNDTR never exceeds the programmed count).
+///
+/// It enables nothing, and writes no register, when the channel
+///
+/// - still reads EN = 1: the suspend's stop failed and it runs on;
+/// - has TEIF set: the transfer ended on an error, which `wait` reports;
+/// - has CNDTR = 0: the transfer finished before the suspension (TCIF is
+///   not used for this: no vendor source says whether a software disable
+///   sets it).
 ///
 /// # Safety
 ///
-/// The caller must own `channel`, paused by `stop`.
+/// The caller must own `channel`, paused by [`suspend`].
 pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
     let registers = &regs.channel[channel];
     let control = registers.ccr.read();
+    if control & ccr::EN != 0 || (regs.isr.read() >> (4 * channel)) & flags::TEIF != 0 {
+        return;
+    }
     let left = registers.cndtr.read() & 0xFFFF;
+    if left == 0 {
+        return;
+    }
     let done = registers.cm1ar.read().wrapping_sub(left);
     let bytes = done << ((control >> ccr::PSIZE_SHIFT) & 0b11);
     // SAFETY: register writes on a disabled channel the caller owns.

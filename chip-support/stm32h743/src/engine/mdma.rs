@@ -266,8 +266,19 @@ pub fn remaining(regs: &RegisterBlock, channel: usize, chain: &[MdmaNode]) -> us
     bytes / width_bytes
 }
 
-/// Clears EN and waits until no request is active: the MDMA keeps its
-/// position in CSAR/CDAR/CBNDTR/CLAR, so [`resume`] continues.
+/// Clears EN and waits until the channel reports that it stopped: EN reads
+/// 0 (ST `HAL_MDMA_Abort` polls EN for 5 ms, see [`STOP_POLLS`]) and CTCIF
+/// or TEIF is set (RM0433 MDMA "transfer suspension", RM0399 §15.3.14: the
+/// channel may be reprogrammed only once CTCIF shows that the buffer
+/// transfer in flight has ended; TEIF if it stopped on an error instead).
+/// CRQA is no such report: the hardware drops it as soon as EN is written
+/// 0, before the buffer transfer in flight ends. The MDMA keeps its position in
+/// CSAR/CDAR/CBNDTR/CLAR, so [`resume`] continues.
+///
+/// # Errors
+///
+/// [`NotStopped`] if the channel did not report stopped within
+/// [`STOP_POLLS`] polls.
 ///
 /// # Safety
 ///
@@ -275,40 +286,65 @@ pub fn remaining(regs: &RegisterBlock, channel: usize, chain: &[MdmaNode]) -> us
 pub unsafe fn stop(regs: &RegisterBlock, channel: usize) -> Result<(), NotStopped> {
     let registers = &regs.channel[channel];
     // SAFETY: read-modify-write of a channel the caller owns.
-    unsafe { registers.ccr.modify(|word| word & !ccr::EN) };
+    unsafe { registers.ccr.modify(|word| word & !(ccr::EN | ccr::SWRQ)) };
     let mut polls = 0;
-    while registers.cisr.read() & cisr::CRQA != 0 {
+    loop {
+        if registers.ccr.read() & ccr::EN == 0
+            && registers.cisr.read() & (cisr::CTCIF | cisr::TEIF) != 0
+        {
+            return Ok(());
+        }
         if polls == STOP_POLLS {
             return Err(NotStopped { channel });
         }
         polls += 1;
     }
-    Ok(())
 }
 
 /// Pauses `channel` by disabling it (the position stays in the registers).
+///
+/// If the channel does not report that it stopped, it is left running: the
+/// suspended transfer keeps everything and [`resume`] leaves the channel
+/// alone (see there).
 ///
 /// # Safety
 ///
 /// The caller must own `channel`.
 #[inline]
 pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
-    // A channel that does not stop stays owned by its suspended transfer,
-    // which releases nothing until a later `stop` succeeds.
     // SAFETY: forwarded.
     let _ = unsafe { stop(regs, channel) };
 }
 
-/// Re-enables a channel paused by [`stop`] and requests the rest.
+/// Continues a channel paused by [`suspend`]: clears the flags (the
+/// suspension set CTCIF, which must be cleared before restarting: RM0433
+/// MDMA "transfer suspension", SVD `MDMA_CxISR.CTCIF`; ST `MDMA_SetConfig`
+/// clears all five before every enable), re-enables the channel and
+/// requests the rest. The position is still in CSAR/CDAR/CBNDTR/CLAR.
+///
+/// It enables nothing, and writes no register, when the channel
+///
+/// - still reads EN = 1: the suspend's stop failed and it runs on;
+/// - has TEIF set: the transfer ended on an error, which `wait` reports;
+/// - has BNDT = 0: the last block finished before the suspension (CTCIF
+///   cannot tell: the suspension sets it too); a channel enabled with
+///   BNDT = 0 serves no request and would never complete.
 ///
 /// # Safety
 ///
-/// The caller must own `channel`, paused by [`stop`].
+/// The caller must own `channel`, paused by [`suspend`].
 pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
     let registers = &regs.channel[channel];
     let control = registers.ccr.read() & !ccr::SWRQ;
-    // SAFETY: register writes on a channel the caller owns.
+    if control & ccr::EN != 0 || registers.cisr.read() & cisr::TEIF != 0 {
+        return;
+    }
+    if registers.cbndtr.read() & cbndtr::BNDT_MASK == 0 {
+        return;
+    }
+    // SAFETY: register writes on a disabled channel the caller owns.
     unsafe {
+        registers.cifcr.write(cisr::ALL);
         registers.ccr.write(control | ccr::EN);
         registers.ccr.write(control | ccr::EN | ccr::SWRQ);
     }

@@ -12,8 +12,16 @@ pub mod stream;
 
 use dma_types::word::Width;
 
-/// How long `stop` waits for a channel to report that it stopped, in polls.
-pub(crate) const STOP_POLLS: u32 = 100_000;
+/// How many times `stop` reads a channel's state after disabling it before
+/// it gives up and reports [`NotStopped`](dma_types::error::NotStopped).
+///
+/// ST's HAL waits 5 ms for a channel to stop (`HAL_TIMEOUT_DMA_ABORT` in
+/// `HAL_DMA_Abort`, DMA streams and BDMA; `HAL_TIMEOUT_MDMA_ABORT` in
+/// `HAL_MDMA_Abort`). One poll is at least one CPU cycle (it is a volatile
+/// load from a peripheral register behind the AHB, which takes several), so
+/// 2 400 000 polls last at least 2.4 M cycles = 5 ms at the H743's highest
+/// core clock, 480 MHz, and longer at any lower clock.
+pub const STOP_POLLS: u32 = 2_400_000;
 
 /// Returns the 2-bit size code shared by SxCR PSIZE/MSIZE, BDMA PSIZE/MSIZE
 /// and MDMA SSIZE/DSIZE (0 byte, 1 half-word, 2 word).

@@ -212,8 +212,14 @@ pub fn remaining(regs: &RegisterBlock, stream: usize) -> usize {
     (regs.stream[stream].ndtr.read() & 0xFFFF) as usize
 }
 
-/// Clears EN and waits until the stream reports it stopped (the FIFO is
-/// drained to memory first).
+/// Clears EN and waits until the stream reports that it stopped: EN reads 0
+/// (RM0433 DMA "transfer suspension", RM0399 §16.3.16; ST `HAL_DMA_Abort`
+/// polls the same bit for 5 ms, see [`STOP_POLLS`]). In peripheral-to-memory
+/// and memory-to-memory mode the FIFO is drained to memory before EN reads 0.
+///
+/// # Errors
+///
+/// [`NotStopped`] if EN still reads 1 after [`STOP_POLLS`] polls.
 ///
 /// # Safety
 ///
@@ -234,19 +240,32 @@ pub unsafe fn stop(regs: &RegisterBlock, stream: usize) -> Result<(), NotStopped
 
 /// Pauses `stream`: disables it, keeping NDTR.
 ///
+/// If the stream does not report that it stopped, it is left running: the
+/// suspended transfer still owns everything, [`resume`] then leaves the
+/// stream alone (it only continues a stream whose EN reads 0), and a later
+/// `stop` (abort, drop) reports [`NotStopped`] again and leaks it.
+///
 /// # Safety
 ///
 /// The caller must own `stream`.
 #[inline]
 pub unsafe fn suspend(regs: &RegisterBlock, stream: usize) {
-    // A stream that does not stop stays owned by its suspended transfer,
-    // which releases nothing until a later `stop` succeeds.
     // SAFETY: forwarded.
     let _ = unsafe { stop(regs, stream) };
 }
 
-/// Continues a stream paused by [`suspend`]: moves PAR/M0AR past the
-/// elements already transferred, reloads NDTR and enables it again.
+/// Continues a stream paused by [`suspend`] from where it stopped (RM0433
+/// DMA "transfer suspension", RM0399 §16.3.16): moves PAR/M0AR past the
+/// elements already transferred, reloads NDTR, clears the flags (TCIF was
+/// set by the suspension) and enables it again.
+///
+/// It enables nothing, and writes no register, when the stream
+///
+/// - still reads EN = 1: the suspend's stop failed and the stream runs on;
+/// - has TEIF or DMEIF set: the transfer ended on an error, which `wait`
+///   must report (clearing the flags would hide it);
+/// - has NDTR = 0: the transfer finished before the suspension; enabling
+///   a stream with nothing to move would never complete.
 ///
 /// # Safety
 ///
@@ -254,7 +273,13 @@ pub unsafe fn suspend(regs: &RegisterBlock, stream: usize) {
 pub unsafe fn resume(regs: &RegisterBlock, stream: usize) {
     let registers = &regs.stream[stream];
     let control = registers.cr.read();
+    if control & cr::EN != 0 || status(regs, stream) & (flags::TEIF | flags::DMEIF) != 0 {
+        return;
+    }
     let left = registers.ndtr.read() & 0xFFFF;
+    if left == 0 {
+        return;
+    }
     let done = registers.m1ar.read().wrapping_sub(left);
     let bytes = done << ((control >> cr::PSIZE_SHIFT) & 0b11);
     // SAFETY: register writes on a disabled stream the caller owns.

@@ -149,14 +149,10 @@ pub(crate) mod model {
         static HARDWARE: RefCell<Option<Behaviour>> = const { RefCell::new(None) };
     }
 
-    /// Installs `behaviour` as this thread's hardware until [`remove_hardware`].
+    /// Installs `behaviour` as this thread's hardware (each test runs on its
+    /// own thread, so it ends with the test).
     pub(crate) fn install_hardware(behaviour: impl FnMut(Event) + 'static) {
         HARDWARE.with(|slot| *slot.borrow_mut() = Some(Box::new(behaviour)));
-    }
-
-    /// Removes the hardware behaviour: registers are plain memory again.
-    pub(crate) fn remove_hardware() {
-        HARDWARE.with(|slot| *slot.borrow_mut() = None);
     }
 
     /// Returns and clears this thread's access log.

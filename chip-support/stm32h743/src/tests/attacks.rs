@@ -1,1 +1,614 @@
+//! Attacks on the STM32H743 engines through the typed API: orderings of
+//! suspend, resume, abort and drop, errors half-way, transfers that finished
+//! before a resume, hardware that does not stop, huge lengths. Each test runs
+//! against the recording register model with a [`Hardware`] behaviour and
+//! names the issue item it attacks.
 
+use super::*;
+
+use dma_types::buffer::Repeat;
+use dma_types::error::NotStopped;
+
+use crate::engine::STOP_POLLS;
+
+/// ST's HAL stop timeout, 5 ms (`HAL_TIMEOUT_DMA_ABORT`,
+/// `HAL_TIMEOUT_MDMA_ABORT`), in polls of at least one cycle at 480 MHz.
+const HAL_5_MS_AT_480_MHZ: u32 = 2_400_000;
+
+/// The register address of `offset` inside the block at `block`.
+fn at<T>(block: *const T, offset: usize) -> usize {
+    block as usize + offset
+}
+
+fn byte_source<const N: usize>() -> Buffer<HostUncached, &'static mut [u8; N]> {
+    Buffer::new(leak([0u8; N])).unwrap()
+}
+
+fn mdma_words<const N: usize>() -> Buffer<HostUncached, &'static mut [u32; N]> {
+    Buffer::new(leak([0u32; N])).unwrap()
+}
+
+const BDMA_CCR1: usize = 0x08 + 0x14;
+const MDMA_CCR2: usize = MDMA_CH2 + 0x0C;
+
+/// Returns whether the log holds a write to any register whose name ends in
+/// one of `names`.
+fn writes_to(log: &[std::string::String], names: &[&str]) -> bool {
+    log.iter().any(|line| {
+        line.starts_with('W')
+            && names.iter().any(|name| {
+                line.split(' ')
+                    .nth(1)
+                    .is_some_and(|reg| reg.ends_with(name))
+            })
+    })
+}
+
+/// issue 11 item 8: MDMA resume handed the buffers back while the MDMA still
+/// wrote. Suspending sets CTCIF (SVD `MDMA_CxISR.CTCIF`: suspending by
+/// clearing EN sets it too); a resume that leaves it set makes `is_done` true
+/// at once, so `wait` would invalidate and release the destination while the
+/// channel runs again.
+#[test]
+fn i08_mdma_resume_clears_the_suspend_flag_so_wait_waits() {
+    Hardware::mdma(2, 0).install();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let running = ch
+        .mem_to_mem(mdma_words::<64>(), mdma_words::<64>())
+        .start();
+    poke(mdma_block(), MDMA_CH2 + 0x14, 100); // 100 bytes still to move
+    let suspended = running.suspend();
+    assert_ne!(
+        peek(mdma_block(), MDMA_CH2) & 0b10,
+        0,
+        "CTCIF set by the suspend"
+    );
+    let running = suspended.resume();
+    assert_eq!(peek(mdma_block(), MDMA_CCR2) & 1, 1, "EN set again");
+    assert!(!running.is_done(), "the channel runs again: not done");
+    Hardware::mdma(2, 0).complete();
+    running.wait().unwrap();
+}
+
+/// issue 11 item 8 / item 10: the MDMA stop polled CRQA, which the hardware
+/// clears the moment EN is written 0, not when the buffer transfer in
+/// flight has ended. ST's `HAL_MDMA_Abort` waits for EN to read 0.
+#[test]
+fn i08_mdma_abort_waits_for_en_to_read_zero() {
+    Hardware::mdma(2, 5).install();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let running = ch
+        .mem_to_mem(mdma_words::<64>(), mdma_words::<64>())
+        .start();
+    log();
+    running.abort().unwrap();
+    assert_eq!(
+        peek(mdma_block(), MDMA_CCR2) & 1,
+        0,
+        "abort returned only once the hardware cleared EN"
+    );
+    let log = log();
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("R MDMA.C2CR") && l.ends_with("0x00000006")),
+        "{log:#?}"
+    );
+}
+
+/// issue 11 item 9: a BDMA channel comes back from `wait()` still enabled
+/// (the BDMA does not clear EN at the end); the next start wrote CNDTR while
+/// EN was set, which the hardware ignores (SVD `BDMA_CNDTRx.NDT`: read-only
+/// while EN = 1), so nothing moved and `wait()` spun for ever.
+#[test]
+fn i09_a_bdma_channel_reused_after_wait_is_disabled_before_reprogramming() {
+    let base = bdma_block();
+    Hardware::bdma(1, 0)
+        .protecting(&[
+            at(base, BDMA_CCR1 + 0x04),
+            at(base, BDMA_CCR1 + 0x08),
+            at(base, BDMA_CCR1 + 0x0C),
+            at(base, BDMA_CCR1 + 0x10),
+        ])
+        .install();
+    // SAFETY: test only.
+    let tx = unsafe { Peripheral::<TestSpi6Tx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestBdma, Ch1> = unsafe { Channel::steal() };
+    let first = ch.mem_to_periph(byte_source::<8>(), tx).start();
+    Hardware::bdma(1, 0).complete();
+    assert_eq!(
+        peek(base, BDMA_CCR1) & 1,
+        1,
+        "EN still set after the last element"
+    );
+    let (ch, _, tx) = first.wait().unwrap();
+
+    let second = byte_source::<16>();
+    let second_addr = second.address() as u32;
+    let running = ch.mem_to_periph(second, tx).start();
+    assert_eq!(peek(base, BDMA_CCR1 + 0x04), 16, "CNDTR reprogrammed");
+    assert_eq!(
+        peek(base, BDMA_CCR1 + 0x0C),
+        second_addr,
+        "CM0AR reprogrammed"
+    );
+    assert_eq!(peek(base, BDMA_CCR1) & 1, 1, "enabled again");
+    assert!(!running.is_done());
+    Hardware::bdma(1, 0).complete();
+    running.wait().unwrap();
+}
+
+/// issue 11 item 10: ST's HAL waits 5 ms for a stream to stop; at 480 MHz
+/// that is at least 2.4 M polls. A stream that reports EN = 0 after 2.4 M
+/// polls has stopped, and its buffers must come back.
+#[test]
+fn i10_stream_stop_waits_as_long_as_st_hal() {
+    Hardware::stream(dma1(), 0, HAL_5_MS_AT_480_MHZ).install();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch0> = unsafe { Channel::steal() };
+    let running = ch
+        .with_fifo::<Full>()
+        .mem_to_mem(word_buffer::<8>(), word_buffer::<8>())
+        .start();
+    let stopped = running.abort().unwrap();
+    assert_eq!(peek(dma1(), stream_cr(0)) & 1, 0);
+    assert_eq!(stopped.remaining, 8);
+}
+
+/// issue 11 item 10: as above for the BDMA (`HAL_DMA_Abort`, 5 ms).
+#[test]
+fn i10_bdma_stop_waits_as_long_as_st_hal() {
+    Hardware::bdma(1, HAL_5_MS_AT_480_MHZ).install();
+    // SAFETY: test only.
+    let tx = unsafe { Peripheral::<TestSpi6Tx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestBdma, Ch1> = unsafe { Channel::steal() };
+    let running = ch.mem_to_periph(byte_source::<8>(), tx).start();
+    running.abort().unwrap();
+    assert_eq!(peek(bdma_block(), BDMA_CCR1) & 1, 0);
+}
+
+/// issue 11 item 10: as above for the MDMA (`HAL_MDMA_Abort`, 5 ms).
+#[test]
+fn i10_mdma_stop_waits_as_long_as_st_hal() {
+    Hardware::mdma(2, HAL_5_MS_AT_480_MHZ).install();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let running = ch
+        .mem_to_mem(mdma_words::<64>(), mdma_words::<64>())
+        .start();
+    running.abort().unwrap();
+    assert_eq!(peek(mdma_block(), MDMA_CCR2) & 1, 0);
+}
+
+/// issue 11 item 10: a stream that never reports stopped gives
+/// `NotStopped` after the whole wait, and nothing is handed back: the
+/// destination is not invalidated (the CPU must not see it again).
+#[test]
+fn i10_a_stream_that_never_stops_is_not_stopped_and_its_buffers_leak() {
+    Hardware::stream(dma1(), 0, u32::MAX).install();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch0> = unsafe { Channel::steal() };
+    let running = ch
+        .with_fifo::<Full>()
+        .mem_to_mem(word_buffer::<8>(), word_buffer::<8>())
+        .start();
+    cache_log();
+    log();
+    assert_eq!(running.abort().err(), Some(NotStopped { channel: 0 }));
+    assert!(
+        cache_log().is_empty(),
+        "nothing invalidated, nothing released"
+    );
+    let polls = log();
+    let cr = peek(dma1(), stream_cr(0));
+    assert_eq!(cr & 1, 1);
+    assert_eq!(
+        polls.last().unwrap(),
+        &std::format!("{} x{}", line('R', "DMA1.S0CR", cr), STOP_POLLS + 1)
+    );
+}
+
+/// issue 11 item 10: a suspend whose stop fails leaves the stream enabled;
+/// `resume` must then not reprogram it (RM0433 "stream configuration
+/// procedure", RM0399 §16.3.19: the stream registers may be written only
+/// while EN reads 0): it writes nothing and
+/// the transfer simply keeps running.
+#[test]
+fn i10_resume_after_a_failed_suspend_does_not_reprogram_the_stream() {
+    Hardware::stream(dma1(), 0, u32::MAX).install();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch0> = unsafe { Channel::steal() };
+    let running = ch
+        .with_fifo::<Full>()
+        .mem_to_mem(word_buffer::<8>(), word_buffer::<8>())
+        .start();
+    poke(dma1(), stream_cr(0) + NDTR, 3);
+    let suspended = running.suspend();
+    log();
+    let running = suspended.resume();
+    let log = log();
+    assert!(
+        !writes_to(&log, &["CR", "NDTR", "PAR", "M0AR", "M1AR", "LIFCR"]),
+        "{log:#?}"
+    );
+    assert_eq!(peek(dma1(), stream_cr(0) + NDTR), 3);
+    assert!(!running.is_done(), "still running");
+    Hardware::stream(dma1(), 0, 0).complete();
+    running.wait().unwrap();
+}
+
+/// issue 11 item 10: as above for the BDMA.
+#[test]
+fn i10_resume_after_a_failed_suspend_does_not_reprogram_the_bdma() {
+    Hardware::bdma(1, u32::MAX).install();
+    // SAFETY: test only.
+    let tx = unsafe { Peripheral::<TestSpi6Tx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestBdma, Ch1> = unsafe { Channel::steal() };
+    let running = ch.mem_to_periph(byte_source::<8>(), tx).start();
+    poke(bdma_block(), BDMA_CCR1 + 0x04, 3);
+    let suspended = running.suspend();
+    log();
+    let running = suspended.resume();
+    let log = log();
+    assert!(
+        !writes_to(
+            &log,
+            &["CCR1", "CNDTR1", "CPAR1", "CM0AR1", "CM1AR1", "IFCR"]
+        ),
+        "{log:#?}"
+    );
+    assert!(!running.is_done());
+    Hardware::bdma(1, 0).complete();
+    poke(bdma_block(), BDMA_CCR1, peek(bdma_block(), BDMA_CCR1) & !1);
+    running.wait().unwrap();
+}
+
+/// issue 11 item 10: as above for the MDMA (its resume clears CTCIF and sets
+/// EN and SWRQ: none of it while EN still reads 1).
+#[test]
+fn i10_resume_after_a_failed_suspend_does_not_reprogram_the_mdma() {
+    Hardware::mdma(2, u32::MAX).install();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let running = ch
+        .mem_to_mem(mdma_words::<64>(), mdma_words::<64>())
+        .start();
+    let suspended = running.suspend();
+    log();
+    let running = suspended.resume();
+    let log = log();
+    assert!(!writes_to(&log, &["C2CR", "C2IFCR"]), "{log:#?}");
+    assert!(!running.is_done());
+    Hardware::mdma(2, 0).complete();
+    running.wait().unwrap();
+}
+
+/// issue 11 item 10: dropping a suspended transfer whose stop fails leaks
+/// it: the destination is never invalidated, the channel stays enabled.
+#[test]
+fn i10_dropping_a_transfer_whose_stop_fails_leaks_it() {
+    Hardware::stream(dma1(), 0, u32::MAX).install();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch0> = unsafe { Channel::steal() };
+    let running = ch
+        .with_fifo::<Full>()
+        .mem_to_mem(word_buffer::<8>(), word_buffer::<8>())
+        .start();
+    let suspended = running.suspend();
+    cache_log();
+    drop(suspended);
+    assert!(cache_log().is_empty());
+    assert_eq!(
+        peek(dma1(), stream_cr(0)) & 1,
+        1,
+        "the hardware never stopped"
+    );
+}
+
+/// issue 11 item 10: `Transfer::stop` (back to configured) on a stream that
+/// never stops: `NotStopped`, nothing comes back.
+#[test]
+fn i10_stop_to_configured_on_a_stream_that_never_stops_is_an_error() {
+    Hardware::stream(dma1(), 0, u32::MAX).install();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch0> = unsafe { Channel::steal() };
+    let running = ch
+        .with_fifo::<Full>()
+        .mem_to_mem(word_buffer::<8>(), word_buffer::<8>())
+        .start();
+    assert!(running.stop().is_err());
+}
+
+/// issue 11 item 10: a scope of borrowed memory cannot leak: when the first
+/// stop gives up, the scope asks again until the hardware reports stopped,
+/// and returns only then.
+#[test]
+fn i10_a_scope_ends_only_after_the_stream_really_stopped() {
+    Hardware::stream(dma1(), 0, 2 * STOP_POLLS + 10).install();
+    let source = [1u32; 8];
+    let mut destination = [0u32; 8];
+    // SAFETY: one handle per test thread.
+    let mut ch: Channel<TestDma1<Fifo<Full>>, Ch0> = unsafe { Channel::steal() };
+    ch.scope(|scope| {
+        let transfer = scope
+            .mem_to_mem::<HostUncached, u32>(&source, &mut destination)
+            .unwrap();
+        core::mem::forget(transfer);
+    });
+    assert_eq!(
+        peek(dma1(), stream_cr(0)) & 1,
+        0,
+        "stopped before the borrows ended"
+    );
+    // The borrows have ended: the CPU owns both arrays again.
+    destination[0] = source[0];
+    assert_eq!(destination[0], 1);
+}
+
+/// issue 11 item 10: aborting a static MDMA chain whose channel never stops:
+/// `NotStopped`, and the chain's destination is not invalidated.
+#[test]
+fn i10_aborting_a_chain_whose_channel_never_stops_leaks_the_chain() {
+    Hardware::mdma(2, u32::MAX).install();
+    let chain = dma_macros::descriptor_chain!(
+        @chip { constants = HostAxi }
+        controller = TestMdma,
+        region = HostAxi,
+        from [a: [u32; 8]],
+        to [b: [u32; 8]],
+    );
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let running = ch.start_chain(chain);
+    cache_log();
+    assert_eq!(running.abort().err(), Some(NotStopped { channel: 2 }));
+    assert!(cache_log().is_empty());
+}
+
+/// issue 11 item 17: a stream transfer that finished before it was
+/// suspended (NDTR = 0, EN cleared, TCIF set) must not be re-enabled by
+/// `resume`: with a zero count it would never complete.
+#[test]
+fn i17_resuming_a_finished_stream_transfer_does_not_restart_it() {
+    Hardware::stream(dma1(), 0, 0).install();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch0> = unsafe { Channel::steal() };
+    let running = ch
+        .with_fifo::<Full>()
+        .mem_to_mem(word_buffer::<8>(), word_buffer::<8>())
+        .start();
+    Hardware::stream(dma1(), 0, 0).complete();
+    let suspended = running.suspend();
+    let running = suspended.resume();
+    assert!(running.is_done(), "finished: resume left it disabled");
+    assert_eq!(peek(dma1(), stream_cr(0)) & 1, 0);
+    running.wait().unwrap();
+}
+
+/// issue 11 item 17: the default `start_suspended` (start, then suspend)
+/// reaches the case above on a short transfer that completes at once.
+#[test]
+fn i17_start_suspended_on_a_short_stream_transfer_then_resume_completes() {
+    Hardware::stream(dma1(), 0, 0)
+        .completing_on_enable()
+        .install();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch0> = unsafe { Channel::steal() };
+    let armed = ch
+        .with_fifo::<Full>()
+        .mem_to_mem(word_buffer::<8>(), word_buffer::<8>())
+        .start_suspended();
+    let running = armed.resume();
+    assert!(running.is_done());
+    running.wait().unwrap();
+}
+
+/// issue 11 item 17: as above for the BDMA, where the finished channel still
+/// has EN set until the suspend clears it.
+#[test]
+fn i17_resuming_a_finished_bdma_transfer_does_not_restart_it() {
+    Hardware::bdma(1, 0).completing_on_enable().install();
+    // SAFETY: test only.
+    let tx = unsafe { Peripheral::<TestSpi6Tx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestBdma, Ch1> = unsafe { Channel::steal() };
+    let armed = ch.mem_to_periph(byte_source::<8>(), tx).start_suspended();
+    let running = armed.resume();
+    assert!(running.is_done());
+    running.wait().unwrap();
+}
+
+/// issue 11 item 17: the MDMA equivalent (BNDT = 0 after the last block).
+#[test]
+fn i17_resuming_a_finished_mdma_transfer_does_not_restart_it() {
+    Hardware::mdma(2, 0).completing_on_enable().install();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let armed = ch
+        .mem_to_mem(mdma_words::<64>(), mdma_words::<64>())
+        .start_suspended();
+    let running = armed.resume();
+    assert!(running.is_done());
+    assert_eq!(peek(mdma_block(), MDMA_CCR2) & 1, 0, "not re-enabled");
+    running.wait().unwrap();
+}
+
+/// issue 11 item 19: a bus error before a suspend must survive the resume:
+/// `wait` reports it, with the residue (RM0433 DMA "error management",
+/// RM0399 §16.3.20: TEIF set, the stream disabled by hardware).
+#[test]
+fn i19_a_stream_bus_error_survives_suspend_and_resume() {
+    Hardware::stream(dma1(), 1, 0).install();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch1> = unsafe { Channel::steal() };
+    let running = ch
+        .with_fifo::<Full>()
+        .mem_to_mem(word_buffer::<8>(), word_buffer::<8>())
+        .start();
+    poke(dma1(), stream_cr(1), peek(dma1(), stream_cr(1)) & !1);
+    poke(dma1(), 0x00, 1 << (3 + 6)); // LISR: TEIF1
+    poke(dma1(), stream_cr(1) + NDTR, 5);
+    let running = running.suspend().resume();
+    assert!(running.is_done(), "not re-enabled after an error");
+    let error = running.wait().unwrap_err();
+    assert_eq!(error.kind, TransferErrorKind::Bus);
+    assert_eq!(error.stopped.remaining, 5);
+}
+
+/// issue 11 item 19: as above for the BDMA (SVD `BDMA_CCRx.EN`: cleared by
+/// hardware on a transfer error).
+#[test]
+fn i19_a_bdma_bus_error_survives_suspend_and_resume() {
+    Hardware::bdma(1, 0).install();
+    // SAFETY: test only.
+    let tx = unsafe { Peripheral::<TestSpi6Tx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestBdma, Ch1> = unsafe { Channel::steal() };
+    let running = ch.mem_to_periph(byte_source::<8>(), tx).start();
+    poke(bdma_block(), BDMA_CCR1, peek(bdma_block(), BDMA_CCR1) & !1);
+    poke(bdma_block(), 0x00, 0b1000 << 4); // ISR: TEIF1
+    poke(bdma_block(), BDMA_CCR1 + 0x04, 6);
+    let running = running.suspend().resume();
+    assert!(running.is_done());
+    let Err(error) = running.wait() else {
+        panic!("the error was lost");
+    };
+    assert_eq!(error.kind, TransferErrorKind::Bus);
+    assert_eq!(error.stopped.remaining, 6);
+}
+
+/// issue 11 item 19: as above for the MDMA (TEIF in CxISR, EN cleared).
+#[test]
+fn i19_an_mdma_bus_error_survives_suspend_and_resume() {
+    Hardware::mdma(2, 0).install();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let running = ch
+        .mem_to_mem(mdma_words::<64>(), mdma_words::<64>())
+        .start();
+    poke(mdma_block(), MDMA_CCR2, peek(mdma_block(), MDMA_CCR2) & !1);
+    poke(mdma_block(), MDMA_CH2, 0b1); // CISR: TEIF
+    poke(mdma_block(), MDMA_CH2 + 0x14, 64);
+    let running = running.suspend().resume();
+    assert!(running.is_done());
+    assert_eq!(peek(mdma_block(), MDMA_CCR2) & 1, 0, "not re-enabled");
+    let error = running.wait().unwrap_err();
+    assert_eq!(error.kind, TransferErrorKind::Bus);
+}
+
+/// Aborting a BDMA transfer that already finished (EN still set, TCIF):
+/// the stop clears EN and everything comes back with no residue.
+#[test]
+fn aborting_a_finished_bdma_transfer_gives_everything_back() {
+    Hardware::bdma(1, 0).install();
+    // SAFETY: test only.
+    let tx = unsafe { Peripheral::<TestSpi6Tx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestBdma, Ch1> = unsafe { Channel::steal() };
+    let running = ch.mem_to_periph(byte_source::<8>(), tx).start();
+    Hardware::bdma(1, 0).complete();
+    let stopped = running.abort().unwrap();
+    assert_eq!(stopped.remaining, 0);
+    assert_eq!(peek(bdma_block(), BDMA_CCR1) & 1, 0);
+}
+
+/// Suspending twice in a row through `stop` and a new `start`: the second
+/// start programs a disabled stream from the beginning.
+#[test]
+fn stop_then_start_again_runs_from_the_beginning() {
+    Hardware::stream(dma1(), 0, 3).install();
+    let src = word_buffer::<8>();
+    let src_addr = src.address() as u32;
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch0> = unsafe { Channel::steal() };
+    let running = ch
+        .with_fifo::<Full>()
+        .mem_to_mem(src, word_buffer::<8>())
+        .start();
+    poke(dma1(), stream_cr(0) + NDTR, 2);
+    let (configured, remaining) = running.stop().unwrap();
+    assert_eq!(remaining, 2);
+    let running = configured.start();
+    assert_eq!(peek(dma1(), stream_cr(0) + NDTR), 8);
+    assert_eq!(peek(dma1(), stream_cr(0) + PAR), src_addr);
+    Hardware::stream(dma1(), 0, 0).complete();
+    running.wait().unwrap();
+}
+
+/// The largest stream block (65 535 elements, NDTR's 16 bits) suspended
+/// half-way resumes inside the buffer: PAR/M0AR move by the elements done.
+#[test]
+fn the_largest_stream_block_resumes_inside_its_buffers() {
+    Hardware::stream(dma1(), 0, 0).install();
+    let src = Buffer::<HostUncached, _>::new(leak([0u8; 65_535])).unwrap();
+    let dst = Buffer::<HostUncached, _>::new(leak([0u8; 65_535])).unwrap();
+    let (src_addr, dst_addr) = (src.address() as u32, dst.address() as u32);
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch0> = unsafe { Channel::steal() };
+    let running = ch.with_fifo::<Full>().mem_to_mem(src, dst).start();
+    assert_eq!(peek(dma1(), stream_cr(0) + NDTR), 0xFFFF);
+    poke(dma1(), stream_cr(0) + NDTR, 1);
+    let running = running.suspend().resume();
+    assert_eq!(peek(dma1(), stream_cr(0) + PAR), src_addr + 65_534);
+    assert_eq!(peek(dma1(), stream_cr(0) + M0AR), dst_addr + 65_534);
+    assert_eq!(peek(dma1(), stream_cr(0) + NDTR), 1);
+    Hardware::stream(dma1(), 0, 0).complete();
+    running.wait().unwrap();
+}
+
+/// A fill from a `Repeat` source (fixed address) on the MDMA in AXI-side
+/// memory runs with SINC = 00 and no SBUS (SVD `MDMA_CxTCR.SINC`: fixed is
+/// forbidden only with SBUS = 1, a TCM).
+#[test]
+fn an_mdma_fill_from_axi_memory_keeps_the_source_fixed_on_the_axi_bus() {
+    static PATTERN: u32 = 0xA5A5_A5A5;
+    let fill = Repeat::<HostAxi, u32>::new(&PATTERN).unwrap();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let running = ch.mem_to_mem(fill, mdma_words::<64>()).start();
+    assert_eq!(peek(mdma_block(), MDMA_CH2 + 0x10) & 0b11, 0, "SINC = 00");
+    assert_eq!(
+        peek(mdma_block(), MDMA_CH2 + 0x28),
+        0,
+        "CTBR: AXI on both ends"
+    );
+    Hardware::mdma(2, 0).complete();
+    running.wait().unwrap();
+}
+
+/// issue 11 item 10: stopping a double-buffer receive whose stream never
+/// stops: `NotStopped`, and neither buffer is invalidated or handed back.
+#[test]
+fn i10_stopping_a_double_buffer_whose_stream_never_stops_leaks_both_buffers() {
+    use crate::double_buffer::DoubleBuffer;
+    Hardware::stream(dma1(), 2, u32::MAX).install();
+    let buffer = || Buffer::<HostCached, _>::new(leak(CacheAligned([0u16; 32]))).unwrap();
+    // SAFETY: test only.
+    let adc = unsafe { Peripheral::<TestAdc1>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch2> = unsafe { Channel::steal() };
+    let samples = DoubleBuffer::start(ch, adc, buffer(), buffer());
+    cache_log();
+    assert_eq!(samples.stop().err(), Some(NotStopped { channel: 2 }));
+    assert!(cache_log().is_empty());
+}
+
+/// issue 11 item 10: the same for a circular receive.
+#[test]
+fn i10_stopping_a_circular_receive_whose_stream_never_stops_leaks_the_ring() {
+    use crate::circular::CircularReceive;
+    Hardware::stream(dma1(), 1, u32::MAX).install();
+    let ring = Buffer::<HostCached, _>::new(leak(CacheAligned([0u8; 64]))).unwrap();
+    // SAFETY: test only.
+    let spi = unsafe { Peripheral::<TestSpi1Rx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch1> = unsafe { Channel::steal() };
+    let receive = CircularReceive::start(ch, spi, ring);
+    cache_log();
+    assert_eq!(receive.stop().err(), Some(NotStopped { channel: 1 }));
+    assert!(cache_log().is_empty());
+}

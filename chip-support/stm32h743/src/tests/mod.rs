@@ -357,48 +357,87 @@ fn line(kind: char, register: &str, value: u32) -> std::string::String {
     std::format!("{kind} {register} {value:#010x}")
 }
 
+/// What the channel's completion looks like to [`Hardware`].
+#[derive(Clone, Copy)]
+enum Engine {
+    /// DMA1/DMA2 stream: NDTR reaches 0, EN clears, TCIF sets.
+    Stream,
+    /// BDMA: CNDTR reaches 0, TCIF sets, EN stays set (no vendor source
+    /// says the hardware clears it; ST's HAL always clears it itself).
+    Bdma,
+    /// MDMA: BNDT reaches 0, EN clears, CTCIF sets.
+    Mdma,
+}
+
 /// A hardware behaviour for one channel, installed with [`Hardware::install`]:
 ///
 /// - write-1-to-clear: a write to a flag-clear register clears those bits in
 ///   its status register (LIFCR/HIFCR → LISR/HISR, IFCR → ISR, CxIFCR → CxISR);
-/// - disabling: a write that clears EN of `enable` while the channel ran
-///   leaves EN reading 1 for `polls_to_stop` more reads (`u32::MAX`: for
-///   ever), then clears it and sets `stopped_flags` in `status`.
+/// - disabling: a write that clears EN of a running channel leaves EN
+///   reading 1 for `polls_to_stop` more reads (`u32::MAX`: for ever), then
+///   clears it and sets `stopped_flags` in `status`;
+/// - optionally ([`Hardware::protecting`]), writes to the listed registers
+///   are ignored while EN is set (BDMA CNDTR/CPAR/CM0AR/CM1AR: SVD
+///   `BDMA_CNDTRx.NDT`: not writable while the channel is enabled);
+/// - optionally ([`Hardware::completing_on_enable`]), enabling a channel
+///   whose count is not zero finishes the transfer at once (a short
+///   memory-to-memory copy); enabling one whose count is zero leaves it
+///   enabled for ever (nothing to move, no completion).
 struct Hardware {
+    engine: Engine,
     clears: Vec<(usize, usize)>,
     enable: usize,
+    count: usize,
+    count_mask: u32,
     polls_to_stop: u32,
     status: usize,
     stopped_flags: u32,
+    complete_flags: u32,
     stopping: Option<u32>,
+    protected: Vec<usize>,
+    completes_on_enable: bool,
 }
 
 impl Hardware {
-    /// DMA1/DMA2 stream `stream` of `block`; RM0433 §15.3.16: disabling sets
+    /// DMA1/DMA2 stream `stream` of `block`; RM0433 DMA "transfer suspension": disabling sets
     /// TCIF once the stream stopped.
     fn stream(block: *const dma::RegisterBlock, stream: usize, polls_to_stop: u32) -> Self {
         let base = block as usize;
         let status = if stream < 4 { base } else { base + 0x04 };
+        let tcif = crate::regs::dma::flags::TCIF << crate::regs::dma::flags::shift(stream);
         Hardware {
+            engine: Engine::Stream,
             clears: std::vec![(base + 0x08, base), (base + 0x0C, base + 0x04)],
             enable: base + stream_cr(stream),
+            count: base + stream_cr(stream) + NDTR,
+            count_mask: 0xFFFF,
             polls_to_stop,
             status,
-            stopped_flags: crate::regs::dma::flags::TCIF << crate::regs::dma::flags::shift(stream),
+            stopped_flags: tcif,
+            complete_flags: tcif,
             stopping: None,
+            protected: Vec::new(),
+            completes_on_enable: false,
         }
     }
 
     /// BDMA channel `channel`: no flag is documented for a software disable.
     fn bdma(channel: usize, polls_to_stop: u32) -> Self {
         let base = bdma_block() as usize;
+        let ccr = base + 0x08 + 0x14 * channel;
         Hardware {
+            engine: Engine::Bdma,
             clears: std::vec![(base + 0x04, base)],
-            enable: base + 0x08 + 0x14 * channel,
+            enable: ccr,
+            count: ccr + 0x04,
+            count_mask: 0xFFFF,
             polls_to_stop,
             status: base,
             stopped_flags: 0,
+            complete_flags: crate::regs::bdma::flags::TCIF << (4 * channel),
             stopping: None,
+            protected: Vec::new(),
+            completes_on_enable: false,
         }
     }
 
@@ -406,14 +445,43 @@ impl Hardware {
     /// channel is suspended by writing EN = 0.
     fn mdma(channel: usize, polls_to_stop: u32) -> Self {
         let base = mdma_block() as usize + 0x40 + 0x40 * channel;
+        let ctcif = crate::regs::mdma::cisr::CTCIF;
         Hardware {
+            engine: Engine::Mdma,
             clears: std::vec![(base + 0x04, base)],
             enable: base + 0x0C,
+            count: base + 0x14,
+            count_mask: crate::regs::mdma::cbndtr::BNDT_MASK,
             polls_to_stop,
             status: base,
-            stopped_flags: crate::regs::mdma::cisr::CTCIF,
+            stopped_flags: ctcif,
+            complete_flags: ctcif,
             stopping: None,
+            protected: Vec::new(),
+            completes_on_enable: false,
         }
+    }
+
+    /// Ignores writes to the registers at `addresses` while EN is set.
+    fn protecting(mut self, addresses: &[usize]) -> Self {
+        self.protected.extend_from_slice(addresses);
+        self
+    }
+
+    /// Finishes a transfer the moment its channel is enabled with a non-zero
+    /// count.
+    fn completing_on_enable(mut self) -> Self {
+        self.completes_on_enable = true;
+        self
+    }
+
+    /// Makes the channel's transfer complete, as its engine reports it.
+    fn complete(&self) {
+        poke_at(self.count, peek_at(self.count) & !self.count_mask);
+        if !matches!(self.engine, Engine::Bdma) {
+            poke_at(self.enable, peek_at(self.enable) & !1);
+        }
+        poke_at(self.status, peek_at(self.status) | self.complete_flags);
     }
 
     fn event(&mut self, event: Event) {
@@ -423,19 +491,34 @@ impl Hardware {
                 value,
                 previous,
             } => {
+                if self.protected.contains(&address) && peek_at(self.enable) & 1 == 1 {
+                    poke_at(address, previous);
+                    return;
+                }
                 if let Some(&(_, status)) = self.clears.iter().find(|(clear, _)| *clear == address)
                 {
                     poke_at(status, peek_at(status) & !value);
                 }
-                if address == self.enable
-                    && previous & 1 == 1
-                    && value & 1 == 0
-                    && self.stopping.is_none()
-                {
+                if address != self.enable {
+                    return;
+                }
+                let (was, is) = (previous & 1 == 1, value & 1 == 1);
+                if was && !is {
                     // The write landed with EN = 0; the channel keeps
-                    // running until the current transfer ends.
+                    // running until the current transfer ends (a second
+                    // disabling write does not restart the count).
                     poke_at(address, value | 1);
-                    self.stopping = Some(self.polls_to_stop);
+                    self.stopping.get_or_insert(self.polls_to_stop);
+                } else if self.completes_on_enable
+                    && peek_at(self.count) & self.count_mask != 0
+                    && match self.engine {
+                        // Software request mode: the MDMA moves data on
+                        // SWRQ (CCR bit 16), written with EN set.
+                        Engine::Mdma => is && value & (1 << 16) != 0,
+                        Engine::Stream | Engine::Bdma => !was && is,
+                    }
+                {
+                    self.complete();
                 }
             }
             Event::Read { address } if address == self.enable => {
