@@ -18,6 +18,39 @@ use crate::map::{D2Peripherals, D3Peripherals};
 /// DMAMUX request 0: no peripheral, used for memory-to-memory transfers.
 pub const MEM2MEM: u8 = 0;
 
+/// Returns whether DMAMUX1 request `line` comes from a USART or UART: the
+/// lines whose stream needs SxCR.TRBUFF.
+///
+/// The request line type carries this in its number (`PeripheralRequest::LINE`,
+/// which is what DMAMUX1 routes), so the stream engine derives TRBUFF from
+/// the plan's request line as a constant. The set is ST's
+/// `IS_DMA_UART_USART_REQUEST` (HAL `stm32h7xx_hal_dma.c`, used by
+/// `HAL_DMA_Init` for its "Errata 2.22" workaround: a stream serving a
+/// U(S)ART may lock up otherwise): USART1–3 (41–46), UART4–5 (63–66),
+/// USART6 (71–72) and UART7–8 (79–82), numbered as in
+/// `stm32h7xx_hal_dma.h`. RM0433's SxCR.TRBUFF description asks for the
+/// bit with U(S)ART requests and names no revision; the HAL additionally
+/// skips it on revision Y (DBGMCU IDCODE REV_ID 0x1003), where the bit is
+/// not documented: this crate sets it on every revision rather than read
+/// DBGMCU at each start.
+///
+/// Why not on every stream, as embassy-stm32 does: ST sets it only for
+/// U(S)ART requests, and a bufferable write lets the stream see a write to
+/// a peripheral register as done before it reached the peripheral (RM0433
+/// MDMA chapter: a destination peripheral whose request is cleared by the
+/// write needs a non-bufferable write, or it may raise a false request);
+/// nothing documents that risk away for the other requests.
+///
+/// ```
+/// use dma_stm32h743::routing::is_uart_usart_request;
+/// assert!(is_uart_usart_request(41)); // USART1 RX
+/// assert!(!is_uart_usart_request(38)); // SPI1 TX
+/// ```
+#[inline(always)]
+pub const fn is_uart_usart_request(line: u8) -> bool {
+    matches!(line, 41..=46 | 63..=66 | 71..=72 | 79..=82)
+}
+
 /// Declares DMAMUX1 request lines: routed to every DMA1 and DMA2 stream, in
 /// every FIFO setting.
 macro_rules! dmamux1_requests {

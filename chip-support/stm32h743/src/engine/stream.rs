@@ -9,7 +9,7 @@ use dma_types::error::NotStopped;
 use super::{size_code, STOP_POLLS};
 use crate::regs::dma::{cr, flags, RegisterBlock};
 use crate::regs::dmamux;
-use crate::routing::MEM2MEM;
+use crate::routing::{is_uart_usart_request, MEM2MEM};
 
 /// Elements one stream transfer moves at most (SxNDTR is 16 bits).
 pub const MAX_BLOCK: usize = 65_535;
@@ -37,7 +37,8 @@ pub const fn burst_code(beats: u16) -> u32 {
 /// burst follows the plan there; towards a real peripheral it stays single
 /// (SPI/USART data registers take one element per request), and the memory
 /// port bursts. Transfer-complete and transfer-error interrupts are enabled;
-/// the NVIC line decides whether they are taken.
+/// the NVIC line decides whether they are taken. TRBUFF is set when the
+/// request line is a USART's or UART's ([`is_uart_usart_request`]).
 #[inline(always)]
 pub const fn cr_word(plan: &TransferPlan) -> u32 {
     let size = size_code(plan.width);
@@ -60,6 +61,11 @@ pub const fn cr_word(plan: &TransferPlan) -> u32 {
     }
     if memory_increment {
         word |= cr::MINC;
+    }
+    if let (Some(line), _) | (None, Some(line)) = (plan.source_request, plan.destination_request) {
+        if is_uart_usart_request(line) {
+            word |= cr::TRBUFF;
+        }
     }
     word
 }

@@ -75,8 +75,9 @@ fn dma2_stream3_receives_usart1_through_dmamux1_channel_11() {
     let ch: Channel<TestDma2, Ch3> = unsafe { Channel::steal() };
     let transfer = ch.with_fifo::<Full>().periph_to_mem(rx, dst).start();
     let s3 = stream_cr(3);
-    // MINC (10) | DIR=P2M 00 | TCIE | TEIE | EN
-    assert_eq!(peek(dma2(), s3), 0x0000_0415);
+    // TRBUFF (20, a USART request: ST `HAL_DMA_Init`, errata 2.22 workaround)
+    // | MINC (10) | DIR=P2M 00 | TCIE | TEIE | EN
+    assert_eq!(peek(dma2(), s3), 0x0010_0415);
     assert_eq!(peek(dma2(), s3 + PAR), 0x4001_1024, "USART1 RDR");
     // Stream 3 flags << 22
     assert_eq!(peek(dma2(), LIFCR), 0x0F40_0000);
@@ -655,4 +656,58 @@ fn a_static_mdma_chain_in_a_tcm_sets_both_bus_bits() {
     poke(mdma_block(), MDMA_CH2, 0b10);
     let _ = running.wait().unwrap();
     assert!(cache_log().is_empty());
+}
+
+/// issue 11 item 11: SxCR.TRBUFF (bit 20, CMSIS `DMA_SxCR_TRBUFF`) is set
+/// for exactly the requests ST's `HAL_DMA_Init` sets it for
+/// (`IS_DMA_UART_USART_REQUEST`: USART1–3 41–46, UART4–5 63–66, USART6
+/// 71–72, UART7–8 79–82, per `stm32h7xx_hal_dma.h`), and for no other line
+/// nor for memory-to-memory.
+#[test]
+fn trbuff_is_set_for_uart_and_usart_requests_only() {
+    let uart = |line: u8| matches!(line, 41..=46 | 63..=66 | 71..=72 | 79..=82);
+    for line in 0..=u8::MAX {
+        for (direction, source_request, destination_request) in [
+            (Direction::PeriphToMem, Some(line), None),
+            (Direction::MemToPeriph, None, Some(line)),
+        ] {
+            let plan = TransferPlan {
+                source: 0x2400_0000,
+                destination: 0x2400_0100,
+                count: 16,
+                width: Width::Byte,
+                source_increment: source_request.is_none(),
+                destination_increment: destination_request.is_none(),
+                burst: 1,
+                direction,
+                source_request,
+                destination_request,
+            };
+            let word = crate::engine::stream::cr_word(&plan);
+            assert_eq!(word & (1 << 20) != 0, uart(line), "line {line}");
+        }
+    }
+    let copy = TransferPlan {
+        source: 0x2400_0000,
+        destination: 0x2400_0100,
+        count: 16,
+        width: Width::Word,
+        source_increment: true,
+        destination_increment: true,
+        burst: 1,
+        direction: Direction::MemToMem,
+        source_request: None,
+        destination_request: None,
+    };
+    assert_eq!(crate::engine::stream::cr_word(&copy) & (1 << 20), 0);
+    // Through the typed API: SPI1 TX on DMA1 stream 5 has no TRBUFF.
+    let src = Buffer::<HostUncached, _>::new(leak([0u8; 8])).unwrap();
+    // SAFETY: test only.
+    let tx = unsafe { Peripheral::<TestSpi1Tx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch5> = unsafe { Channel::steal() };
+    let transfer = ch.mem_to_periph(src, tx).start();
+    assert_eq!(peek(dma1(), stream_cr(5)) & (1 << 20), 0);
+    poke(dma1(), stream_cr(5), 0);
+    transfer.wait().unwrap();
 }
