@@ -59,6 +59,48 @@ impl TransferPlan {
     }
 }
 
+/// Where a controller cannot use an end whose address does not increment (a
+/// [`Repeat`](crate::buffer::Repeat) source, a peripheral register), and
+/// why: a chip constant ([`Controller::FIXED_ADDRESS_RULE`]) the typed layer
+/// checks when the program is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FixedAddressRule {
+    /// The address ranges, as (first address, size in bytes), in which a
+    /// fixed end must not lie: a fixed end whose region overlaps one of them
+    /// fails the build.
+    pub forbidden: &'static [(usize, usize)],
+    /// The build error's message: the hardware rule and the fix.
+    pub refusal: &'static str,
+}
+
+impl FixedAddressRule {
+    /// Returns whether `size` bytes from `start` overlap a forbidden range.
+    ///
+    /// ```
+    /// # use dma_types::controller::FixedAddressRule;
+    /// let rule = FixedAddressRule { forbidden: &[(0x2000_0000, 0x2_0000)], refusal: "" };
+    /// assert!(rule.forbids(0x2001_0000, 4));
+    /// assert!(rule.forbids(0, usize::MAX));
+    /// assert!(!rule.forbids(0x2002_0000, 0x100));
+    /// ```
+    #[inline]
+    pub const fn forbids(&self, start: usize, size: usize) -> bool {
+        let mut index = 0;
+        while index < self.forbidden.len() {
+            let (first, bytes) = self.forbidden[index];
+            if size != 0
+                && bytes != 0
+                && start < first.saturating_add(bytes)
+                && first < start.saturating_add(size)
+            {
+                return true;
+            }
+            index += 1;
+        }
+        false
+    }
+}
+
 /// A DMA controller: the register-level operations the typed API needs.
 ///
 /// # Safety
@@ -82,6 +124,20 @@ pub unsafe trait Controller: 'static {
     /// `None` if it can. A `Some` fails the build of every memory-to-memory
     /// transfer on it, with this text as the message.
     const MEM_TO_MEM_REFUSAL: Option<&'static str> = None;
+
+    /// Why this controller cannot burst on a memory end whose address does
+    /// not increment (a [`Repeat`](crate::buffer::Repeat) source), or `None`
+    /// if it can. A `Some` fails the build of every such transfer with a
+    /// burst longer than one beat, with this text as the message. A
+    /// controller that sets it must keep its peripheral ports single-beat
+    /// (or check them itself): the typed layer checks memory ends only.
+    const FIXED_MEMORY_BURST_REFUSAL: Option<&'static str> = None;
+
+    /// Where this controller cannot use an end whose address does not
+    /// increment, or `None` if it can everywhere it reaches. A fixed end in
+    /// a region that overlaps a forbidden range fails the build with the
+    /// rule's message.
+    const FIXED_ADDRESS_RULE: Option<FixedAddressRule> = None;
 
     /// Writes the data cache lines covering `bytes` bytes at `address` back
     /// to memory, so the controller reads what the CPU wrote.

@@ -152,6 +152,21 @@ impl<CH, S, D> fmt::Display for TransferError<CH, S, D> {
     }
 }
 
+/// The compile-time check of a transfer's burst, evaluated once per type.
+struct BurstShape<CH, S, D, B>(PhantomData<(CH, S, D, B)>);
+
+impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> BurstShape<CH, S, D, B> {
+    /// Referenced by [`Transfer::burst`]: a burst on a memory end whose
+    /// address does not increment, on a controller that cannot do it.
+    const CHECKED: () = if B::BEATS > 1 {
+        if let Some(refusal) = <CH::Controller as Controller>::FIXED_MEMORY_BURST_REFUSAL {
+            if (S::FIXED && S::REQUEST.is_none()) || (D::FIXED && D::REQUEST.is_none()) {
+                panic!("{}", refusal);
+            }
+        }
+    };
+}
+
 /// The compile-time checks of a transfer's shape, evaluated once per type.
 struct Shape<CH, S, D>(PhantomData<(CH, S, D)>);
 
@@ -195,6 +210,14 @@ impl<CH: ChannelHandle, S: Source, D: Destination> Shape<CH, S, D> {
             "this transfer is longer than one hardware block and the channel has too few linked-list descriptors: attach storage of ceil(len / MAX_BLOCK) - 1 items with `Channel::with_descriptors`"
         );
         let _ = Self::DIRECTION;
+        if let Some(rule) = <CH::Controller as Controller>::FIXED_ADDRESS_RULE {
+            if (S::FIXED && rule.forbids(<S::Region as Region>::START, <S::Region as Region>::SIZE))
+                || (D::FIXED
+                    && rule.forbids(<D::Region as Region>::START, <D::Region as Region>::SIZE))
+            {
+                panic!("{}", rule.refusal);
+            }
+        }
         if let (Direction::MemToMem, Some(refusal)) = (
             Self::DIRECTION,
             <CH::Controller as Controller>::MEM_TO_MEM_REFUSAL,
@@ -418,9 +441,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B, St: State> Transfer<CH, S,
     /// residue.
     #[inline]
     #[allow(clippy::type_complexity)]
-    fn halt_to_configured(
-        self,
-    ) -> Result<(Transfer<CH, S, D, B, Configured>, usize), NotStopped> {
+    fn halt_to_configured(self) -> Result<(Transfer<CH, S, D, B, Configured>, usize), NotStopped> {
         let stopped = self.halt()?;
         let configured = Transfer::from_parts(stopped.channel, stopped.source, stopped.destination);
         Ok((configured, stopped.remaining))
@@ -463,11 +484,18 @@ impl<CH: ChannelHandle, S: Source, D: Destination> Transfer<CH, S, D, Single, Co
 
 impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, B, Configured> {
     /// Selects the burst length (beats per bus request).
+    ///
+    /// Besides the controller's table (`SupportsBurst`), a controller may
+    /// refuse bursts from a memory end whose address does not increment
+    /// ([`Controller::FIXED_MEMORY_BURST_REFUSAL`], checked when the program
+    /// is built).
     #[inline]
     pub fn burst<B2: Burst>(self) -> Transfer<CH, S, D, B2, Configured>
     where
         CH::Controller: SupportsBurst<B2, S::Word>,
     {
+        #[allow(clippy::let_unit_value)]
+        let () = BurstShape::<CH, S, D, B2>::CHECKED;
         self.into_state()
     }
 
@@ -495,7 +523,10 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
             // SAFETY: the transfer owns the source and the channel is not
             // started yet, so no controller writes it.
             unsafe {
-                CH::Controller::clean_dcache(plan.source, Shape::<CH, S, D>::source_bytes(plan.count))
+                CH::Controller::clean_dcache(
+                    plan.source,
+                    Shape::<CH, S, D>::source_bytes(plan.count),
+                )
             };
         }
         if <D::Region as Region>::CACHEABLE && !D::FIXED {

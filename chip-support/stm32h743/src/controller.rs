@@ -190,6 +190,8 @@ macro_rules! stream_controller {
             const MAX_BLOCK: usize = $crate::engine::stream::MAX_BLOCK;
             type Channels = dma_types::typenum::U8;
             const MEM_TO_MEM_REFUSAL: Option<&'static str> = M::MEM_TO_MEM_REFUSAL;
+            const FIXED_MEMORY_BURST_REFUSAL: Option<&'static str> =
+                Some($crate::engine::stream::FIXED_BURST_REFUSAL);
 
             $crate::controller::cache_hooks!($cache);
             $crate::controller::engine_forwarding!(stream, suspend = suspend);
@@ -368,6 +370,8 @@ macro_rules! mdma_controller {
             type Descriptor = $crate::node::MdmaNode;
             const MAX_BLOCK: usize = $crate::engine::mdma::MAX_BLOCK;
             type Channels = dma_types::typenum::U16;
+            const FIXED_ADDRESS_RULE: Option<dma_types::controller::FixedAddressRule> =
+                Some($crate::engine::mdma::FIXED_ADDRESS_RULE);
 
             $crate::controller::cache_hooks!($cache);
             $crate::controller::engine_forwarding!(mdma, suspend = suspend);

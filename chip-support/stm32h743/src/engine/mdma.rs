@@ -2,12 +2,13 @@
 
 use core::sync::atomic::{fence, Ordering};
 
-use dma_types::controller::TransferPlan;
+use dma_types::controller::{FixedAddressRule, TransferPlan};
 use dma_types::error::NotStopped;
+use dma_types::region::Region;
 use dma_types::word::Width;
 
 use super::{size_code, STOP_POLLS};
-use crate::map::is_tcm;
+use crate::map::{is_tcm, Dtcm, Itcm};
 use crate::node::MdmaNode;
 use crate::regs::mdma::{cbndtr, ccr, cisr, ctbr, ctcr, RegisterBlock};
 
@@ -18,6 +19,24 @@ pub const MAX_BLOCK: usize = 16_384;
 /// Buffer transfer length in bytes (TLEN + 1): the largest the MDMA has,
 /// a multiple of every element size and at least one 16-beat word burst.
 pub const BUFFER_BYTES: u32 = 128;
+
+/// Where the MDMA cannot use a fixed (non-incrementing) address: the TCMs,
+/// which it reaches only through its AHBS bus (CTBR.SBUS/DBUS = 1), where
+/// SINC = 00 and DINC = 00 are forbidden (ST SVD `MDMA_CxTCR` SINC and DINC
+/// notes). The typed layer refuses such an end at build time
+/// ([`Controller::FIXED_ADDRESS_RULE`]). On the AXI side a fixed address is
+/// allowed, with bursts up to 16 beats (RM0433 `MDMA_CxTCR` SBURST/DBURST
+/// notes), which is this crate's largest.
+///
+/// [`Controller::FIXED_ADDRESS_RULE`]: dma_types::controller::Controller::FIXED_ADDRESS_RULE
+pub const FIXED_ADDRESS_RULE: FixedAddressRule = FixedAddressRule {
+    forbidden: &[(Itcm::START, Itcm::SIZE), (Dtcm::START, Dtcm::SIZE)],
+    refusal: "the STM32H7 MDMA reaches ITCM and DTCM only through its AHBS bus (CTBR.SBUS/DBUS = 1), where a fixed, non-incrementing address is forbidden (ST SVD, MDMA_CxTCR SINC/DINC): put the `Repeat` value in AXI SRAM, SRAM1-4 or flash",
+};
+
+// A burst must stay below the buffer transfer length (RM0433 `MDMA_CxTCR`
+// SBURST/DBURST notes): 16 beats of words are 64 of the 128 bytes.
+static_assertions::const_assert!(16 * 4 < BUFFER_BYTES);
 
 /// Returns the SBURST/DBURST code (log2 of the beats) of a burst length.
 ///

@@ -31,29 +31,71 @@ pub const fn burst_code(beats: u16) -> u32 {
     }
 }
 
+/// Why a stream cannot burst on a `Repeat` source: the typed layer's build
+/// error ([`Controller::FIXED_MEMORY_BURST_REFUSAL`]).
+///
+/// ST's HAL documents that the burst mode needs the address increment mode
+/// (`DMA_InitTypeDef` `MemBurst`/`PeriphBurst`, and the LL equivalents); a
+/// stream's peripheral port towards a real peripheral is kept single-beat by
+/// [`cr_word`], so only a fixed memory end can meet a burst.
+///
+/// [`Controller::FIXED_MEMORY_BURST_REFUSAL`]: dma_types::controller::Controller::FIXED_MEMORY_BURST_REFUSAL
+pub const FIXED_BURST_REFUSAL: &str = "an STM32H7 DMA stream cannot burst from a `Repeat` source: bursts need an address that increments (ST HAL, `DMA_InitTypeDef` MemBurst/PeriphBurst); fill with `Single` beats, or use the MDMA, which bursts from a fixed address outside the TCMs";
+
+/// Returns whether a port that starts at `address` can run the bursts of
+/// `plan` without one crossing a 1 KB address boundary.
+///
+/// RM0433 DMA "single and burst transfers" (RM0399 §16.3.13): a burst must
+/// not cross a 1 KB boundary, or an AHB error occurs that the DMA registers
+/// do not report. Every burst is a power of two of at most 64 bytes, which
+/// divides 1024, so bursts from a start aligned to the burst's size never
+/// cross one; an unaligned start may. Single beats (`burst` 1) always fit.
+#[inline(always)]
+pub const fn burst_fits(address: u32, plan: &TransferPlan) -> bool {
+    let bytes = plan.burst as u32 * plan.width.bytes() as u32;
+    plan.burst == 1 || address & (bytes - 1) == 0
+}
+
 /// Returns the SxCR word of `plan`, without EN.
 ///
 /// The peripheral port is the source of a memory-to-memory transfer, so its
 /// burst follows the plan there; towards a real peripheral it stays single
 /// (SPI/USART data registers take one element per request), and the memory
-/// port bursts. Transfer-complete and transfer-error interrupts are enabled;
-/// the NVIC line decides whether they are taken. TRBUFF is set when the
-/// request line is a USART's or UART's ([`is_uart_usart_request`]).
+/// port bursts. A port bursts only if its address increments (the typed
+/// layer refuses the rest at build time, [`FIXED_BURST_REFUSAL`]) and its
+/// start address keeps every burst inside a 1 KB block ([`burst_fits`]);
+/// otherwise it falls back to single beats, which move the same data.
+/// Transfer-complete and transfer-error interrupts are enabled; the NVIC
+/// line decides whether they are taken. TRBUFF is set when the request line
+/// is a USART's or UART's ([`is_uart_usart_request`]).
 #[inline(always)]
 pub const fn cr_word(plan: &TransferPlan) -> u32 {
     let size = size_code(plan.width);
     let burst = burst_code(plan.burst);
-    let (direction, peripheral_increment, memory_increment, peripheral_burst) = match plan.direction
+    let (peripheral_address, memory_address) = addresses(plan);
+    let (direction, peripheral_increment, memory_increment) = match plan.direction {
+        Direction::PeriphToMem => (0, plan.source_increment, plan.destination_increment),
+        Direction::MemToPeriph => (1, plan.destination_increment, plan.source_increment),
+        Direction::MemToMem => (2, plan.source_increment, plan.destination_increment),
+    };
+    let peripheral_burst = if matches!(plan.direction, Direction::MemToMem)
+        && peripheral_increment
+        && burst_fits(peripheral_address, plan)
     {
-        Direction::PeriphToMem => (0, plan.source_increment, plan.destination_increment, 0),
-        Direction::MemToPeriph => (1, plan.destination_increment, plan.source_increment, 0),
-        Direction::MemToMem => (2, plan.source_increment, plan.destination_increment, burst),
+        burst
+    } else {
+        0
+    };
+    let memory_burst = if memory_increment && burst_fits(memory_address, plan) {
+        burst
+    } else {
+        0
     };
     let mut word = (direction << cr::DIR_SHIFT)
         | (size << cr::PSIZE_SHIFT)
         | (size << cr::MSIZE_SHIFT)
         | (peripheral_burst << cr::PBURST_SHIFT)
-        | (burst << cr::MBURST_SHIFT)
+        | (memory_burst << cr::MBURST_SHIFT)
         | cr::TCIE
         | cr::TEIE;
     if peripheral_increment {

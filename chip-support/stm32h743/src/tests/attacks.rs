@@ -612,3 +612,50 @@ fn i10_stopping_a_circular_receive_whose_stream_never_stops_leaks_the_ring() {
     assert_eq!(receive.stop().err(), Some(NotStopped { channel: 1 }));
     assert!(cache_log().is_empty());
 }
+
+/// issue 11 item 12: a burst must not cross a 1 KB boundary (RM0433 DMA
+/// "single and burst transfers", RM0399 §16.3.13: the AHB error is not
+/// reported in the DMA registers). A port whose start address is not a
+/// multiple of the burst's bytes may cross one, so that port falls back to
+/// single beats; an aligned port keeps its burst.
+#[test]
+fn i12_a_burst_from_an_unaligned_address_falls_back_to_single_beats() {
+    use crate::engine::stream::cr_word;
+    let plan = |source: usize, destination: usize| TransferPlan {
+        source,
+        destination,
+        count: 64,
+        width: Width::Word,
+        source_increment: true,
+        destination_increment: true,
+        burst: 4,
+        direction: Direction::MemToMem,
+        source_request: None,
+        destination_request: None,
+    };
+    // PBURST 22:21 (peripheral port = the source), MBURST 24:23; INCR4 = 01.
+    let bursts = |word: u32| ((word >> 21) & 0b11, (word >> 23) & 0b11);
+    // 16-byte bursts: 0x2400_03F8 + 16 would cross 0x2400_0400.
+    assert_eq!(bursts(cr_word(&plan(0x2400_0400, 0x2400_0800))), (1, 1));
+    assert_eq!(bursts(cr_word(&plan(0x2400_03F8, 0x2400_0800))), (0, 1));
+    assert_eq!(bursts(cr_word(&plan(0x2400_0400, 0x2400_0804))), (1, 0));
+    assert_eq!(bursts(cr_word(&plan(0x2400_0004, 0x2400_0008))), (0, 0));
+
+    // Through the typed API: a source 4 bytes into a cache-aligned array.
+    let storage = leak(CacheAligned([0u32; 72]));
+    let shifted: &'static mut [u32; 64] = (&mut storage.0[1..65]).try_into().unwrap();
+    let src = Buffer::<HostUncached, _>::new(shifted).unwrap();
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch0> = unsafe { Channel::steal() };
+    let transfer = ch
+        .with_fifo::<Full>()
+        .mem_to_mem(src, word_buffer::<64>())
+        .burst::<Incr4>()
+        .start();
+    // As in `dma1_memory_to_memory_in_fifo_mode_writes_the_manual_words`
+    // (0x00A0_5695) without PBURST: MBURST=INCR4 | MSIZE/PSIZE word | MINC
+    // | PINC | DIR=M2M | TCIE | TEIE | EN.
+    assert_eq!(peek(dma1(), stream_cr(0)), 0x0080_5695);
+    Hardware::stream(dma1(), 0, 0).complete();
+    transfer.wait().unwrap();
+}
