@@ -320,7 +320,7 @@ pub unsafe fn suspend(regs: &RegisterBlock, stream: usize) {
 /// The caller must own `stream`, paused by [`suspend`].
 pub unsafe fn resume(regs: &RegisterBlock, stream: usize) {
     let registers = &regs.stream[stream];
-    let control = registers.cr.read();
+    let mut control = registers.cr.read();
     if control & cr::EN != 0 || status(regs, stream) & (flags::TEIF | flags::DMEIF) != 0 {
         return;
     }
@@ -329,19 +329,40 @@ pub unsafe fn resume(regs: &RegisterBlock, stream: usize) {
         return;
     }
     let done = registers.m1ar.read().wrapping_sub(left);
-    let bytes = done << ((control >> cr::PSIZE_SHIFT) & 0b11);
+    let size = (control >> cr::PSIZE_SHIFT) & 0b11;
+    let bytes = done << size;
     // SAFETY: register writes on a disabled stream the caller owns.
     unsafe {
         if control & cr::PINC != 0 {
-            registers.par.modify(|address| address.wrapping_add(bytes));
+            let address = registers.par.read().wrapping_add(bytes);
+            registers.par.write(address);
+            control = keep_burst_inside_1k(control, cr::PBURST_SHIFT, address, size);
         }
         if control & cr::MINC != 0 {
-            registers.m0ar.modify(|address| address.wrapping_add(bytes));
+            let address = registers.m0ar.read().wrapping_add(bytes);
+            registers.m0ar.write(address);
+            control = keep_burst_inside_1k(control, cr::MBURST_SHIFT, address, size);
         }
         registers.ndtr.write(left);
         registers.m1ar.write(left);
         clear_flags(regs, stream);
         registers.cr.write(control | cr::EN);
+    }
+}
+
+/// Returns `control` with the burst field at `shift` (PBURST or MBURST) set
+/// to single beats if a burst from `address` could cross a 1 KB boundary
+/// (see [`burst_fits`]): a resumed port starts wherever the suspension left
+/// it, which need not be a multiple of the burst's size.
+#[inline]
+fn keep_burst_inside_1k(control: u32, shift: u32, address: u32, size: u32) -> u32 {
+    let code = (control >> shift) & 0b11;
+    // Codes 1, 2, 3 are 4, 8, 16 beats; 0 is single.
+    let bytes = if code == 0 { 1 } else { 2 << (code + size) };
+    if address & (bytes - 1) == 0 {
+        control
+    } else {
+        control & !(0b11 << shift)
     }
 }
 

@@ -659,3 +659,41 @@ fn i12_a_burst_from_an_unaligned_address_falls_back_to_single_beats() {
     Hardware::stream(dma1(), 0, 0).complete();
     transfer.wait().unwrap();
 }
+
+/// issue 11 item 12: a peripheral-to-memory stream counts NDTR in
+/// peripheral reads, so a suspension may leave the memory port at any
+/// element; resuming with the memory burst from there could cross a 1 KB
+/// boundary, so the resumed memory port runs single beats when its new
+/// address is not a multiple of the burst's size.
+#[test]
+fn i12_a_resume_at_an_unaligned_position_falls_back_to_single_beats() {
+    Hardware::stream(dma2(), 3, 0).install();
+    // SAFETY: test only.
+    let rx = unsafe { Peripheral::<TestUsart1Rx>::new() };
+    let dst = Buffer::<HostCached, _>::new(leak(CacheAligned([0u8; 64]))).unwrap();
+    let dst_addr = dst.address() as u32;
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma2, Ch3> = unsafe { Channel::steal() };
+    let running = ch
+        .with_fifo::<Full>()
+        .periph_to_mem(rx, dst)
+        .burst::<Incr16>()
+        .start();
+    let s3 = stream_cr(3);
+    assert_eq!(
+        (peek(dma2(), s3) >> 23) & 0b11,
+        0b11,
+        "MBURST = INCR16 at the start"
+    );
+    poke(dma2(), s3 + NDTR, 64 - 7); // 7 bytes received
+    let running = running.suspend().resume();
+    assert_eq!(peek(dma2(), s3 + M0AR), dst_addr + 7);
+    assert_eq!(
+        (peek(dma2(), s3) >> 23) & 0b11,
+        0,
+        "single beats from byte 7 on"
+    );
+    assert_eq!(peek(dma2(), s3) & 1, 1);
+    Hardware::stream(dma2(), 3, 0).complete();
+    running.wait().unwrap();
+}

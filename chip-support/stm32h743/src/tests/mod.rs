@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::vec::Vec;
 
 use dma_types::buffer::Buffer;
-use dma_types::burst::{Incr4, Single};
+use dma_types::burst::{Incr16, Incr4, Single};
 use dma_types::cache::CacheAligned;
 use dma_types::channel::{Ch0, Ch1, Ch2, Ch3, Ch5, Channel};
 use dma_types::controller::TransferPlan;
