@@ -184,7 +184,9 @@ macro_rules! stream_controller {
         }
 
         // SAFETY: every function delegates to the stream engine, which
-        // programs exactly the plan; its `stop` waits for EN to clear.
+        // programs exactly the plan (single beats where a burst could cross
+        // 1 KB move the same data); its `stop` returns `Ok` only once EN
+        // reads 0, and `NotStopped` otherwise.
         unsafe impl<M: $crate::fifo::StreamMode> dma_types::controller::Controller for $name<M> {
             type Descriptor = $crate::controller::NoChain;
             const MAX_BLOCK: usize = $crate::engine::stream::MAX_BLOCK;
@@ -300,7 +302,7 @@ macro_rules! bdma_controller {
         }
 
         // SAFETY: every function delegates to the BDMA engine; its `stop`
-        // waits for EN to clear.
+        // returns `Ok` only once EN reads 0, and `NotStopped` otherwise.
         unsafe impl dma_types::controller::Controller for $name {
             type Descriptor = $crate::controller::NoChain;
             const MAX_BLOCK: usize = $crate::engine::bdma::MAX_BLOCK;
@@ -365,7 +367,8 @@ macro_rules! mdma_controller {
         }
 
         // SAFETY: every function delegates to the MDMA engine; its `stop`
-        // waits until no request is active.
+        // returns `Ok` only once EN reads 0 and CTCIF or TEIF is set (the
+        // buffer transfer in flight has ended), and `NotStopped` otherwise.
         unsafe impl dma_types::controller::Controller for $name {
             type Descriptor = $crate::node::MdmaNode;
             const MAX_BLOCK: usize = $crate::engine::mdma::MAX_BLOCK;

@@ -6,7 +6,7 @@
 //! volatile access: every method is `#[inline(always)]` and adds nothing.
 //!
 //! In this crate's host tests (`cfg(test)`) every access also goes through
-//! [`model`]: it is appended to a thread-local log (address, read or
+//! `model`: it is appended to a thread-local log (address, read or
 //! write, value), and a test may install a hardware behaviour that reacts to
 //! it (an enable bit that clears after some reads, a flag set when a channel
 //! is disabled, write-1-to-clear flag registers). The register-sequence tests
