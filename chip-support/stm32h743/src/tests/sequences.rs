@@ -364,7 +364,7 @@ fn stream_flag_clear() {
 
 /// BDMA start on a fresh channel (EN reads 0).
 ///
-/// Sources: RM0433 BDMA "channel configuration procedure" (RM0399 §17.4.3):
+/// Sources: RM0433 BDMA "channel configuration procedure":
 /// CPAR, CM0AR, CNDTR, then CCR, then EN, and configuring CCR and enabling
 /// may be merged into one write; ST `HAL_DMA_Start` BDMA branch: disable
 /// (`CCR &= ~EN`), `DMA_SetConfig` (IFCR = GIF << 4·channel clears all
