@@ -15,30 +15,13 @@
 #![no_main]
 
 use cortex_m_rt::entry;
-use dma_examples_h7::{alternate_function, enable_clocks, gpio, rcc, read, write};
+use dma_examples_h7::{enable_clocks, rcc, setup, spi, Hardware};
 use dma_stm32h743::map::Sram4;
 use dma_stm32h743::routing::Spi6Tx;
 use dma_stm32h743::Bdma;
 use dma_types::peripheral::Peripheral;
 use dma_types::prelude::*;
 
-/// SPI6 registers (ST CMSIS `SPI_TypeDef`): CR1 0x00, CR2 0x04, CFG1 0x08,
-/// CFG2 0x0C.
-const SPI6: usize = 0x5800_1400;
-const CR1: usize = SPI6;
-const CR2: usize = SPI6 + 0x04;
-const CFG1: usize = SPI6 + 0x08;
-const CFG2: usize = SPI6 + 0x0C;
-/// CR1: SPE 0, CSTART 9, SSI 12. CFG1: DSIZE 4:0, TXDMAEN 15, MBR 30:28.
-/// CFG2: COMM 18:17 (01 = simplex transmitter), MASTER 22, SSM 26, AFCNTR 31.
-const CR1_SPE: u32 = 1 << 0;
-const CR1_CSTART: u32 = 1 << 9;
-const CR1_SSI: u32 = 1 << 12;
-const CFG1_TXDMAEN: u32 = 1 << 15;
-const CFG2_TRANSMIT_ONLY: u32 = 0b01 << 17;
-const CFG2_MASTER: u32 = 1 << 22;
-const CFG2_SSM: u32 = 1 << 26;
-const CFG2_AFCNTR: u32 = 1 << 31;
 const LEN: usize = 64;
 
 #[link_section = ".dma.Sram4"]
@@ -46,20 +29,9 @@ static mut FRAME: [u8; LEN] = [0; LEN];
 
 #[entry]
 fn main() -> ! {
-    enable_clocks(rcc::AHB4ENR, (1 << 21) | (1 << 0)); // BDMAEN (and DMAMUX2), GPIOAEN
-    enable_clocks(rcc::APB4ENR, 1 << 5); // SPI6EN
-                                         // SAFETY: PA5, PA7 and SPI6 belong to this example: master, software
-                                         // NSS, 8-bit frames, transmit-only (ST HAL `HAL_SPI_Init` order).
-    unsafe {
-        alternate_function(gpio::A, 5, 8);
-        alternate_function(gpio::A, 7, 8);
-        write(CR1, CR1_SSI);
-        write(CFG1, (0b111 << 28) | 7);
-        write(
-            CFG2,
-            CFG2_AFCNTR | CFG2_SSM | CFG2_MASTER | CFG2_TRANSMIT_ONLY,
-        );
-    }
+    let mut bus = Hardware;
+    enable_clocks(&mut bus, rcc::AHB4ENR, 1 << 21); // BDMAEN (and DMAMUX2)
+    setup::spi6_transmitter(&mut bus);
 
     // SAFETY: FRAME is referenced once, here.
     let frame = unsafe { &mut *core::ptr::addr_of_mut!(FRAME) };
@@ -69,14 +41,9 @@ fn main() -> ! {
     let spi = unsafe { Peripheral::<Spi6Tx>::new() };
     let channel = Bdma::take().unwrap().split().ch0;
     let send = channel.mem_to_periph(frame, spi).start();
-    // SAFETY: SPI6 belongs to this example and is disabled: TSIZE, TXDMAEN,
-    // then SPE, then CSTART (ST HAL `HAL_SPI_Transmit_DMA`).
-    unsafe {
-        write(CR2, LEN as u32);
-        write(CFG1, read(CFG1) | CFG1_TXDMAEN);
-        write(CR1, CR1_SSI | CR1_SPE);
-        write(CR1, CR1_SSI | CR1_SPE | CR1_CSTART);
-    }
+    // ST HAL `HAL_SPI_Transmit_DMA`: the stream, then TSIZE, TXDMAEN, SPE,
+    // CSTART.
+    setup::spi_start_transmit(&mut bus, spi::SPI6, LEN as u16);
     let sent = send.wait().is_ok();
     loop {
         if sent {

@@ -19,9 +19,7 @@
 #![no_main]
 
 use cortex_m_rt::entry;
-use dma_examples_h7::{
-    alternate_function, enable_clocks, gpio, rcc, read, select_kernel_clock, write,
-};
+use dma_examples_h7::{enable_clocks, rcc, setup, spi, Hardware};
 use dma_stm32h743::map::AxiSram;
 use dma_stm32h743::routing::{Spi1Rx, Spi1Tx};
 use dma_stm32h743::Dma1;
@@ -29,55 +27,20 @@ use dma_types::peripheral::Peripheral;
 use dma_types::prelude::*;
 
 const LEN: usize = 64;
-/// SPI1 registers (ST CMSIS `SPI_TypeDef`): CR1 0x00, CR2 0x04, CFG1 0x08,
-/// CFG2 0x0C.
-const SPI1: usize = 0x4001_3000;
-const CR1: usize = SPI1;
-const CR2: usize = SPI1 + 0x04;
-const CFG1: usize = SPI1 + 0x08;
-const CFG2: usize = SPI1 + 0x0C;
-/// CR1: SPE bit 0, CSTART bit 9, SSI bit 12.
-const CR1_SPE: u32 = 1 << 0;
-const CR1_CSTART: u32 = 1 << 9;
-const CR1_SSI: u32 = 1 << 12;
-/// CFG1: DSIZE 4:0 (7 = 8-bit frames), RXDMAEN 14, TXDMAEN 15, MBR 30:28.
-const CFG1_RXDMAEN: u32 = 1 << 14;
-const CFG1_TXDMAEN: u32 = 1 << 15;
-/// CFG2: MASTER 22, SSM 26, AFCNTR 31 (keep the pins driven while SPE = 0);
-/// COMM 18:17 = 00 (full duplex).
-const CFG2_MASTER: u32 = 1 << 22;
-const CFG2_SSM: u32 = 1 << 26;
-const CFG2_AFCNTR: u32 = 1 << 31;
 
 #[link_section = ".dma.AxiSram"]
 static mut TX: CacheAligned<[u8; LEN]> = CacheAligned([0; LEN]);
 #[link_section = ".dma.AxiSram"]
 static mut RX: CacheAligned<[u8; LEN]> = CacheAligned([0; LEN]);
 
-/// SPI1's kernel clock, its pins, and SPI1 as master with 8-bit frames and
-/// software NSS (ST HAL `HAL_SPI_Init` order: SPE off, SSI, CFG1, CFG2).
-fn configure_spi1() {
-    select_kernel_clock(rcc::D2CCIP1R, rcc::SPI123SEL_MASK, rcc::SPI123SEL_PER_CK);
-    enable_clocks(rcc::AHB4ENR, 1 << 0); // GPIOAEN
-    enable_clocks(rcc::APB2ENR, 1 << 12); // SPI1EN
-                                          // SAFETY: GPIOA pins 5–7 and SPI1 belong to this example alone.
-    unsafe {
-        for pin in [5, 6, 7] {
-            alternate_function(gpio::A, pin, 5);
-        }
-        write(CR1, CR1_SSI);
-        write(CFG1, (0b111 << 28) | 7);
-        write(CFG2, CFG2_AFCNTR | CFG2_SSM | CFG2_MASTER);
-    }
-}
-
 #[entry]
 fn main() -> ! {
     let mut core = cortex_m::Peripherals::take().unwrap();
     core.SCB.enable_icache();
     core.SCB.enable_dcache(&mut core.CPUID);
-    enable_clocks(rcc::AHB1ENR, 1 << 0); // DMA1EN
-    configure_spi1();
+    let mut bus = Hardware;
+    enable_clocks(&mut bus, rcc::AHB1ENR, 1 << 0); // DMA1EN
+    setup::spi1_loopback(&mut bus);
 
     // SAFETY: each buffer is referenced once, here.
     let (tx, rx) = unsafe {
@@ -98,16 +61,9 @@ fn main() -> ! {
     // ST HAL `HAL_SPI_TransmitReceive_DMA` order: RX stream, RXDMAEN, TX
     // stream, TSIZE, TXDMAEN, SPE, CSTART.
     let receive = streams.ch0.periph_to_mem(spi_rx, rx).start();
-    // SAFETY: SPI1 belongs to this example and is disabled (SPE = 0).
-    unsafe { write(CFG1, read(CFG1) | CFG1_RXDMAEN) };
+    setup::spi_enable_rx_requests(&mut bus, spi::SPI1);
     let send = streams.ch1.mem_to_periph(tx, spi_tx).start();
-    // SAFETY: as above; CR2.TSIZE = frames of this transaction.
-    unsafe {
-        write(CR2, LEN as u32);
-        write(CFG1, read(CFG1) | CFG1_TXDMAEN);
-        write(CR1, CR1_SSI | CR1_SPE);
-        write(CR1, CR1_SSI | CR1_SPE | CR1_CSTART);
-    }
+    setup::spi_start_transmit(&mut bus, spi::SPI1, LEN as u16);
     let (_ch1, tx, _) = send.wait().ok().unwrap();
     let (_ch0, _, rx) = receive.wait().ok().unwrap();
 

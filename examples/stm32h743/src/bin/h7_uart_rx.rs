@@ -18,7 +18,7 @@
 #![no_main]
 
 use cortex_m_rt::entry;
-use dma_examples_h7::{alternate_function, enable_clocks, gpio, rcc, read, write};
+use dma_examples_h7::{enable_clocks, rcc, setup, Hardware};
 use dma_stm32h743::fifo::{Full, StreamModeExt};
 use dma_stm32h743::map::Sram1;
 use dma_stm32h743::routing::Usart3Rx;
@@ -26,33 +26,15 @@ use dma_stm32h743::Dma1;
 use dma_types::peripheral::Peripheral;
 use dma_types::prelude::*;
 
-/// USART3 registers (ST CMSIS `USART_TypeDef`): CR1 0x00, CR3 0x08, BRR 0x0C.
-const USART3: usize = 0x4000_4800;
-const CR1: usize = USART3;
-const CR3: usize = USART3 + 0x08;
-const BRR: usize = USART3 + 0x0C;
-/// CR1: UE bit 0, RE bit 2. CR3: DMAR bit 6.
-const CR1_UE: u32 = 1 << 0;
-const CR1_RE: u32 = 1 << 2;
-const CR3_DMAR: u32 = 1 << 6;
-
 #[link_section = ".dma.Sram1"]
 static mut LINE: CacheAligned<[u8; 128]> = CacheAligned([0; 128]);
 
 #[entry]
 fn main() -> ! {
-    enable_clocks(rcc::AHB1ENR, 1 << 0); // DMA1EN
-    enable_clocks(rcc::AHB2ENR, 1 << 29); // SRAM1EN
-    enable_clocks(rcc::AHB4ENR, 1 << 3); // GPIODEN
-    enable_clocks(rcc::APB1LENR, 1 << 18); // USART3EN
-                                           // SAFETY: PD9 and USART3 belong to this example: RX pin in AF7
-                                           // (`GPIO_AF7_USART3`), 115 200 baud, receiver and USART enabled
-                                           // (ST HAL `HAL_UART_Init`: BRR while UE = 0, then UE).
-    unsafe {
-        alternate_function(gpio::D, 9, 7);
-        write(BRR, 556);
-        write(CR1, CR1_RE | CR1_UE);
-    }
+    let mut bus = Hardware;
+    enable_clocks(&mut bus, rcc::AHB1ENR, 1 << 0); // DMA1EN
+    enable_clocks(&mut bus, rcc::AHB2ENR, 1 << 29); // SRAM1EN
+    setup::usart3_vcp_receiver(&mut bus);
 
     // SAFETY: LINE is referenced once, here.
     let line = unsafe { &mut *core::ptr::addr_of_mut!(LINE) };
@@ -62,8 +44,7 @@ fn main() -> ! {
     let stream = Dma1::take().unwrap().split().ch2.with_fifo::<Full>();
     let receive = stream.periph_to_mem(usart, line).burst::<Incr4>().start();
     // ST HAL `UART_Start_Receive_DMA`: the stream first, DMAR last.
-    // SAFETY: USART3 belongs to this example.
-    unsafe { write(CR3, read(CR3) | CR3_DMAR) };
+    setup::usart3_enable_rx_requests(&mut bus);
     let (_stream, _usart, line) = receive.wait().ok().unwrap();
 
     let newlines = line
