@@ -95,6 +95,11 @@ dmamux1_requests! {
     unsafe Usart2Rx: Receive, line 43, u8, at 0x4000_4424;
     /// USART2 transmit.
     unsafe Usart2Tx: Transmit, line 44, u8, at 0x4000_4428;
+    /// USART3 receive (RDR; the ST-LINK virtual COM port of the Nucleo-144
+    /// boards).
+    unsafe Usart3Rx: Receive, line 45, u8, at 0x4000_4824;
+    /// USART3 transmit (TDR).
+    unsafe Usart3Tx: Transmit, line 46, u8, at 0x4000_4828;
     /// SPI3 receive.
     unsafe Spi3Rx: Receive, line 61, u8, at 0x4000_3C30;
     /// SPI3 transmit.

@@ -14,7 +14,7 @@
 #![no_main]
 
 use cortex_m_rt::entry;
-use dma_examples_h7::{enable_clocks, rcc};
+use dma_examples_h7::{enable_clocks, rcc, Hardware};
 use dma_stm32h743::{descriptor_chain, dma_buffers, Mdma};
 use dma_types::prelude::*;
 
@@ -22,7 +22,7 @@ const WORDS: usize = 20_000;
 
 #[entry]
 fn main() -> ! {
-    enable_clocks(rcc::AHB3ENR, 1 << 0);
+    enable_clocks(&mut Hardware, rcc::AHB3ENR, 1 << 0); // MDMAEN
 
     // The source in DTCM (where DMA1/DMA2 cannot reach), the copy and the
     // MDMA's link node in AXI SRAM.
