@@ -202,7 +202,7 @@ macro_rules! pl081_controller {
 
             #[inline]
             fn sleep_until<F: FnMut() -> bool>(done: F) {
-                $crate::interrupt::sleep_until(done)
+                $crate::interrupt::sleep_until(&[Self::TERMINAL_COUNT_IRQ, Self::ERROR_IRQ], done)
             }
         }
 

@@ -85,6 +85,13 @@ macro_rules! bind_interrupts {
                 )+
                 $otherwise(irq)
             }
+
+            /// Serves the exception the core is handling: what the
+            /// `DefaultHandler` this binding installs runs.
+            #[allow(dead_code)]
+            $vis fn on_default_handler() {
+                $name::on_interrupt($crate::interrupt::active_interrupt());
+            }
         }
 
         /// Every external interrupt of the AN505 enters here.
@@ -93,7 +100,7 @@ macro_rules! bind_interrupts {
         // how a program installs that handler.
         #[unsafe(export_name = "DefaultHandler")]
         extern "C" fn __dma_an505_default_handler() {
-            $name::on_interrupt($crate::interrupt::active_interrupt());
+            $name::on_default_handler();
         }
     };
 }
@@ -111,7 +118,11 @@ pub fn unbound_interrupt(irq: u16) {
 /// it, without the 16 core exceptions).
 #[inline]
 pub fn active_interrupt() -> u16 {
-    core_ops::active_interrupt()
+    match core_ops::active_vector() {
+        vector @ 16.. => vector - 16,
+        // The handler is only installed in interrupt vectors.
+        _ => u16::MAX,
+    }
 }
 
 /// Unmasks NVIC line `irq`.
@@ -133,17 +144,31 @@ pub(crate) fn mask(irq: u16) {
 
 /// Sleeps until `done` returns `true`, checking it with interrupts masked so
 /// an interrupt between the check and `wfi` still wakes the core (`wfi`
-/// wakes on a pending interrupt even while PRIMASK masks it).
+/// wakes on a pending interrupt even while PRIMASK masks it). `lines` are
+/// the interrupts that report the end.
 #[inline]
-pub(crate) fn sleep_until<F: FnMut() -> bool>(done: F) {
-    core_ops::sleep_until(done)
+pub(crate) fn sleep_until<F: FnMut() -> bool>(lines: &[u16], mut done: F) {
+    let _ = lines;
+    loop {
+        core_ops::disable();
+        if done() {
+            // SAFETY: interrupts were enabled before this function (the
+            // wait relies on them), so enabling them restores that.
+            unsafe { core_ops::enable() };
+            return;
+        }
+        // Wakes on a pending interrupt even with PRIMASK set.
+        core_ops::wait_for_interrupt();
+        // SAFETY: as above; the pending interrupt is taken here.
+        unsafe { core_ops::enable() };
+    }
 }
 
+/// The core operations on a Cortex-M33: PRIMASK, the NVIC, `wfi`.
 #[cfg(target_arch = "arm")]
 mod core_ops {
     use cortex_m::interrupt::InterruptNumber;
-    use cortex_m::peripheral::scb::VectActive;
-    use cortex_m::peripheral::{NVIC, SCB};
+    use cortex_m::peripheral::NVIC;
 
     /// An AN505 interrupt number.
     #[derive(Clone, Copy)]
@@ -157,86 +182,90 @@ mod core_ops {
         }
     }
 
-    pub(super) fn active_interrupt() -> u16 {
-        match SCB::vect_active() {
-            VectActive::Interrupt { irqn } => u16::from(irqn),
-            // The handler is only installed in interrupt vectors.
-            _ => u16::MAX,
-        }
+    /// Returns IPSR: the number of the exception being handled, 0 in
+    /// Thread mode.
+    #[inline]
+    pub(super) fn active_vector() -> u16 {
+        let ipsr: u32;
+        // SAFETY: reading IPSR has no side effect.
+        unsafe {
+            core::arch::asm!("mrs {}, IPSR", out(reg) ipsr, options(nomem, nostack, preserves_flags))
+        };
+        (ipsr & 0x1FF) as u16
     }
 
+    #[inline]
     pub(super) unsafe fn unmask(irq: u16) {
         // SAFETY: forwarded contract: the line's handler is installed.
         unsafe { NVIC::unmask(Line(irq)) }
     }
 
+    #[inline]
     pub(super) fn mask(irq: u16) {
         NVIC::mask(Line(irq))
     }
 
-    pub(super) fn sleep_until<F: FnMut() -> bool>(mut done: F) {
-        loop {
-            cortex_m::interrupt::disable();
-            if done() {
-                // SAFETY: interrupts were enabled before this function (the
-                // wait relies on them), so enabling them restores that.
-                unsafe { cortex_m::interrupt::enable() };
-                return;
-            }
-            // Wakes on a pending interrupt even with PRIMASK set.
-            cortex_m::asm::wfi();
-            // SAFETY: as above; the pending interrupt is taken here.
-            unsafe { cortex_m::interrupt::enable() };
-        }
+    #[inline]
+    pub(super) fn disable() {
+        cortex_m::interrupt::disable()
+    }
+
+    /// # Safety
+    ///
+    /// Must not end a critical section someone else relies on.
+    #[inline]
+    pub(super) unsafe fn enable() {
+        // SAFETY: forwarded contract.
+        unsafe { cortex_m::interrupt::enable() }
+    }
+
+    #[inline]
+    pub(super) fn wait_for_interrupt() {
+        cortex_m::asm::wfi()
     }
 }
 
-/// The host model: a per-thread NVIC enable set, and a sleep that runs the
-/// test's stand-in for the hardware.
+/// The host: the NVIC model of the tests (`model`), nothing outside tests
+/// (host builds only compile the firmware paths, for docs and UI tests).
 #[cfg(not(target_arch = "arm"))]
 mod core_ops {
     #[cfg(test)]
-    std::thread_local! {
-        /// Lines unmasked on this thread (bit n of word n / 32).
-        pub(crate) static ENABLED: core::cell::Cell<[u32; 4]> = const { core::cell::Cell::new([0; 4]) };
-        /// What happens while the core sleeps: the test plays the hardware.
-        pub(crate) static ON_SLEEP: core::cell::RefCell<Option<std::boxed::Box<dyn FnMut()>>> =
-            const { core::cell::RefCell::new(None) };
-    }
+    use super::model;
 
-    pub(super) fn active_interrupt() -> u16 {
-        u16::MAX
+    pub(super) fn active_vector() -> u16 {
+        #[cfg(test)]
+        return model::with(|nvic| nvic.ipsr);
+        #[cfg(not(test))]
+        0
     }
 
     pub(super) unsafe fn unmask(_irq: u16) {
         #[cfg(test)]
-        ENABLED.with(|lines| {
-            let mut words = lines.get();
-            words[usize::from(_irq) / 32] |= 1 << (_irq % 32);
-            lines.set(words);
-        });
+        model::unmask(_irq);
     }
 
     pub(super) fn mask(_irq: u16) {
         #[cfg(test)]
-        ENABLED.with(|lines| {
-            let mut words = lines.get();
-            words[usize::from(_irq) / 32] &= !(1 << (_irq % 32));
-            lines.set(words);
-        });
+        model::with(|nvic| nvic.enabled &= !model::bit(_irq));
     }
 
-    pub(super) fn sleep_until<F: FnMut() -> bool>(mut done: F) {
-        while !done() {
-            #[cfg(test)]
-            ON_SLEEP.with(|hook| match hook.borrow_mut().as_mut() {
-                Some(hardware) => hardware(),
-                None => panic!("the core went to sleep with nothing to wake it"),
-            });
-            core::hint::spin_loop();
-        }
+    pub(super) fn disable() {
+        #[cfg(test)]
+        model::with(|nvic| nvic.primask = true);
+    }
+
+    pub(super) unsafe fn enable() {
+        #[cfg(test)]
+        model::enable();
+    }
+
+    pub(super) fn wait_for_interrupt() {
+        #[cfg(test)]
+        model::wait_for_interrupt();
+        #[cfg(not(test))]
+        core::hint::spin_loop();
     }
 }
 
-#[cfg(test)]
-pub(crate) use core_ops::{ENABLED, ON_SLEEP};
+#[cfg(all(test, not(target_arch = "arm")))]
+pub(crate) mod model;
