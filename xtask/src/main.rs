@@ -36,6 +36,7 @@ const EXAMPLES: &[&str] = &[
     "scatter_gather",
     "dmatest",
     "scoped",
+    "irq_masking",
 ];
 /// The crates whose host tests run under Miri.
 const MIRI_PACKAGES: &[&str] = &["dma-types", "dma-an505"];

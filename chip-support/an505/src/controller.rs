@@ -189,7 +189,9 @@ macro_rules! pl081_controller {
 
         // SAFETY: the engine sets ITC and IE on every channel it starts, so
         // each end of a transfer raises the terminal-count or the error line,
-        // and both are unmasked; `sleep_until` checks with PRIMASK set.
+        // and both are unmasked; `sleep_until` checks with PRIMASK set before
+        // each `wfi`, sleeps only where both lines can wake the core, and
+        // polls (leaving the masking alone) where they cannot.
         unsafe impl dma_types::interrupt::CompletionInterrupt for $name {
             #[inline]
             unsafe fn unmask_completion_interrupt() {

@@ -16,9 +16,17 @@
 //!   left set, so `wait()` still reports the error; the next
 //!   `wait_for_interrupt` unmasks it again.
 //!
-//! On Arm cores the operations use the NVIC, `cpsid`/`cpsie` and `wfi`; on
-//! the host (tests, docs) they act on a model of the NVIC, and sleeping
-//! runs a test hook that plays the hardware.
+//! `wait_for_interrupt` sleeps in `wfi` only where the controller's lines
+//! can wake the core. Inside a critical section (PRIMASK set), inside a
+//! handler whose priority the lines do not exceed, or under a BASEPRI or
+//! FAULTMASK that masks them, it polls instead; it never changes the
+//! caller's masking.
+//!
+//! On Arm cores the operations use the NVIC, the SCB priorities, PRIMASK,
+//! BASEPRI, FAULTMASK, IPSR, `cpsid`/`cpsie` and `wfi`; on the host (tests,
+//! docs) they act on a model of the Cortex-M33's exception entry
+//! (`interrupt::model`, tests only), and sleeping or polling runs a test
+//! hook that plays the hardware.
 
 /// Declares a binding type and installs the interrupt handler that serves
 /// the listed PL081 controllers: the only way to obtain the proof
@@ -142,40 +150,88 @@ pub(crate) fn mask(irq: u16) {
     core_ops::mask(irq)
 }
 
-/// Sleeps until `done` returns `true`, checking it with interrupts masked so
-/// an interrupt between the check and `wfi` still wakes the core (`wfi`
-/// wakes on a pending interrupt even while PRIMASK masks it). `lines` are
-/// the interrupts that report the end.
+/// Waits until `done` returns `true`: sleeps in `wfi` where one of `lines`
+/// (the interrupts that report the end) can wake the core, polls where none
+/// can; never changes the caller's interrupt masking.
+///
+/// - PRIMASK set (a critical section): polls, and leaves PRIMASK set, so
+///   no handler runs inside the caller's critical section; the pending
+///   completion interrupt is served when the caller ends it.
+/// - A line that cannot preempt the running code (inside a handler of the
+///   same or higher priority, under a BASEPRI or FAULTMASK that masks it):
+///   `wfi` would not wake for it, so the wait polls.
+/// - Otherwise: checks `done` with PRIMASK set and executes `wfi` before
+///   clearing it again, so a completion between the check and the sleep
+///   still wakes the core (`wfi` wakes on a pending interrupt even while
+///   PRIMASK masks it); PRIMASK was clear on entry, so clearing it restores
+///   the caller's state.
 #[inline]
 pub(crate) fn sleep_until<F: FnMut() -> bool>(lines: &[u16], mut done: F) {
-    let _ = lines;
+    if core_ops::interrupts_masked() || !lines.iter().all(|&line| may_preempt(line)) {
+        while !done() {
+            core_ops::relax();
+        }
+        return;
+    }
     loop {
         core_ops::disable();
         if done() {
-            // SAFETY: interrupts were enabled before this function (the
-            // wait relies on them), so enabling them restores that.
+            // SAFETY: PRIMASK was clear on entry (checked above) and only
+            // this function set it: clearing it restores the caller's state.
             unsafe { core_ops::enable() };
             return;
         }
-        // Wakes on a pending interrupt even with PRIMASK set.
+        // Wakes on a pending interrupt that may preempt, even with PRIMASK set.
         core_ops::wait_for_interrupt();
         // SAFETY: as above; the pending interrupt is taken here.
         unsafe { core_ops::enable() };
     }
 }
 
+/// Returns whether interrupt line `irq` may preempt the code running now,
+/// PRIMASK aside: whether its group priority is higher (numerically lower)
+/// than the execution priority, which is the handled exception's priority
+/// (Thread mode: lower than any), raised to BASEPRI when that is non-zero,
+/// to -1 under FAULTMASK (Armv8-M ARM, "Execution priority"). `wfi` wakes
+/// only for such an interrupt.
+///
+/// The handled exception is IPSR's: with nested handlers it is the one
+/// with the highest priority among the active ones, unless a program
+/// lowered an active handler's priority at run time. Priorities are read as
+/// the NVIC and SCB hold them (the Secure view; AIRCR.PRIS is not applied).
+fn may_preempt(irq: u16) -> bool {
+    let prigroup = core_ops::priority_grouping();
+    // The subpriority bits, [PRIGROUP:0], do not take part in preemption.
+    let group = |priority: u8| u16::from(priority) & !((2u16 << prigroup) - 1);
+    if core_ops::faults_masked() {
+        return false;
+    }
+    let mut running = match core_ops::active_vector() {
+        0 => 0x100,
+        // Reset, NMI and HardFault have fixed negative priorities.
+        1..=3 => return false,
+        vector => group(core_ops::exception_priority(vector)),
+    };
+    let basepri = core_ops::base_priority();
+    if basepri != 0 {
+        running = running.min(group(basepri));
+    }
+    group(core_ops::exception_priority(16 + irq)) < running
+}
+
 /// The core operations on a Cortex-M33: PRIMASK, the NVIC, `wfi`.
 #[cfg(target_arch = "arm")]
 mod core_ops {
     use cortex_m::interrupt::InterruptNumber;
-    use cortex_m::peripheral::NVIC;
+    use cortex_m::peripheral::{NVIC, SCB};
 
     /// An AN505 interrupt number.
     #[derive(Clone, Copy)]
     struct Line(u16);
 
-    // SAFETY: only the numbers of the PL081 lines (56..=67) are wrapped,
-    // all valid AN505 interrupts.
+    // SAFETY: only numbers of lines the library unmasks or reads the
+    // priority of are wrapped: the PL081 lines (56..=67) and, read only, the
+    // interrupt IPSR says is being handled.
     unsafe impl InterruptNumber for Line {
         fn number(self) -> u16 {
             self.0
@@ -223,6 +279,47 @@ mod core_ops {
     pub(super) fn wait_for_interrupt() {
         cortex_m::asm::wfi()
     }
+
+    #[inline]
+    pub(super) fn relax() {
+        core::hint::spin_loop()
+    }
+
+    /// Whether PRIMASK masks interrupts.
+    #[inline]
+    pub(super) fn interrupts_masked() -> bool {
+        cortex_m::register::primask::read().is_inactive()
+    }
+
+    #[inline]
+    pub(super) fn faults_masked() -> bool {
+        cortex_m::register::faultmask::read().is_active()
+    }
+
+    #[inline]
+    pub(super) fn base_priority() -> u8 {
+        cortex_m::register::basepri::read()
+    }
+
+    /// AIRCR.PRIGROUP (bits 10:8).
+    #[inline]
+    pub(super) fn priority_grouping() -> u8 {
+        // SAFETY: a read of AIRCR, which has no side effect.
+        let aircr = unsafe { (*SCB::PTR).aircr.read() };
+        ((aircr >> 8) & 0x7) as u8
+    }
+
+    /// Priority of exception `vector` (4 or more): SHPR1-3 for the system
+    /// exceptions, NVIC_IPR for the external interrupts.
+    #[inline]
+    pub(super) fn exception_priority(vector: u16) -> u8 {
+        match vector {
+            // SAFETY: a read of SHPR1-3 (vector 4..=15 maps to bytes 0..=11),
+            // which has no side effect.
+            4..=15 => unsafe { (*SCB::PTR).shpr[usize::from(vector - 4)].read() },
+            _ => NVIC::get_priority(Line(vector - 16)),
+        }
+    }
 }
 
 /// The host: the NVIC model of the tests (`model`), nothing outside tests
@@ -264,6 +361,51 @@ mod core_ops {
         model::wait_for_interrupt();
         #[cfg(not(test))]
         core::hint::spin_loop();
+    }
+
+    pub(super) fn relax() {
+        #[cfg(test)]
+        model::relax();
+        #[cfg(not(test))]
+        core::hint::spin_loop();
+    }
+
+    pub(super) fn interrupts_masked() -> bool {
+        #[cfg(test)]
+        return model::with(|nvic| nvic.primask);
+        #[cfg(not(test))]
+        false
+    }
+
+    pub(super) fn faults_masked() -> bool {
+        #[cfg(test)]
+        return model::with(|nvic| nvic.faultmask);
+        #[cfg(not(test))]
+        false
+    }
+
+    pub(super) fn base_priority() -> u8 {
+        #[cfg(test)]
+        return model::with(|nvic| nvic.basepri);
+        #[cfg(not(test))]
+        0
+    }
+
+    pub(super) fn priority_grouping() -> u8 {
+        #[cfg(test)]
+        return model::with(|nvic| nvic.prigroup);
+        #[cfg(not(test))]
+        0
+    }
+
+    pub(super) fn exception_priority(_vector: u16) -> u8 {
+        #[cfg(test)]
+        return model::with(|nvic| match _vector {
+            4..=15 => nvic.system_priority[usize::from(_vector)],
+            _ => nvic.priority[usize::from(_vector - 16)],
+        });
+        #[cfg(not(test))]
+        0
     }
 }
 

@@ -334,6 +334,7 @@ fn peripheral_to_memory_is_dmac_flow_controlled_with_the_source_line() {
     transfer.wait().unwrap();
 }
 
+mod attacks;
 mod chain_properties;
 pub(crate) mod hardware;
 mod leak_and_drop;
