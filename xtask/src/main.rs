@@ -37,6 +37,7 @@ const EXAMPLES: &[&str] = &[
     "dmatest",
     "scoped",
     "irq_masking",
+    "irq_lines",
 ];
 /// The crates whose host tests run under Miri.
 const MIRI_PACKAGES: &[&str] = &["dma-types", "dma-an505"];

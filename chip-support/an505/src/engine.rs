@@ -10,7 +10,7 @@
 //! it). Code with a search or a wait ([`remaining`], [`stop`]) stays out of
 //! line, one copy for every channel.
 
-use core::sync::atomic::{fence, Ordering};
+use core::sync::atomic::{compiler_fence, fence, AtomicBool, Ordering};
 
 use dma_types::controller::TransferPlan;
 use dma_types::direction::Direction;
@@ -25,6 +25,58 @@ pub const MAX_BLOCK: usize = 4095;
 
 /// How long [`stop`] waits for a halted channel's FIFO to drain, in polls.
 const DRAIN_POLLS: u32 = 100_000;
+
+/// The errors the bound interrupt handler took off a controller, one flag
+/// per channel.
+///
+/// The error line is level sensitive and shared by the channels, so the
+/// handler must clear the hardware flags (IntErrClr) to let the line fall;
+/// it records them here first, so that the transfer owning the channel
+/// still reports its error. [`start`] forgets the channel's record (after
+/// clearing the hardware flag, before enabling the channel), so a transfer
+/// never inherits an earlier one's error.
+#[derive(Debug)]
+pub struct ErrorLog {
+    channels: [AtomicBool; 2],
+}
+
+impl ErrorLog {
+    /// A log with no error recorded.
+    #[allow(clippy::new_without_default)]
+    #[inline]
+    pub const fn new() -> ErrorLog {
+        ErrorLog {
+            channels: [AtomicBool::new(false), AtomicBool::new(false)],
+        }
+    }
+
+    /// Records the channels whose bits are set in `flags` (IntErrorStatus).
+    #[inline]
+    pub fn record(&self, flags: u32) {
+        for (channel, recorded) in self.channels.iter().enumerate() {
+            if flags & (1 << channel) != 0 {
+                recorded.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Returns whether an error of `channel` was recorded since its start.
+    #[inline]
+    pub fn has(&self, channel: usize) -> bool {
+        self.channels[channel].load(Ordering::Relaxed)
+    }
+
+    /// Forgets the recorded error of `channel`.
+    #[inline(always)]
+    fn forget(&self, channel: usize) {
+        // The handler runs on this core between two instructions: keep the
+        // store between the flag clear and the enabling write (volatile
+        // accesses are not reordered with each other, but may be with it).
+        compiler_fence(Ordering::SeqCst);
+        self.channels[channel].store(false, Ordering::Relaxed);
+        compiler_fence(Ordering::SeqCst);
+    }
+}
 
 /// Returns the SWidth/DWidth code of a width.
 #[inline]
@@ -213,13 +265,20 @@ pub fn link_chain(chain: &mut [Lli], source: u32, destination: u32, layout: &Cha
 ///
 /// # Safety
 ///
-/// `regs` must be a PL081 the caller owns channel `channel` of; the plan's
-/// memory and `chain` must stay valid until the channel is inactive, and
-/// `chain` must hold `plan.blocks(MAX_BLOCK) - 1` items.
+/// `regs` must be a PL081 the caller owns channel `channel` of and
+/// `errors` its log; the plan's memory and `chain` must stay valid until the
+/// channel is inactive, and `chain` must hold `plan.blocks(MAX_BLOCK) - 1`
+/// items.
 #[inline(always)]
-pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, chain: &mut [Lli]) {
+pub unsafe fn start(
+    regs: &RegisterBlock,
+    errors: &ErrorLog,
+    channel: usize,
+    plan: &TransferPlan,
+    chain: &mut [Lli],
+) {
     // SAFETY: forwarded contract.
-    unsafe { program(regs, channel, plan, chain, 0) }
+    unsafe { program(regs, errors, channel, plan, chain, 0) }
 }
 
 /// Programs `channel` with `plan` and enables it with Halt set: the channel
@@ -231,12 +290,13 @@ pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, c
 #[inline]
 pub unsafe fn start_halted(
     regs: &RegisterBlock,
+    errors: &ErrorLog,
     channel: usize,
     plan: &TransferPlan,
     chain: &mut [Lli],
 ) {
     // SAFETY: forwarded contract.
-    unsafe { program(regs, channel, plan, chain, config::H) }
+    unsafe { program(regs, errors, channel, plan, chain, config::H) }
 }
 
 /// The register sequence of [`start`], with `halt` (0 or `config::H`) in the
@@ -248,6 +308,7 @@ pub unsafe fn start_halted(
 #[inline(always)]
 unsafe fn program(
     regs: &RegisterBlock,
+    errors: &ErrorLog,
     channel: usize,
     plan: &TransferPlan,
     chain: &mut [Lli],
@@ -275,6 +336,12 @@ unsafe fn program(
     unsafe {
         regs.int_tc_clear.write(bit);
         regs.int_err_clr.write(bit);
+    }
+    // After the flag is cleared, so a handler running before this cannot
+    // record the old error again; before the enable, so a new error is kept.
+    errors.forget(channel);
+    // SAFETY: as above.
+    unsafe {
         registers.src_addr.write(source);
         registers.dest_addr.write(destination);
         registers.lli.write(next);
@@ -293,11 +360,17 @@ unsafe fn program(
 ///
 /// # Safety
 ///
-/// `regs` must be a PL081 the caller owns channel `channel` of; `first` must
-/// point to a complete list (last `next` null) in memory the DMA reaches, and
-/// the list and its buffers must stay valid until the channel is inactive.
+/// `regs` must be a PL081 the caller owns channel `channel` of and `errors`
+/// its log; `first` must point to a complete list (last `next` null) in
+/// memory the DMA reaches, and the list and its buffers must stay valid
+/// until the channel is inactive.
 #[inline]
-pub unsafe fn start_list(regs: &RegisterBlock, channel: usize, first: *const Lli) {
+pub unsafe fn start_list(
+    regs: &RegisterBlock,
+    errors: &ErrorLog,
+    channel: usize,
+    first: *const Lli,
+) {
     // SAFETY: the caller guarantees `first` points to a valid item.
     let [source, destination, next, control] = unsafe { (*first).words() };
     let registers = &regs.channel[channel];
@@ -309,6 +382,11 @@ pub unsafe fn start_list(regs: &RegisterBlock, channel: usize, first: *const Lli
     unsafe {
         regs.int_tc_clear.write(bit);
         regs.int_err_clr.write(bit);
+    }
+    // As in `program`: between the flag clear and the enable.
+    errors.forget(channel);
+    // SAFETY: as above.
+    unsafe {
         registers.src_addr.write(source);
         registers.dest_addr.write(destination);
         registers.lli.write(next);
@@ -326,10 +404,28 @@ pub fn is_active(regs: &RegisterBlock, channel: usize) -> bool {
     regs.enbld_chns.read() & (1 << channel) != 0
 }
 
-/// Returns whether `channel` raised an error since it was started.
+/// Returns whether `channel` raised an error since it was started: its
+/// hardware flag, or the record the interrupt handler left in `errors` when
+/// it cleared the flag.
 #[inline]
-pub fn has_error(regs: &RegisterBlock, channel: usize) -> bool {
-    regs.raw_int_error_status.read() & (1 << channel) != 0
+pub fn has_error(regs: &RegisterBlock, errors: &ErrorLog, channel: usize) -> bool {
+    errors.has(channel) || regs.raw_int_error_status.read() & (1 << channel) != 0
+}
+
+/// Serves the error line: takes the channels' error flags off the hardware
+/// (so the shared, level-sensitive line falls) and records them in
+/// `errors`, with interrupts masked so no start on this controller can run
+/// between the read and the record. Returns the flags.
+#[inline]
+pub fn on_error(regs: &RegisterBlock, errors: &ErrorLog) -> u32 {
+    crate::interrupt::free(|| {
+        let flags = regs.int_error_status.read();
+        // SAFETY: writing 1s to IntErrClr only acknowledges flags that are
+        // set; it changes no channel state.
+        unsafe { regs.int_err_clr.write(flags) };
+        errors.record(flags);
+        flags
+    })
 }
 
 /// Returns the elements `channel` has not transferred: the current block's
@@ -365,7 +461,13 @@ pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
     unsafe { registers.configuration.modify(|word| word | config::H) };
 }
 
-/// Clears Halt.
+/// Clears Halt, then writes DMACConfiguration (controller enabled).
+///
+/// The last write is for QEMU's PL080, which completes a memory-to-memory
+/// transfer inside the channel write but updates its interrupt lines only on
+/// a write of a controller-wide register: without it the terminal-count
+/// interrupt of a resumed transfer would not fire (`start` ends the same
+/// way). On a PL081 it rewrites the value the controller already holds.
 ///
 /// # Safety
 ///
@@ -373,8 +475,12 @@ pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
 #[inline]
 pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
     let registers = &regs.channel[channel];
-    // SAFETY: read-modify-write of a channel register the caller owns.
-    unsafe { registers.configuration.modify(|word| word & !config::H) };
+    // SAFETY: read-modify-write of a channel register the caller owns; the
+    // controller was enabled by the start of this transfer.
+    unsafe {
+        registers.configuration.modify(|word| word & !config::H);
+        regs.configuration.write(CONFIGURATION_E);
+    }
 }
 
 /// Stops `channel` the way the TRM prescribes for a clean stop: set Halt, wait

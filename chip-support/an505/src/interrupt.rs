@@ -12,9 +12,11 @@
 //! - terminal count (`TERMINAL_COUNT_IRQ`): the channel flags are
 //!   acknowledged and the interrupt is counted
 //!   (`Dma0::terminal_count_interrupts`);
-//! - error (`ERROR_IRQ`): the line is masked in the NVIC and the flags are
-//!   left set, so `wait()` still reports the error; the next
-//!   `wait_for_interrupt` unmasks it again.
+//! - error (`ERROR_IRQ`): the channel flags are cleared, so the line
+//!   (shared by the channels) falls, and recorded per channel, so `wait()`
+//!   of the transfer that owns the channel still reports the error; the
+//!   line is never masked, so the next error, on either channel, still
+//!   wakes the core.
 //!
 //! `wait_for_interrupt` sleeps in `wfi` only where the controller's lines
 //! can wake the core. Inside a critical section (PRIMASK set), inside a
@@ -144,10 +146,18 @@ pub(crate) unsafe fn unmask(irq: u16) {
     unsafe { core_ops::unmask(irq) }
 }
 
-/// Masks NVIC line `irq`.
+/// Runs `f` with interrupts masked (PRIMASK), then restores PRIMASK as it
+/// was: a critical section on this single core.
 #[inline]
-pub(crate) fn mask(irq: u16) {
-    core_ops::mask(irq)
+pub(crate) fn free<R>(f: impl FnOnce() -> R) -> R {
+    let masked = core_ops::interrupts_masked();
+    core_ops::disable();
+    let result = f();
+    if !masked {
+        // SAFETY: PRIMASK was clear on entry: this restores it.
+        unsafe { core_ops::enable() };
+    }
+    result
 }
 
 /// Waits until `done` returns `true`: sleeps in `wfi` where one of `lines`
@@ -257,11 +267,6 @@ mod core_ops {
     }
 
     #[inline]
-    pub(super) fn mask(irq: u16) {
-        NVIC::mask(Line(irq))
-    }
-
-    #[inline]
     pub(super) fn disable() {
         cortex_m::interrupt::disable()
     }
@@ -339,11 +344,6 @@ mod core_ops {
     pub(super) unsafe fn unmask(_irq: u16) {
         #[cfg(test)]
         model::unmask(_irq);
-    }
-
-    pub(super) fn mask(_irq: u16) {
-        #[cfg(test)]
-        model::with(|nvic| nvic.enabled &= !model::bit(_irq));
     }
 
     pub(super) fn disable() {

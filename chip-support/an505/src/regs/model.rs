@@ -13,7 +13,7 @@
 extern crate std;
 
 use std::boxed::Box;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use vcell::VolatileCell;
 
@@ -29,8 +29,18 @@ pub(crate) enum Access {
 type Hook = Box<dyn FnMut(usize, Access)>;
 
 std::thread_local! {
+    /// The register semantics (write-1-to-clear and the like): called after
+    /// every access, also those a hook causes.
+    static BEHAVIOUR: Cell<Option<fn(usize, Access)>> = const { Cell::new(None) };
     /// Called after each access with the register's offset in the block.
     static HOOK: RefCell<Option<Hook>> = const { RefCell::new(None) };
+}
+
+/// Installs the register semantics of this thread's block: `behaviour`
+/// runs after every access, before the hook, including the accesses the
+/// hook itself causes (an interrupt handler it runs).
+pub(crate) fn set_behaviour(behaviour: fn(usize, Access)) {
+    BEHAVIOUR.with(|slot| slot.set(Some(behaviour)));
 }
 
 /// Installs `hook`, called after every register access of this thread with
@@ -47,6 +57,9 @@ pub(crate) fn clear_hook() {
 
 fn report<T>(cell: &VolatileCell<T>, access: Access) {
     let offset = cell as *const VolatileCell<T> as usize - crate::tests::block() as usize;
+    if let Some(behaviour) = BEHAVIOUR.with(Cell::get) {
+        behaviour(offset, access);
+    }
     HOOK.with(|slot| {
         // A register access made by the hook itself (through the driver, e.g.
         // an interrupt handler the hook runs) is not reported again.

@@ -13,7 +13,7 @@ use std::cell::Cell;
 use std::vec::Vec;
 
 use crate::interrupt::model;
-use crate::regs::model::{on_access, Access};
+use crate::regs::model::{on_access, set_behaviour, Access};
 
 use super::{peek, poke, TestDma, CONFIGURATION, ENBLD_CHNS, INT_TC_CLEAR, RAW_INT_ERROR_STATUS};
 
@@ -58,39 +58,46 @@ fn level(irq: u16) -> bool {
     }
 }
 
-/// Makes the block and the NVIC model behave like the hardware: status
-/// registers clear on writes of 1 to IntTCClear / IntErrClr, EnbldChns
-/// follows each channel's Enable bit, every write is logged ([`writes`]),
-/// and `extra` runs after each access (after the standard behaviour).
-pub(crate) fn install_with(mut extra: impl FnMut(usize, Access) + 'static) {
-    model::install(TestIrqs::on_default_handler, level);
-    on_access(move |offset, access| {
-        if let Access::Write(value) = access {
-            WRITES.with(|writes| writes.borrow_mut().push((offset, value)));
-            match offset {
-                INT_TC_CLEAR => {
-                    for status in [INT_TC_STATUS, RAW_INT_TC_STATUS] {
-                        poke(status, peek(status) & !value);
-                    }
-                }
-                INT_ERR_CLR => {
-                    for status in [INT_ERROR_STATUS, RAW_INT_ERROR_STATUS] {
-                        poke(status, peek(status) & !value);
-                    }
-                }
-                _ => {
-                    for n in 0..2 {
-                        if offset == channel_register(n, 0x10) {
-                            let enabled = peek(ENBLD_CHNS) & !(1 << n);
-                            poke(ENBLD_CHNS, enabled | ((value & CONFIG_E) << n));
-                        }
-                    }
+/// The PL081's register semantics on the host block: status registers
+/// clear on writes of 1 to IntTCClear / IntErrClr, EnbldChns follows each
+/// channel's Enable bit, IntStatus is the OR of the masked statuses, and
+/// every write is logged ([`writes`]).
+fn behaviour(offset: usize, access: Access) {
+    let Access::Write(value) = access else {
+        return;
+    };
+    WRITES.with(|writes| writes.borrow_mut().push((offset, value)));
+    match offset {
+        INT_TC_CLEAR => {
+            for status in [INT_TC_STATUS, RAW_INT_TC_STATUS] {
+                poke(status, peek(status) & !value);
+            }
+        }
+        INT_ERR_CLR => {
+            for status in [INT_ERROR_STATUS, RAW_INT_ERROR_STATUS] {
+                poke(status, peek(status) & !value);
+            }
+        }
+        _ => {
+            for n in 0..2 {
+                if offset == channel_register(n, 0x10) {
+                    let enabled = peek(ENBLD_CHNS) & !(1 << n);
+                    poke(ENBLD_CHNS, enabled | ((value & CONFIG_E) << n));
                 }
             }
-            poke(INT_STATUS, peek(INT_TC_STATUS) | peek(INT_ERROR_STATUS));
         }
-        extra(offset, access);
-    });
+    }
+    poke(INT_STATUS, peek(INT_TC_STATUS) | peek(INT_ERROR_STATUS));
+}
+
+/// Makes the block and the NVIC model behave like the hardware
+/// ([`behaviour`], `TestIrqs` in the vector table, the PL081 lines' levels),
+/// and runs `extra` after each access the driver makes (not those `extra`
+/// itself causes).
+pub(crate) fn install_with(extra: impl FnMut(usize, Access) + 'static) {
+    model::install(TestIrqs::on_default_handler, level);
+    set_behaviour(behaviour);
+    on_access(extra);
 }
 
 /// [`install_with`] and nothing else.
