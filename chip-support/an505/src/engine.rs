@@ -23,8 +23,9 @@ use crate::regs::pl081::{config, control, RegisterBlock, CONFIGURATION_E};
 /// Elements one block moves at most (TransferSize is 12 bits).
 pub const MAX_BLOCK: usize = 4095;
 
-/// How long [`stop`] waits for a halted channel's FIFO to drain, in polls.
-const DRAIN_POLLS: u32 = 100_000;
+/// How long [`stop`] waits for a halted channel's FIFO to drain, in polls
+/// (fewer under Miri, which interprets every poll of the host tests).
+const DRAIN_POLLS: u32 = if cfg!(miri) { 1_000 } else { 100_000 };
 
 /// The errors the bound interrupt handler took off a controller, one flag
 /// per channel.
@@ -449,7 +450,31 @@ pub fn remaining(regs: &RegisterBlock, channel: usize, chain: &[Lli]) -> usize {
     left
 }
 
-/// Sets Halt: the channel finishes its current bus access and waits.
+// Halt, Enable and the race with the end of a chain.
+//
+// The channel's Enable bit (E) and Halt bit (H) share one register, and the
+// PL081 clears E by itself when a chain ends; writing E = 1 enables the
+// channel. So every write that sets or clears H carries an E the driver
+// read an instant before, and a chain ending between that read and the
+// write gets E = 1 written back: a finished channel enabled again with
+// TransferSize 0 and no next item. No write sequence avoids that window
+// (there is no separate halt register), so the functions below shrink and
+// close it:
+// - nothing is written when the read shows E = 0 (the chain ended);
+// - the read and the write run with interrupts masked, so the window is the
+//   two bus accesses, not a handler's run time;
+// - `resume` first waits until the halted channel's FIFO is empty: a
+//   halted channel with an empty FIFO takes no new data, so it cannot end
+//   its chain between the read and the write;
+// - `suspend` and `resume` then look again: a channel still enabled with
+//   nothing left to move (TransferSize 0, no next item, FIFO empty) is
+//   disabled ([`retire_if_exhausted`]), which is what the hardware does at
+//   the end of a chain; `stop` disables the channel anyway, and the only
+//   E = 1 it can write back comes with H = 1, so that channel moves
+//   nothing before it is disabled.
+
+/// Sets Halt: the channel finishes its current bus access and waits; its
+/// FIFO drains. A channel whose chain already ended is left alone.
 ///
 /// # Safety
 ///
@@ -457,11 +482,19 @@ pub fn remaining(regs: &RegisterBlock, channel: usize, chain: &[Lli]) -> usize {
 #[inline]
 pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
     let registers = &regs.channel[channel];
-    // SAFETY: read-modify-write of a channel register the caller owns.
-    unsafe { registers.configuration.modify(|word| word | config::H) };
+    crate::interrupt::free(|| {
+        let word = registers.configuration.read();
+        if word & config::E != 0 {
+            // SAFETY: a channel register the caller owns; E is as just read.
+            unsafe { registers.configuration.write(word | config::H) };
+        }
+    });
+    // SAFETY: forwarded contract.
+    unsafe { retire_if_exhausted(regs, channel) };
 }
 
-/// Clears Halt, then writes DMACConfiguration (controller enabled).
+/// Clears Halt, then writes DMACConfiguration (controller enabled). A
+/// channel whose chain ended while it was halted is not enabled again.
 ///
 /// The last write is for QEMU's PL080, which completes a memory-to-memory
 /// transfer inside the channel write but updates its interrupt lines only on
@@ -475,17 +508,69 @@ pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
 #[inline]
 pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
     let registers = &regs.channel[channel];
-    // SAFETY: read-modify-write of a channel register the caller owns; the
-    // controller was enabled by the start of this transfer.
+    // Halted, the channel only drains its FIFO: once that is empty it
+    // cannot end its chain on its own between the read and the write below.
+    let mut polls = 0;
+    while registers.configuration.read() & config::A != 0 && polls < DRAIN_POLLS {
+        polls += 1;
+    }
+    crate::interrupt::free(|| {
+        let word = registers.configuration.read();
+        if word & config::E != 0 {
+            // SAFETY: a channel register the caller owns; E is as just read.
+            unsafe { registers.configuration.write(word & !config::H) };
+        }
+    });
+    // SAFETY: the controller was enabled by the start of this transfer;
+    // writing its Configuration again changes nothing on a PL081.
+    unsafe { regs.configuration.write(CONFIGURATION_E) };
+    // SAFETY: forwarded contract.
+    unsafe { retire_if_exhausted(regs, channel) };
+}
+
+/// Disables `channel` if it is enabled with nothing left to move: its
+/// current block's TransferSize is 0 and no item follows. The hardware
+/// disables such a channel itself at the end of its chain; one still
+/// enabled was enabled again by a write racing that end (see above). Halt
+/// is set, the FIFO drained (bounded wait), then Enable and Halt cleared:
+/// nothing is lost, there is nothing left.
+///
+/// # Safety
+///
+/// The caller must own `channel`.
+unsafe fn retire_if_exhausted(regs: &RegisterBlock, channel: usize) {
+    let registers = &regs.channel[channel];
+    let exhausted = || {
+        registers.configuration.read() & config::E != 0
+            && registers.control.read() & control::TRANSFER_SIZE_MASK == 0
+            && registers.lli.read() == 0
+    };
+    if !exhausted() {
+        return;
+    }
+    // SAFETY: register accesses on a channel the caller owns; the only
+    // E = 1 written back comes with H = 1, and the channel has nothing left.
     unsafe {
-        registers.configuration.modify(|word| word & !config::H);
-        regs.configuration.write(CONFIGURATION_E);
+        crate::interrupt::free(|| {
+            let word = registers.configuration.read();
+            if word & config::E != 0 {
+                registers.configuration.write(word | config::H);
+            }
+        });
+        let mut polls = 0;
+        while registers.configuration.read() & config::A != 0 && polls < DRAIN_POLLS {
+            polls += 1;
+        }
+        registers
+            .configuration
+            .modify(|word| word & !(config::E | config::H));
     }
 }
 
 /// Stops `channel` the way the TRM prescribes for a clean stop: set Halt, wait
 /// until the FIFO has drained (Active clears), then clear Enable; returns
-/// `Ok` once the channel's Enable bit reads 0.
+/// `Ok` once the channel's Enable bit reads 0. A channel whose chain already
+/// ended is only checked.
 ///
 /// If the FIFO does not drain in time, clearing Enable still stops the
 /// channel (the TRM's "disable and lose the data in the FIFO").
@@ -499,16 +584,30 @@ pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
 /// The caller must own `channel`.
 pub unsafe fn stop(regs: &RegisterBlock, channel: usize) -> Result<(), NotStopped> {
     let registers = &regs.channel[channel];
-    // SAFETY: register accesses on a channel the caller owns.
-    unsafe {
-        registers.configuration.modify(|word| word | config::H);
-        let mut polls = 0;
-        while registers.configuration.read() & config::A != 0 && polls < DRAIN_POLLS {
-            polls += 1;
+    // Halt, unless the chain already ended (nothing to halt, nothing to
+    // write: see "Halt, Enable and the race" above).
+    let halted = crate::interrupt::free(|| {
+        let word = registers.configuration.read();
+        if word & config::E == 0 {
+            return false;
         }
-        registers
-            .configuration
-            .modify(|word| word & !(config::E | config::H));
+        // SAFETY: a channel register the caller owns; a channel this write
+        // enables again is halted by the same write.
+        unsafe { registers.configuration.write(word | config::H) };
+        true
+    });
+    if halted {
+        // SAFETY: register accesses on a channel the caller owns; the write
+        // clears E, so it cannot enable the channel.
+        unsafe {
+            let mut polls = 0;
+            while registers.configuration.read() & config::A != 0 && polls < DRAIN_POLLS {
+                polls += 1;
+            }
+            registers
+                .configuration
+                .modify(|word| word & !(config::E | config::H));
+        }
     }
     // The channel's own Enable bit reads 0 once the controller has disabled
     // it (the TRM: "the E bit is cleared when the channel is disabled"); the

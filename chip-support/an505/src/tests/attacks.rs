@@ -372,3 +372,368 @@ fn i11_15_resume_ends_with_the_controller_configuration_write() {
     hardware::finish(0);
     running.wait().unwrap();
 }
+
+/// Installs the hardware and a hook that ends channel 0's chain (Enable
+/// cleared, TransferSize 0, no next item, terminal count raised) right after
+/// the driver's `nth` read of its Configuration register from now on: the
+/// hardware finishing between the read and the write of a
+/// read-modify-write.
+fn finish_after_config_read(nth: u32) -> Rc<Cell<u32>> {
+    let reads = Rc::new(Cell::new(0));
+    let counter = reads.clone();
+    hardware::install_with(move |offset, access| {
+        if offset == CH0_CONFIG && matches!(access, crate::regs::model::Access::Read(_)) {
+            counter.set(counter.get() + 1);
+            if counter.get() == nth {
+                hardware::finish(0);
+            }
+        }
+    });
+    reads
+}
+
+/// The writes of channel 0's Configuration since the log was cleared.
+fn config_writes() -> std::vec::Vec<u32> {
+    hardware::writes()
+        .into_iter()
+        .filter(|&(offset, _)| offset == CH0_CONFIG)
+        .map(|(_, value)| value)
+        .collect()
+}
+
+/// Whether channel 0 is left enabled with nothing to move: the state a
+/// read-modify-write leaves when it writes back E = 1 over a finished
+/// chain (the transfer then never ends; on QEMU it never does).
+fn left_enabled_with_nothing_to_move() -> bool {
+    peek(CH0_CONFIG) & hardware::CONFIG_E != 0
+        && peek(CH0_CONTROL) & 0xFFF == 0
+        && peek(CH0_LLI) == 0
+}
+
+/// Issue 11 item 21: `suspend` reads the Configuration register, sets Halt
+/// and writes it back. If the chain ends between the read and the write,
+/// the write sets E again: a finished channel re-enabled with a zero count,
+/// which `resume` would then let loose and `wait` would never see end.
+#[test]
+fn i11_21_suspend_racing_the_end_of_the_chain_leaves_the_channel_disabled() {
+    hardware::install();
+    let running = channel().mem_to_mem(words(), words()).start();
+    // The chain ends right after the first read of the suspend.
+    finish_after_config_read(1);
+    let suspended = running.suspend();
+    assert!(
+        !left_enabled_with_nothing_to_move(),
+        "suspend re-enabled the finished channel (Configuration {:#x})",
+        peek(CH0_CONFIG)
+    );
+    hardware::clear_writes();
+    let running = suspended.resume();
+    assert!(
+        config_writes()
+            .iter()
+            .all(|word| word & hardware::CONFIG_E == 0),
+        "resume of a finished transfer enabled the channel again: {:x?}",
+        config_writes()
+    );
+    assert!(running.wait().is_ok(), "the finished transfer reports done");
+}
+
+/// Issue 11 item 21: the same race in `resume`, with the chain ending right
+/// after each read the resume makes: the channel must not be left enabled
+/// with nothing to move, and the transfer must end.
+#[test]
+fn i11_21_resume_racing_the_end_of_the_chain_leaves_the_channel_disabled() {
+    for nth in 1..=4 {
+        hardware::install();
+        let suspended = channel().mem_to_mem(words(), words()).start_suspended();
+        let reads = finish_after_config_read(nth);
+        let running = suspended.resume();
+        if reads.get() >= nth {
+            assert!(
+                !left_enabled_with_nothing_to_move(),
+                "chain ended after read {nth}: resume left it enabled (Configuration {:#x})",
+                peek(CH0_CONFIG)
+            );
+        } else {
+            hardware::finish(0);
+        }
+        assert!(running.wait().is_ok());
+        crate::regs::model::clear_hook();
+    }
+}
+
+/// Issue 11 item 21: `stop` (behind `abort`, `Drop` and scopes) racing the
+/// end of the chain after each of its reads: it returns `Ok` only with the
+/// channel disabled, and any write that could enable the channel again also
+/// halts it (Halt in the same word), so a re-enabled channel moves nothing.
+#[test]
+fn i11_21_stop_racing_the_end_of_the_chain_never_lets_a_channel_run() {
+    for nth in 1..=4 {
+        hardware::install();
+        let running = channel().mem_to_mem(words(), words()).start();
+        hardware::clear_writes();
+        finish_after_config_read(nth);
+        let stopped = running.abort().expect("the channel stops");
+        assert_eq!(peek(CH0_CONFIG) & hardware::CONFIG_E, 0, "read {nth}");
+        for word in config_writes() {
+            assert!(
+                word & hardware::CONFIG_E == 0 || word & hardware::CONFIG_H != 0,
+                "read {nth}: a write enabled the channel without Halt: {word:#x}"
+            );
+        }
+        drop(stopped);
+        crate::regs::model::clear_hook();
+    }
+}
+
+/// Issue 11 (with item 17's question for the AN505): resuming a transfer
+/// whose chain already ended while it was suspended must not run it again
+/// or hang: no write enables the channel, and `wait` returns at once.
+#[test]
+fn i11_21_resuming_a_transfer_that_already_finished_does_not_restart_it() {
+    hardware::install();
+    let suspended = channel().mem_to_mem(words(), words()).start_suspended();
+    // The data in flight drained and the chain ended while suspended.
+    hardware::finish(0);
+    hardware::clear_writes();
+    let running = suspended.resume();
+    assert!(
+        config_writes()
+            .iter()
+            .all(|word| word & hardware::CONFIG_E == 0),
+        "{:x?}",
+        config_writes()
+    );
+    assert!(running.is_done());
+    assert!(running.wait().is_ok());
+}
+
+/// Issue 11 item 21: suspending a transfer that already ended writes no
+/// Enable bit, and the suspended transfer resumes to "done".
+#[test]
+fn i11_21_suspending_a_finished_transfer_does_not_restart_it() {
+    hardware::install();
+    let running = channel().mem_to_mem(words(), words()).start();
+    hardware::finish(0);
+    hardware::clear_writes();
+    let suspended = running.suspend();
+    let running = suspended.resume();
+    assert!(
+        config_writes()
+            .iter()
+            .all(|word| word & hardware::CONFIG_E == 0),
+        "{:x?}",
+        config_writes()
+    );
+    assert!(running.wait().is_ok());
+}
+
+/// A destination that records, when it is released (dropped), channel 0's
+/// Configuration at that moment: memory must only come back once the
+/// channel is disabled.
+struct Watched {
+    words: &'static mut [u32; 8],
+    released: Rc<Cell<Option<u32>>>,
+}
+
+impl Watched {
+    fn new() -> (Watched, Rc<Cell<Option<u32>>>) {
+        let released = Rc::new(Cell::new(None));
+        let watched = Watched {
+            words: leak([0; 8]),
+            released: released.clone(),
+        };
+        (watched, released)
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        self.released.set(Some(peek(CH0_CONFIG)));
+    }
+}
+
+// SAFETY: test only: the words are leaked, so they stay valid and owned by
+// the value; `HostMemory` covers them.
+unsafe impl dma_types::buffer::Destination for Watched {
+    type Word = u32;
+    type Region = HostMemory;
+    const LEN: usize = 8;
+    const FIXED: bool = false;
+    type Request = dma_types::peripheral::Memory;
+    const REQUEST: Option<u8> = None;
+    fn dma_address(&mut self) -> usize {
+        self.words.as_mut_ptr() as usize
+    }
+}
+
+/// Installs the hardware with a channel 0 whose Enable bit does not clear
+/// for the next `stuck` writes that try (a hung bus, a peripheral that
+/// never drains the FIFO); returns how many such writes were refused.
+fn enable_sticks_for(stuck: u32) -> Rc<Cell<u32>> {
+    let refused = Rc::new(Cell::new(0));
+    let counter = refused.clone();
+    hardware::install_with(move |offset, access| {
+        if let crate::regs::model::Access::Write(value) = access {
+            if offset == CH0_CONFIG && value & hardware::CONFIG_E == 0 && counter.get() < stuck {
+                counter.set(counter.get() + 1);
+                poke(CH0_CONFIG, value | hardware::CONFIG_E);
+                poke(ENBLD_CHNS, peek(ENBLD_CHNS) | 1);
+            }
+        }
+    });
+    refused
+}
+
+/// Issue 11 (contract of 53db420): dropping a running transfer releases its
+/// destination only after the channel is disabled.
+#[test]
+fn i11_dropping_a_running_transfer_releases_memory_only_once_disabled() {
+    hardware::install();
+    let (destination, released) = Watched::new();
+    let transfer = channel().mem_to_mem(words(), destination).start();
+    drop(transfer);
+    let config = released.get().expect("released after a clean stop");
+    assert_eq!(
+        config & hardware::CONFIG_E,
+        0,
+        "disabled before the release"
+    );
+}
+
+/// Issue 11 (contract of 53db420): if the channel never reports stopped,
+/// dropping the transfer leaks its memory instead of releasing it, and
+/// `abort` returns `NotStopped` without the parts.
+#[test]
+fn i11_a_channel_that_never_stops_leaks_the_transfer() {
+    enable_sticks_for(u32::MAX);
+    let (destination, released) = Watched::new();
+    let transfer = channel().mem_to_mem(words(), destination).start();
+    drop(transfer);
+    assert_eq!(
+        released.get(),
+        None,
+        "the destination was leaked, not released"
+    );
+
+    let (destination, released) = Watched::new();
+    let transfer = channel().mem_to_mem(words(), destination).start();
+    let error = transfer.abort().err().expect("abort reports the failure");
+    assert_eq!(error, dma_types::error::NotStopped { channel: 0 });
+    assert_eq!(released.get(), None);
+
+    let (destination, released) = Watched::new();
+    let suspended = channel().mem_to_mem(words(), destination).start_suspended();
+    assert!(suspended.stop().is_err());
+    assert_eq!(released.get(), None);
+}
+
+/// Issue 11 (panic mid-transfer): a panic unwinds through a running
+/// transfer; its `Drop` stops the channel before the memory is released.
+#[test]
+fn i11_a_panic_mid_transfer_releases_memory_only_once_disabled() {
+    hardware::install();
+    let (destination, released) = Watched::new();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _transfer = channel().mem_to_mem(words(), destination).start();
+        panic!("the application fails mid-transfer");
+    }));
+    assert!(outcome.is_err());
+    let config = released.get().expect("released after the stop");
+    assert_eq!(config & hardware::CONFIG_E, 0);
+}
+
+/// Issue 11 (contract of 53db420): a scope whose transfer handle was
+/// forgotten cannot leak borrowed memory, so when the channel does not
+/// report stopped it asks again until it does; `scope` returns only then.
+#[test]
+fn i11_a_scope_keeps_stopping_until_the_channel_reports_stopped() {
+    let refused = enable_sticks_for(2);
+    let source = [1u32; 8];
+    let mut destination = [0u32; 8];
+    let mut ch = channel();
+    ch.scope(|scope| {
+        let transfer = scope
+            .mem_to_mem::<HostMemory, _>(&source, &mut destination)
+            .unwrap();
+        core::mem::forget(transfer);
+    });
+    assert_eq!(refused.get(), 2, "two stops failed before the third worked");
+    assert_eq!(peek(CH0_CONFIG) & hardware::CONFIG_E, 0);
+}
+
+/// Issue 11 (repeated and nested scopes): a second scope on the same
+/// channel after one whose handle was forgotten starts from a stopped
+/// channel, and a scope on the other channel inside the first runs
+/// independently.
+#[test]
+fn i11_repeated_and_nested_scopes_each_stop_their_own_channel() {
+    hardware::install();
+    let source = [3u32; 8];
+    let (mut first, mut second, mut other) = ([0u32; 8], [0u32; 8], [0u32; 8]);
+    let channels = channels();
+    let (mut ch0, mut ch1) = (channels.ch0, channels.ch1);
+    ch0.scope(|scope| {
+        core::mem::forget(
+            scope
+                .mem_to_mem::<HostMemory, _>(&source, &mut first)
+                .unwrap(),
+        );
+        ch1.scope(|inner| {
+            let transfer = inner
+                .mem_to_mem::<HostMemory, _>(&source, &mut other)
+                .unwrap();
+            hardware::finish(1);
+            transfer.wait().unwrap();
+        });
+        assert_eq!(
+            peek(CH0_CONFIG) & hardware::CONFIG_E,
+            1,
+            "channel 0 still runs"
+        );
+    });
+    assert_eq!(
+        peek(CH0_CONFIG) & hardware::CONFIG_E,
+        0,
+        "stopped by its scope"
+    );
+    ch0.scope(|scope| {
+        let transfer = scope
+            .mem_to_mem::<HostMemory, _>(&source, &mut second)
+            .expect("the channel was stopped: not busy");
+        hardware::finish(0);
+        transfer.wait().unwrap();
+    });
+}
+
+/// Issue 11 (contract of 53db420): a static chain whose channel never
+/// reports stopped is leaked by `abort` (`NotStopped`) and by `Drop`.
+#[test]
+fn i11_a_chain_whose_channel_never_stops_is_not_handed_back() {
+    enable_sticks_for(u32::MAX);
+    let chain = dma_macros::descriptor_chain!(
+        @chip { constants = HostMemory }
+        controller = TestDma,
+        region = HostMemory,
+        from [a: [u32; 4]],
+        to [b: [u32; 4]],
+    );
+    let running = channel().start_chain(chain);
+    assert_eq!(
+        running.abort().err(),
+        Some(dma_types::error::NotStopped { channel: 0 })
+    );
+    let chain = dma_macros::descriptor_chain!(
+        @chip { constants = HostMemory }
+        controller = TestDma,
+        region = HostMemory,
+        from [a: [u32; 4]],
+        to [b: [u32; 4]],
+    );
+    drop(channel().start_chain(chain));
+    assert_eq!(
+        peek(CH0_CONFIG) & hardware::CONFIG_E,
+        1,
+        "still enabled: leaked"
+    );
+}
