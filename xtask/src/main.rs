@@ -38,6 +38,7 @@ const EXAMPLES: &[&str] = &[
     "scoped",
     "irq_masking",
     "irq_lines",
+    "exceptions",
 ];
 /// The crates whose host tests run under Miri.
 const MIRI_PACKAGES: &[&str] = &["dma-types", "dma-an505"];

@@ -59,6 +59,12 @@
 /// - `bind_interrupts!(struct Irqs { Dma1 } otherwise = my_handler);` — such
 ///   interrupts go to `fn my_handler(irq: u16)`, the program's own business.
 ///
+/// Only external interrupts are dispatched: a core exception without a
+/// handler of its own (SysTick, PendSV, SVCall, an enabled fault), which
+/// `cortex-m-rt` also routes to `DefaultHandler`, panics naming it
+/// ([`unhandled_exception`](crate::interrupt::unhandled_exception)); it never
+/// reaches `my_handler`.
+///
 /// The macro exports the symbol `DefaultHandler`: a program has one binding,
 /// and a second `bind_interrupts!` or a `#[exception] fn DefaultHandler` is a
 /// link error (duplicate symbol), never a silently unserved interrupt.
@@ -97,14 +103,17 @@ macro_rules! bind_interrupts {
             }
 
             /// Serves the exception the core is handling: what the
-            /// `DefaultHandler` this binding installs runs.
+            /// `DefaultHandler` this binding installs runs. An external
+            /// interrupt goes to [`Self::on_interrupt`]; a core exception
+            /// without a handler of its own panics, naming it.
             #[allow(dead_code)]
             $vis fn on_default_handler() {
-                $name::on_interrupt($crate::interrupt::active_interrupt());
+                $crate::interrupt::dispatch($crate::interrupt::active_vector(), $name::on_interrupt);
             }
         }
 
-        /// Every external interrupt of the AN505 enters here.
+        /// Every external interrupt of the AN505 enters here, and every core
+        /// exception without a handler of its own.
         // SAFETY: `DefaultHandler` is the symbol `cortex-m-rt` places in every
         // interrupt vector without a handler of its own; exporting it once is
         // how a program installs that handler.
@@ -125,14 +134,73 @@ pub fn unbound_interrupt(irq: u16) {
 }
 
 /// Returns the number of the interrupt being handled (as the NVIC numbers
-/// it, without the 16 core exceptions).
+/// it, without the 16 core exceptions), or `u16::MAX` if the core is not
+/// handling an external interrupt (Thread mode, a core exception).
 #[inline]
 pub fn active_interrupt() -> u16 {
     match core_ops::active_vector() {
         vector @ 16.. => vector - 16,
-        // The handler is only installed in interrupt vectors.
         _ => u16::MAX,
     }
+}
+
+/// Returns the number of the exception being handled (IPSR): 0 in Thread
+/// mode, 1 to 15 for the core exceptions, 16 + n for external interrupt n.
+#[inline]
+pub fn active_vector() -> u16 {
+    core_ops::active_vector()
+}
+
+/// Dispatches the exception `vector` that entered `DefaultHandler`: an
+/// external interrupt (vector 16 or more) goes to `on_interrupt` with its
+/// NVIC number; anything else panics through [`unhandled_exception`].
+///
+/// `cortex-m-rt` also puts `DefaultHandler` in the vector of every core
+/// exception the program gives no handler (NMI, the faults, SVCall,
+/// DebugMonitor, PendSV, SysTick). Those are not interrupts: a fallback
+/// that returns from a fault would re-execute the faulting instruction for
+/// ever, and one that ignores SysTick would miss that the program enabled a
+/// timer it does not serve.
+#[inline]
+pub fn dispatch(vector: u16, on_interrupt: impl FnOnce(u16)) {
+    match vector.checked_sub(16) {
+        Some(irq) => on_interrupt(irq),
+        None => unhandled_exception(vector),
+    }
+}
+
+/// The name of core exception `vector` (Armv8-M exception numbers).
+const fn exception_name(vector: u16) -> &'static str {
+    match vector {
+        0 => "Thread mode",
+        1 => "Reset",
+        2 => "NMI",
+        3 => "HardFault",
+        4 => "MemManage",
+        5 => "BusFault",
+        6 => "UsageFault",
+        7 => "SecureFault",
+        11 => "SVCall",
+        12 => "DebugMonitor",
+        14 => "PendSV",
+        15 => "SysTick",
+        _ => "reserved",
+    }
+}
+
+/// What `DefaultHandler` does for a core exception the program gave no
+/// handler: panics with its number and name, where `cortex-m-rt`'s own
+/// default handler would spin silently.
+///
+/// # Panics
+///
+/// Always.
+#[cold]
+pub fn unhandled_exception(vector: u16) -> ! {
+    panic!(
+        "core exception {vector} ({}) has no handler: it entered `DefaultHandler`, which `bind_interrupts!` installs for interrupts only; define it with `#[exception]` (cortex-m-rt) or do not enable it",
+        exception_name(vector)
+    )
 }
 
 /// Unmasks NVIC line `irq`.

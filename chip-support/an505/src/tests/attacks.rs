@@ -737,3 +737,66 @@ fn i11_a_chain_whose_channel_never_stops_is_not_handed_back() {
         "still enabled: leaked"
     );
 }
+
+/// Runs the binding's `DefaultHandler` body as if the core were handling
+/// exception `vector`; returns the panic message, if any, and the interrupt
+/// the `otherwise` handler received, if any.
+fn enter_default_handler(vector: u16) -> (Option<std::string::String>, Option<u16>) {
+    hardware::OTHER.with(|other| other.set(None));
+    model::with(|nvic| nvic.ipsr = vector);
+    let outcome = std::panic::catch_unwind(TestIrqs::on_default_handler);
+    model::with(|nvic| nvic.ipsr = 0);
+    let message = outcome.err().map(|payload| {
+        payload
+            .downcast_ref::<std::string::String>()
+            .cloned()
+            .unwrap_or_default()
+    });
+    (message, hardware::OTHER.with(Cell::get))
+}
+
+/// Issue 11 item 22: cortex-m-rt puts `DefaultHandler` in the vector of
+/// every core exception the program gives no handler (SVCall, PendSV,
+/// SysTick, DebugMonitor, the enabled faults). Such an exception must not
+/// reach the `otherwise` handler as "interrupt 65535": a fallback that
+/// returns from a fault re-executes the faulting instruction for ever. It
+/// panics instead, naming the exception.
+#[test]
+fn i11_22_core_exceptions_are_not_dispatched_as_interrupts() {
+    hardware::install();
+    for (vector, name) in [
+        (2, "NMI"),
+        (4, "MemManage"),
+        (5, "BusFault"),
+        (6, "UsageFault"),
+        (7, "SecureFault"),
+        (11, "SVCall"),
+        (12, "DebugMonitor"),
+        (14, "PendSV"),
+        (15, "SysTick"),
+    ] {
+        let (message, other) = enter_default_handler(vector);
+        assert_eq!(
+            other, None,
+            "exception {vector} reached the interrupt fallback"
+        );
+        let message = message.unwrap_or_else(|| panic!("exception {vector} returned quietly"));
+        assert!(
+            message.contains(&std::format!("exception {vector} ({name})")),
+            "{message}"
+        );
+    }
+}
+
+/// Issue 11 item 22, the legal twin: external interrupts still reach their
+/// handlers, the listed lines the library's, any other the fallback with
+/// its NVIC number.
+#[test]
+fn i11_22_external_interrupts_are_dispatched_by_number() {
+    hardware::install();
+    assert_eq!(enter_default_handler(16 + 20), (None, Some(20)));
+    let served = TestDma::terminal_count_interrupts();
+    assert_eq!(enter_default_handler(16 + TC), (None, None));
+    assert_eq!(TestDma::terminal_count_interrupts(), served + 1);
+    assert_eq!(enter_default_handler(16 + 239), (None, Some(239)));
+}
