@@ -27,11 +27,13 @@ pub(crate) enum Access {
 }
 
 type Hook = Box<dyn FnMut(usize, Access)>;
+/// The register semantics: what the hardware does after an access.
+type Behaviour = fn(usize, Access);
 
 std::thread_local! {
     /// The register semantics (write-1-to-clear and the like): called after
     /// every access, also those a hook causes.
-    static BEHAVIOUR: Cell<Option<fn(usize, Access)>> = const { Cell::new(None) };
+    static BEHAVIOUR: Cell<Option<Behaviour>> = const { Cell::new(None) };
     /// Called after each access with the register's offset in the block.
     static HOOK: RefCell<Option<Hook>> = const { RefCell::new(None) };
 }
@@ -39,7 +41,7 @@ std::thread_local! {
 /// Installs the register semantics of this thread's block: `behaviour`
 /// runs after every access, before the hook, including the accesses the
 /// hook itself causes (an interrupt handler it runs).
-pub(crate) fn set_behaviour(behaviour: fn(usize, Access)) {
+pub(crate) fn set_behaviour(behaviour: Behaviour) {
     BEHAVIOUR.with(|slot| slot.set(Some(behaviour)));
 }
 

@@ -473,7 +473,7 @@ fn i11_21_stop_racing_the_end_of_the_chain_never_lets_a_channel_run() {
         let running = channel().mem_to_mem(words(), words()).start();
         hardware::clear_writes();
         finish_after_config_read(nth);
-        let stopped = running.abort().expect("the channel stops");
+        let _stopped = running.abort().expect("the channel stops");
         assert_eq!(peek(CH0_CONFIG) & hardware::CONFIG_E, 0, "read {nth}");
         for word in config_writes() {
             assert!(
@@ -481,7 +481,6 @@ fn i11_21_stop_racing_the_end_of_the_chain_never_lets_a_channel_run() {
                 "read {nth}: a write enabled the channel without Halt: {word:#x}"
             );
         }
-        drop(stopped);
         crate::regs::model::clear_hook();
     }
 }
@@ -799,4 +798,69 @@ fn i11_22_external_interrupts_are_dispatched_by_number() {
     assert_eq!(enter_default_handler(16 + TC), (None, None));
     assert_eq!(TestDma::terminal_count_interrupts(), served + 1);
     assert_eq!(enter_default_handler(16 + 239), (None, Some(239)));
+}
+
+/// Issue 11 item 18 (re-entrancy): the program's own `otherwise` handler,
+/// entered through the same `DefaultHandler` as the DMA lines, waits for a
+/// transfer. The DMA lines cannot preempt it (0x80 under 0x40): the wait
+/// polls, and the terminal count is served once the handler returns.
+#[test]
+fn i11_18_a_wait_inside_the_binding_s_own_fallback_polls() {
+    hardware::install();
+    set_dma_priority(0x80);
+    model::with(|nvic| nvic.priority[20] = 0x40);
+    let transfer = std::rc::Rc::new(core::cell::RefCell::new(Some(
+        channel().mem_to_mem(words(), words()).start(),
+    )));
+    let result = Rc::new(Cell::new(None));
+    let (slot, seen) = (transfer.clone(), result.clone());
+    hardware::ON_OTHER.with(|other| {
+        *other.borrow_mut() = Some(std::boxed::Box::new(move |irq| {
+            let transfer = slot.borrow_mut().take().unwrap();
+            let served = TestDma::terminal_count_interrupts();
+            let ok = transfer.wait_for_interrupt(TestIrqs).is_ok();
+            seen.set(Some((
+                irq,
+                ok,
+                TestDma::terminal_count_interrupts() - served,
+            )));
+        }))
+    });
+    finish_while_waiting(3);
+    // SAFETY: test only: line 20's handler is the installed binding.
+    unsafe { crate::interrupt::unmask(20) };
+    model::pend(20);
+    assert_eq!(
+        result.get(),
+        Some((20, true, 0)),
+        "polled, nothing served inside"
+    );
+    assert_eq!(
+        taken(),
+        [(20, 0), (TC, 0)],
+        "the terminal count after the fallback"
+    );
+    assert_eq!(model::with(|nvic| nvic.sleeps), 0);
+}
+
+/// Issue 11 item 2, for static chains: `ChainTransfer::wait_for_interrupt`
+/// inside a critical section polls and leaves PRIMASK set.
+#[test]
+fn i11_02_a_chain_waited_for_inside_a_critical_section_keeps_it() {
+    hardware::install();
+    let chain = dma_macros::descriptor_chain!(
+        @chip { constants = HostMemory }
+        controller = TestDma,
+        region = HostMemory,
+        from [a: [u32; 4], b: [u32; 4]],
+        to [c: [u32; 8]],
+    );
+    let running = channel().start_chain(chain);
+    model::with(|nvic| nvic.primask = true);
+    finish_while_waiting(2);
+    assert!(running.wait_for_interrupt(TestIrqs).is_ok());
+    assert!(model::with(|nvic| nvic.primask));
+    assert_eq!(taken(), []);
+    model::enable();
+    assert_eq!(taken(), [(TC, 0)]);
 }

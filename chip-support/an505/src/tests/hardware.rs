@@ -15,7 +15,7 @@ use std::vec::Vec;
 use crate::interrupt::model;
 use crate::regs::model::{on_access, set_behaviour, Access};
 
-use super::{peek, poke, TestDma, CONFIGURATION, ENBLD_CHNS, INT_TC_CLEAR, RAW_INT_ERROR_STATUS};
+use super::{peek, poke, TestDma, ENBLD_CHNS, INT_TC_CLEAR, RAW_INT_ERROR_STATUS};
 
 pub(crate) const INT_STATUS: usize = 0x000;
 pub(crate) const INT_TC_STATUS: usize = 0x004;
@@ -28,9 +28,8 @@ pub(crate) const fn channel_register(n: usize, offset: usize) -> usize {
     0x100 + 0x20 * n + offset
 }
 
-/// Channel Configuration bits (PL080 TRM): E 0, A 17, H 18.
+/// Channel Configuration bits (PL080 TRM): E 0, H 18.
 pub(crate) const CONFIG_E: u32 = 1 << 0;
-pub(crate) const CONFIG_A: u32 = 1 << 17;
 pub(crate) const CONFIG_H: u32 = 1 << 18;
 
 std::thread_local! {
@@ -40,8 +39,22 @@ std::thread_local! {
     static WRITES: core::cell::RefCell<Vec<(usize, u32)>> = const { core::cell::RefCell::new(Vec::new()) };
 }
 
+/// An action of the `otherwise` handler.
+type OtherAction = std::boxed::Box<dyn FnMut(u16)>;
+
+std::thread_local! {
+    /// What the `otherwise` handler does besides recording, if anything.
+    pub(crate) static ON_OTHER: core::cell::RefCell<Option<OtherAction>> =
+        const { core::cell::RefCell::new(None) };
+}
+
 fn other_interrupt(irq: u16) {
     OTHER.with(|other| other.set(Some(irq)));
+    let action = ON_OTHER.with(|slot| slot.borrow_mut().take());
+    if let Some(mut action) = action {
+        action(irq);
+        ON_OTHER.with(|slot| *slot.borrow_mut() = Some(action));
+    }
 }
 
 crate::bind_interrupts!(pub(crate) struct TestIrqs { TestDma } otherwise = other_interrupt);
@@ -148,9 +161,4 @@ pub(crate) fn fail(n: usize, remaining: u32) {
 /// Whether NVIC line `irq` is enabled in the model.
 pub(crate) fn is_unmasked(irq: u16) -> bool {
     model::with(|nvic| nvic.enabled & model::bit(irq) != 0)
-}
-
-/// Whether the controller is enabled (DMACConfiguration.E).
-pub(crate) fn controller_enabled() -> bool {
-    peek(CONFIGURATION) & 1 != 0
 }
