@@ -37,6 +37,11 @@ use crate::transfer::{state::Running, Transfer, TransferError};
 /// or stopped on an error), and [`CompletionInterrupt::sleep_until`] must
 /// not return before `done` returned `true`, checking it so that an
 /// interrupt arriving between the check and the sleep still wakes the core.
+/// `sleep_until` must also leave the caller's interrupt masking as it found
+/// it (called inside a critical section, it must not let a handler run),
+/// and must not sleep where those lines cannot wake the core (interrupts
+/// masked, or the lines not allowed to preempt the running code): it polls
+/// `done` there instead.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no completion interrupt a program can sleep on",
     label = "this controller's transfers cannot wait for an interrupt",
@@ -53,10 +58,17 @@ pub unsafe trait CompletionInterrupt: Controller {
     /// an interrupt nobody clears.
     unsafe fn unmask_completion_interrupt();
 
-    /// Sleeps until `done` returns `true`, waking on every interrupt.
+    /// Waits until `done` returns `true`: sleeps, waking on every
+    /// interrupt, where the completion interrupt can wake the core, and
+    /// polls `done` where it cannot.
     ///
-    /// `done` is checked with interrupts masked, so a completion between
-    /// the check and the sleep still ends the sleep.
+    /// When it sleeps, `done` is checked with interrupts masked, so a
+    /// completion between the check and the sleep still ends the sleep.
+    /// Inside a critical section (interrupts masked), inside a handler the
+    /// completion interrupt cannot preempt, or under a priority mask that
+    /// holds it back, a sleep would only end on some other interrupt (or
+    /// never): it polls instead, and leaves the masking as it was, so the
+    /// completion interrupt is served once the caller's masking ends.
     fn sleep_until<F: FnMut() -> bool>(done: F);
 }
 
@@ -90,6 +102,12 @@ where
     /// it must list this transfer's controller, so that the interrupt that
     /// wakes the core has a handler. Unmasks the controller's completion and
     /// error lines (they stay unmasked).
+    ///
+    /// Called inside a critical section, from an interrupt handler the
+    /// completion interrupt cannot preempt, or under a priority mask
+    /// (BASEPRI, an RTIC lock) that holds it back, it polls instead of
+    /// sleeping and changes no masking: no handler runs inside the caller's
+    /// critical section, and the interrupt is served once it ends.
     ///
     /// # Errors
     ///

@@ -563,7 +563,8 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
     /// Programs the channel and enables it suspended: the transfer is armed
     /// but moves nothing until [`Transfer::resume`].
     ///
-    /// Arming ahead of time makes the later `resume` a single register write.
+    /// Arming ahead of time leaves no channel programming for the later
+    /// `resume`: it only releases the halt.
     #[inline]
     pub fn start_suspended(mut self) -> Transfer<CH, S, D, B, Suspended>
     where

@@ -36,6 +36,9 @@ const EXAMPLES: &[&str] = &[
     "scatter_gather",
     "dmatest",
     "scoped",
+    "irq_masking",
+    "irq_lines",
+    "exceptions",
 ];
 /// The crates whose host tests run under Miri.
 const MIRI_PACKAGES: &[&str] = &["dma-types", "dma-an505"];

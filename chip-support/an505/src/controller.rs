@@ -11,13 +11,48 @@ pub struct Channels<C> {
     pub ch1: Channel<C, Ch1>,
 }
 
+/// What the interrupt handler of one controller keeps: the terminal-count
+/// interrupts it served and the errors it took off the hardware.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct HandlerState {
+    /// Terminal-count interrupts served.
+    pub served: core::sync::atomic::AtomicU32,
+    /// Errors acknowledged, per channel, until the channel starts again.
+    pub errors: crate::engine::ErrorLog,
+}
+
+impl HandlerState {
+    /// Nothing served, nothing recorded.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> HandlerState {
+        HandlerState {
+            served: core::sync::atomic::AtomicU32::new(0),
+            errors: crate::engine::ErrorLog::new(),
+        }
+    }
+}
+
 /// Declares a PL081 controller type: singleton, split into channels,
 /// [`Controller`](dma_types::controller::Controller) on the shared engine,
 /// reach and bursts.
 ///
-/// `registers` is an expression giving the `*const RegisterBlock`.
+/// `registers` is an expression giving the `*const RegisterBlock`; `state`
+/// (default: a static of the controller) one giving the
+/// `&'static HandlerState` (the host tests give each test thread its own).
 macro_rules! pl081_controller {
     ($(#[$doc:meta])* $name:ident, registers = $registers:expr, interrupts = $error:literal, $tc:literal, $combined:literal) => {
+        pl081_controller!(
+            $(#[$doc])* $name,
+            registers = $registers,
+            interrupts = $error, $tc, $combined,
+            state = {
+                static STATE: $crate::controller::HandlerState = $crate::controller::HandlerState::new();
+                &STATE
+            }
+        );
+    };
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, interrupts = $error:literal, $tc:literal, $combined:literal, state = $state:expr) => {
         $(#[$doc])*
         pub struct $name {
             _private: (),
@@ -87,9 +122,10 @@ macro_rules! pl081_controller {
             /// [`bind_interrupts!`](crate::bind_interrupts) installs.
             ///
             /// Terminal count: acknowledges the channel flags and counts the
-            /// interrupt. Error: masks the error line and leaves the flags
-            /// set, so `wait()` reports the error (the next
-            /// `wait_for_interrupt` unmasks the line again).
+            /// interrupt. Error: clears the channel flags, so the shared line
+            /// falls, and records them per channel, so the transfer that owns
+            /// the channel still reports its error from `wait()`; the line
+            /// stays enabled for the next error of either channel.
             #[inline]
             pub fn handle_interrupt(irq: u16) -> bool {
                 if irq == Self::TERMINAL_COUNT_IRQ {
@@ -98,7 +134,7 @@ macro_rules! pl081_controller {
                         .fetch_add(1, core::sync::atomic::Ordering::Relaxed);
                     true
                 } else if irq == Self::ERROR_IRQ {
-                    $crate::interrupt::mask(Self::ERROR_IRQ);
+                    $crate::engine::on_error(Self::registers(), Self::errors());
                     true
                 } else {
                     false
@@ -112,10 +148,21 @@ macro_rules! pl081_controller {
                 Self::terminal_count_counter().load(core::sync::atomic::Ordering::Relaxed)
             }
 
+            /// What the handler keeps of this controller.
+            #[inline(always)]
+            fn state() -> &'static $crate::controller::HandlerState {
+                $state
+            }
+
             #[inline(always)]
             fn terminal_count_counter() -> &'static core::sync::atomic::AtomicU32 {
-                static SERVED: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
-                &SERVED
+                &Self::state().served
+            }
+
+            /// The errors the handler took off this controller.
+            #[inline(always)]
+            fn errors() -> &'static $crate::engine::ErrorLog {
+                &Self::state().errors
             }
 
             #[inline(always)]
@@ -140,7 +187,7 @@ macro_rules! pl081_controller {
                 chain: &mut [$crate::lli::Lli],
             ) {
                 // SAFETY: forwarded contract of `Controller::start`.
-                unsafe { $crate::engine::start(Self::registers(), channel, plan, chain) }
+                unsafe { $crate::engine::start(Self::registers(), Self::errors(), channel, plan, chain) }
             }
 
             #[inline]
@@ -150,7 +197,9 @@ macro_rules! pl081_controller {
                 chain: &mut [$crate::lli::Lli],
             ) {
                 // SAFETY: forwarded contract of `Controller::start_suspended`.
-                unsafe { $crate::engine::start_halted(Self::registers(), channel, plan, chain) }
+                unsafe {
+                    $crate::engine::start_halted(Self::registers(), Self::errors(), channel, plan, chain)
+                }
             }
 
             #[inline]
@@ -160,7 +209,7 @@ macro_rules! pl081_controller {
 
             #[inline]
             fn has_error(channel: usize) -> bool {
-                $crate::engine::has_error(Self::registers(), channel)
+                $crate::engine::has_error(Self::registers(), Self::errors(), channel)
             }
 
             #[inline]
@@ -189,7 +238,9 @@ macro_rules! pl081_controller {
 
         // SAFETY: the engine sets ITC and IE on every channel it starts, so
         // each end of a transfer raises the terminal-count or the error line,
-        // and both are unmasked; `sleep_until` checks with PRIMASK set.
+        // and both are unmasked; `sleep_until` checks with PRIMASK set before
+        // each `wfi`, sleeps only where both lines can wake the core, and
+        // polls (leaving the masking alone) where they cannot.
         unsafe impl dma_types::interrupt::CompletionInterrupt for $name {
             #[inline]
             unsafe fn unmask_completion_interrupt() {
@@ -202,7 +253,7 @@ macro_rules! pl081_controller {
 
             #[inline]
             fn sleep_until<F: FnMut() -> bool>(done: F) {
-                $crate::interrupt::sleep_until(done)
+                $crate::interrupt::sleep_until(&[Self::TERMINAL_COUNT_IRQ, Self::ERROR_IRQ], done)
             }
         }
 
@@ -212,7 +263,7 @@ macro_rules! pl081_controller {
             #[inline]
             unsafe fn start_list(channel: usize, first: *const $crate::lli::Lli) {
                 // SAFETY: forwarded contract of `LinkedList::start_list`.
-                unsafe { $crate::engine::start_list(Self::registers(), channel, first) }
+                unsafe { $crate::engine::start_list(Self::registers(), Self::errors(), channel, first) }
             }
 
             #[inline]

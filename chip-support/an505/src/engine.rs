@@ -10,7 +10,7 @@
 //! it). Code with a search or a wait ([`remaining`], [`stop`]) stays out of
 //! line, one copy for every channel.
 
-use core::sync::atomic::{fence, Ordering};
+use core::sync::atomic::{compiler_fence, fence, AtomicBool, Ordering};
 
 use dma_types::controller::TransferPlan;
 use dma_types::direction::Direction;
@@ -23,8 +23,61 @@ use crate::regs::pl081::{config, control, RegisterBlock, CONFIGURATION_E};
 /// Elements one block moves at most (TransferSize is 12 bits).
 pub const MAX_BLOCK: usize = 4095;
 
-/// How long [`stop`] waits for a halted channel's FIFO to drain, in polls.
-const DRAIN_POLLS: u32 = 100_000;
+/// How long [`stop`] waits for a halted channel's FIFO to drain, in polls
+/// (fewer under Miri, which interprets every poll of the host tests).
+const DRAIN_POLLS: u32 = if cfg!(miri) { 1_000 } else { 100_000 };
+
+/// The errors the bound interrupt handler took off a controller, one flag
+/// per channel.
+///
+/// The error line is level sensitive and shared by the channels, so the
+/// handler must clear the hardware flags (IntErrClr) to let the line fall;
+/// it records them here first, so that the transfer owning the channel
+/// still reports its error. [`start`] forgets the channel's record (after
+/// clearing the hardware flag, before enabling the channel), so a transfer
+/// never inherits an earlier one's error.
+#[derive(Debug)]
+pub struct ErrorLog {
+    channels: [AtomicBool; 2],
+}
+
+impl ErrorLog {
+    /// A log with no error recorded.
+    #[allow(clippy::new_without_default)]
+    #[inline]
+    pub const fn new() -> ErrorLog {
+        ErrorLog {
+            channels: [AtomicBool::new(false), AtomicBool::new(false)],
+        }
+    }
+
+    /// Records the channels whose bits are set in `flags` (IntErrorStatus).
+    #[inline]
+    pub fn record(&self, flags: u32) {
+        for (channel, recorded) in self.channels.iter().enumerate() {
+            if flags & (1 << channel) != 0 {
+                recorded.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Returns whether an error of `channel` was recorded since its start.
+    #[inline]
+    pub fn has(&self, channel: usize) -> bool {
+        self.channels[channel].load(Ordering::Relaxed)
+    }
+
+    /// Forgets the recorded error of `channel`.
+    #[inline(always)]
+    fn forget(&self, channel: usize) {
+        // The handler runs on this core between two instructions: keep the
+        // store between the flag clear and the enabling write (volatile
+        // accesses are not reordered with each other, but may be with it).
+        compiler_fence(Ordering::SeqCst);
+        self.channels[channel].store(false, Ordering::Relaxed);
+        compiler_fence(Ordering::SeqCst);
+    }
+}
 
 /// Returns the SWidth/DWidth code of a width.
 #[inline]
@@ -213,13 +266,20 @@ pub fn link_chain(chain: &mut [Lli], source: u32, destination: u32, layout: &Cha
 ///
 /// # Safety
 ///
-/// `regs` must be a PL081 the caller owns channel `channel` of; the plan's
-/// memory and `chain` must stay valid until the channel is inactive, and
-/// `chain` must hold `plan.blocks(MAX_BLOCK) - 1` items.
+/// `regs` must be a PL081 the caller owns channel `channel` of and
+/// `errors` its log; the plan's memory and `chain` must stay valid until the
+/// channel is inactive, and `chain` must hold `plan.blocks(MAX_BLOCK) - 1`
+/// items.
 #[inline(always)]
-pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, chain: &mut [Lli]) {
+pub unsafe fn start(
+    regs: &RegisterBlock,
+    errors: &ErrorLog,
+    channel: usize,
+    plan: &TransferPlan,
+    chain: &mut [Lli],
+) {
     // SAFETY: forwarded contract.
-    unsafe { program(regs, channel, plan, chain, 0) }
+    unsafe { program(regs, errors, channel, plan, chain, 0) }
 }
 
 /// Programs `channel` with `plan` and enables it with Halt set: the channel
@@ -231,12 +291,13 @@ pub unsafe fn start(regs: &RegisterBlock, channel: usize, plan: &TransferPlan, c
 #[inline]
 pub unsafe fn start_halted(
     regs: &RegisterBlock,
+    errors: &ErrorLog,
     channel: usize,
     plan: &TransferPlan,
     chain: &mut [Lli],
 ) {
     // SAFETY: forwarded contract.
-    unsafe { program(regs, channel, plan, chain, config::H) }
+    unsafe { program(regs, errors, channel, plan, chain, config::H) }
 }
 
 /// The register sequence of [`start`], with `halt` (0 or `config::H`) in the
@@ -248,6 +309,7 @@ pub unsafe fn start_halted(
 #[inline(always)]
 unsafe fn program(
     regs: &RegisterBlock,
+    errors: &ErrorLog,
     channel: usize,
     plan: &TransferPlan,
     chain: &mut [Lli],
@@ -275,6 +337,12 @@ unsafe fn program(
     unsafe {
         regs.int_tc_clear.write(bit);
         regs.int_err_clr.write(bit);
+    }
+    // After the flag is cleared, so a handler running before this cannot
+    // record the old error again; before the enable, so a new error is kept.
+    errors.forget(channel);
+    // SAFETY: as above.
+    unsafe {
         registers.src_addr.write(source);
         registers.dest_addr.write(destination);
         registers.lli.write(next);
@@ -293,11 +361,17 @@ unsafe fn program(
 ///
 /// # Safety
 ///
-/// `regs` must be a PL081 the caller owns channel `channel` of; `first` must
-/// point to a complete list (last `next` null) in memory the DMA reaches, and
-/// the list and its buffers must stay valid until the channel is inactive.
+/// `regs` must be a PL081 the caller owns channel `channel` of and `errors`
+/// its log; `first` must point to a complete list (last `next` null) in
+/// memory the DMA reaches, and the list and its buffers must stay valid
+/// until the channel is inactive.
 #[inline]
-pub unsafe fn start_list(regs: &RegisterBlock, channel: usize, first: *const Lli) {
+pub unsafe fn start_list(
+    regs: &RegisterBlock,
+    errors: &ErrorLog,
+    channel: usize,
+    first: *const Lli,
+) {
     // SAFETY: the caller guarantees `first` points to a valid item.
     let [source, destination, next, control] = unsafe { (*first).words() };
     let registers = &regs.channel[channel];
@@ -309,6 +383,11 @@ pub unsafe fn start_list(regs: &RegisterBlock, channel: usize, first: *const Lli
     unsafe {
         regs.int_tc_clear.write(bit);
         regs.int_err_clr.write(bit);
+    }
+    // As in `program`: between the flag clear and the enable.
+    errors.forget(channel);
+    // SAFETY: as above.
+    unsafe {
         registers.src_addr.write(source);
         registers.dest_addr.write(destination);
         registers.lli.write(next);
@@ -326,10 +405,28 @@ pub fn is_active(regs: &RegisterBlock, channel: usize) -> bool {
     regs.enbld_chns.read() & (1 << channel) != 0
 }
 
-/// Returns whether `channel` raised an error since it was started.
+/// Returns whether `channel` raised an error since it was started: its
+/// hardware flag, or the record the interrupt handler left in `errors` when
+/// it cleared the flag.
 #[inline]
-pub fn has_error(regs: &RegisterBlock, channel: usize) -> bool {
-    regs.raw_int_error_status.read() & (1 << channel) != 0
+pub fn has_error(regs: &RegisterBlock, errors: &ErrorLog, channel: usize) -> bool {
+    errors.has(channel) || regs.raw_int_error_status.read() & (1 << channel) != 0
+}
+
+/// Serves the error line: takes the channels' error flags off the hardware
+/// (so the shared, level-sensitive line falls) and records them in
+/// `errors`, with interrupts masked so no start on this controller can run
+/// between the read and the record. Returns the flags.
+#[inline]
+pub fn on_error(regs: &RegisterBlock, errors: &ErrorLog) -> u32 {
+    crate::interrupt::free(|| {
+        let flags = regs.int_error_status.read();
+        // SAFETY: writing 1s to IntErrClr only acknowledges flags that are
+        // set; it changes no channel state.
+        unsafe { regs.int_err_clr.write(flags) };
+        errors.record(flags);
+        flags
+    })
 }
 
 /// Returns the elements `channel` has not transferred: the current block's
@@ -353,7 +450,31 @@ pub fn remaining(regs: &RegisterBlock, channel: usize, chain: &[Lli]) -> usize {
     left
 }
 
-/// Sets Halt: the channel finishes its current bus access and waits.
+// Halt, Enable and the race with the end of a chain.
+//
+// The channel's Enable bit (E) and Halt bit (H) share one register, and the
+// PL081 clears E by itself when a chain ends; writing E = 1 enables the
+// channel. So every write that sets or clears H carries an E the driver
+// read an instant before, and a chain ending between that read and the
+// write gets E = 1 written back: a finished channel enabled again with
+// TransferSize 0 and no next item. No write sequence avoids that window
+// (there is no separate halt register), so the functions below shrink and
+// close it:
+// - nothing is written when the read shows E = 0 (the chain ended);
+// - the read and the write run with interrupts masked, so the window is the
+//   two bus accesses, not a handler's run time;
+// - `resume` first waits until the halted channel's FIFO is empty: a
+//   halted channel with an empty FIFO takes no new data, so it cannot end
+//   its chain between the read and the write;
+// - `suspend` and `resume` then look again: a channel still enabled with
+//   nothing left to move (TransferSize 0, no next item, FIFO empty) is
+//   disabled ([`retire_if_exhausted`]), which is what the hardware does at
+//   the end of a chain; `stop` disables the channel anyway, and the only
+//   E = 1 it can write back comes with H = 1, so that channel moves
+//   nothing before it is disabled.
+
+/// Sets Halt: the channel finishes its current bus access and waits; its
+/// FIFO drains. A channel whose chain already ended is left alone.
 ///
 /// # Safety
 ///
@@ -361,11 +482,25 @@ pub fn remaining(regs: &RegisterBlock, channel: usize, chain: &[Lli]) -> usize {
 #[inline]
 pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
     let registers = &regs.channel[channel];
-    // SAFETY: read-modify-write of a channel register the caller owns.
-    unsafe { registers.configuration.modify(|word| word | config::H) };
+    crate::interrupt::free(|| {
+        let word = registers.configuration.read();
+        if word & config::E != 0 {
+            // SAFETY: a channel register the caller owns; E is as just read.
+            unsafe { registers.configuration.write(word | config::H) };
+        }
+    });
+    // SAFETY: forwarded contract.
+    unsafe { retire_if_exhausted(regs, channel) };
 }
 
-/// Clears Halt.
+/// Clears Halt, then writes DMACConfiguration (controller enabled). A
+/// channel whose chain ended while it was halted is not enabled again.
+///
+/// The last write is for QEMU's PL080, which completes a memory-to-memory
+/// transfer inside the channel write but updates its interrupt lines only on
+/// a write of a controller-wide register: without it the terminal-count
+/// interrupt of a resumed transfer would not fire (`start` ends the same
+/// way). On a PL081 it rewrites the value the controller already holds.
 ///
 /// # Safety
 ///
@@ -373,13 +508,69 @@ pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
 #[inline]
 pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
     let registers = &regs.channel[channel];
-    // SAFETY: read-modify-write of a channel register the caller owns.
-    unsafe { registers.configuration.modify(|word| word & !config::H) };
+    // Halted, the channel only drains its FIFO: once that is empty it
+    // cannot end its chain on its own between the read and the write below.
+    let mut polls = 0;
+    while registers.configuration.read() & config::A != 0 && polls < DRAIN_POLLS {
+        polls += 1;
+    }
+    crate::interrupt::free(|| {
+        let word = registers.configuration.read();
+        if word & config::E != 0 {
+            // SAFETY: a channel register the caller owns; E is as just read.
+            unsafe { registers.configuration.write(word & !config::H) };
+        }
+    });
+    // SAFETY: the controller was enabled by the start of this transfer;
+    // writing its Configuration again changes nothing on a PL081.
+    unsafe { regs.configuration.write(CONFIGURATION_E) };
+    // SAFETY: forwarded contract.
+    unsafe { retire_if_exhausted(regs, channel) };
+}
+
+/// Disables `channel` if it is enabled with nothing left to move: its
+/// current block's TransferSize is 0 and no item follows. The hardware
+/// disables such a channel itself at the end of its chain; one still
+/// enabled was enabled again by a write racing that end (see above). Halt
+/// is set, the FIFO drained (bounded wait), then Enable and Halt cleared:
+/// nothing is lost, there is nothing left.
+///
+/// # Safety
+///
+/// The caller must own `channel`.
+unsafe fn retire_if_exhausted(regs: &RegisterBlock, channel: usize) {
+    let registers = &regs.channel[channel];
+    let exhausted = || {
+        registers.configuration.read() & config::E != 0
+            && registers.control.read() & control::TRANSFER_SIZE_MASK == 0
+            && registers.lli.read() == 0
+    };
+    if !exhausted() {
+        return;
+    }
+    // SAFETY: register accesses on a channel the caller owns; the only
+    // E = 1 written back comes with H = 1, and the channel has nothing left.
+    unsafe {
+        crate::interrupt::free(|| {
+            let word = registers.configuration.read();
+            if word & config::E != 0 {
+                registers.configuration.write(word | config::H);
+            }
+        });
+        let mut polls = 0;
+        while registers.configuration.read() & config::A != 0 && polls < DRAIN_POLLS {
+            polls += 1;
+        }
+        registers
+            .configuration
+            .modify(|word| word & !(config::E | config::H));
+    }
 }
 
 /// Stops `channel` the way the TRM prescribes for a clean stop: set Halt, wait
 /// until the FIFO has drained (Active clears), then clear Enable; returns
-/// `Ok` once the channel's Enable bit reads 0.
+/// `Ok` once the channel's Enable bit reads 0. A channel whose chain already
+/// ended is only checked.
 ///
 /// If the FIFO does not drain in time, clearing Enable still stops the
 /// channel (the TRM's "disable and lose the data in the FIFO").
@@ -393,16 +584,30 @@ pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
 /// The caller must own `channel`.
 pub unsafe fn stop(regs: &RegisterBlock, channel: usize) -> Result<(), NotStopped> {
     let registers = &regs.channel[channel];
-    // SAFETY: register accesses on a channel the caller owns.
-    unsafe {
-        registers.configuration.modify(|word| word | config::H);
-        let mut polls = 0;
-        while registers.configuration.read() & config::A != 0 && polls < DRAIN_POLLS {
-            polls += 1;
+    // Halt, unless the chain already ended (nothing to halt, nothing to
+    // write: see "Halt, Enable and the race" above).
+    let halted = crate::interrupt::free(|| {
+        let word = registers.configuration.read();
+        if word & config::E == 0 {
+            return false;
         }
-        registers
-            .configuration
-            .modify(|word| word & !(config::E | config::H));
+        // SAFETY: a channel register the caller owns; a channel this write
+        // enables again is halted by the same write.
+        unsafe { registers.configuration.write(word | config::H) };
+        true
+    });
+    if halted {
+        // SAFETY: register accesses on a channel the caller owns; the write
+        // clears E, so it cannot enable the channel.
+        unsafe {
+            let mut polls = 0;
+            while registers.configuration.read() & config::A != 0 && polls < DRAIN_POLLS {
+                polls += 1;
+            }
+            registers
+                .configuration
+                .modify(|word| word & !(config::E | config::H));
+        }
     }
     // The channel's own Enable bit reads 0 once the controller has disabled
     // it (the TRM: "the E bit is cleared when the channel is disabled"); the

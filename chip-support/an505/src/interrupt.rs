@@ -12,13 +12,23 @@
 //! - terminal count (`TERMINAL_COUNT_IRQ`): the channel flags are
 //!   acknowledged and the interrupt is counted
 //!   (`Dma0::terminal_count_interrupts`);
-//! - error (`ERROR_IRQ`): the line is masked in the NVIC and the flags are
-//!   left set, so `wait()` still reports the error; the next
-//!   `wait_for_interrupt` unmasks it again.
+//! - error (`ERROR_IRQ`): the channel flags are cleared, so the line
+//!   (shared by the channels) falls, and recorded per channel, so `wait()`
+//!   of the transfer that owns the channel still reports the error; the
+//!   line is never masked, so the next error, on either channel, still
+//!   wakes the core.
 //!
-//! On Arm cores the operations use the NVIC, `cpsid`/`cpsie` and `wfi`; on
-//! the host (tests, docs) they act on a model of the NVIC, and sleeping
-//! runs a test hook that plays the hardware.
+//! `wait_for_interrupt` sleeps in `wfi` only where the controller's lines
+//! can wake the core. Inside a critical section (PRIMASK set), inside a
+//! handler whose priority the lines do not exceed, or under a BASEPRI or
+//! FAULTMASK that masks them, it polls instead; it never changes the
+//! caller's masking.
+//!
+//! On Arm cores the operations use the NVIC, the SCB priorities, PRIMASK,
+//! BASEPRI, FAULTMASK, IPSR, `cpsid`/`cpsie` and `wfi`; on the host (tests,
+//! docs) they act on a model of the Cortex-M33's exception entry
+//! (`interrupt::model`, tests only), and sleeping or polling runs a test
+//! hook that plays the hardware.
 
 /// Declares a binding type and installs the interrupt handler that serves
 /// the listed PL081 controllers: the only way to obtain the proof
@@ -48,6 +58,12 @@
 ///   program unmasked a line it has no handler for);
 /// - `bind_interrupts!(struct Irqs { Dma1 } otherwise = my_handler);` — such
 ///   interrupts go to `fn my_handler(irq: u16)`, the program's own business.
+///
+/// Only external interrupts are dispatched: a core exception without a
+/// handler of its own (SysTick, PendSV, SVCall, an enabled fault), which
+/// `cortex-m-rt` also routes to `DefaultHandler`, panics naming it
+/// ([`unhandled_exception`](crate::interrupt::unhandled_exception)); it never
+/// reaches `my_handler`.
 ///
 /// The macro exports the symbol `DefaultHandler`: a program has one binding,
 /// and a second `bind_interrupts!` or a `#[exception] fn DefaultHandler` is a
@@ -85,15 +101,25 @@ macro_rules! bind_interrupts {
                 )+
                 $otherwise(irq)
             }
+
+            /// Serves the exception the core is handling: what the
+            /// `DefaultHandler` this binding installs runs. An external
+            /// interrupt goes to [`Self::on_interrupt`]; a core exception
+            /// without a handler of its own panics, naming it.
+            #[allow(dead_code)]
+            $vis fn on_default_handler() {
+                $crate::interrupt::dispatch($crate::interrupt::active_vector(), $name::on_interrupt);
+            }
         }
 
-        /// Every external interrupt of the AN505 enters here.
+        /// Every external interrupt of the AN505 enters here, and every core
+        /// exception without a handler of its own.
         // SAFETY: `DefaultHandler` is the symbol `cortex-m-rt` places in every
         // interrupt vector without a handler of its own; exporting it once is
         // how a program installs that handler.
         #[unsafe(export_name = "DefaultHandler")]
         extern "C" fn __dma_an505_default_handler() {
-            $name::on_interrupt($crate::interrupt::active_interrupt());
+            $name::on_default_handler();
         }
     };
 }
@@ -108,10 +134,73 @@ pub fn unbound_interrupt(irq: u16) {
 }
 
 /// Returns the number of the interrupt being handled (as the NVIC numbers
-/// it, without the 16 core exceptions).
+/// it, without the 16 core exceptions), or `u16::MAX` if the core is not
+/// handling an external interrupt (Thread mode, a core exception).
 #[inline]
 pub fn active_interrupt() -> u16 {
-    core_ops::active_interrupt()
+    match core_ops::active_vector() {
+        vector @ 16.. => vector - 16,
+        _ => u16::MAX,
+    }
+}
+
+/// Returns the number of the exception being handled (IPSR): 0 in Thread
+/// mode, 1 to 15 for the core exceptions, 16 + n for external interrupt n.
+#[inline]
+pub fn active_vector() -> u16 {
+    core_ops::active_vector()
+}
+
+/// Dispatches the exception `vector` that entered `DefaultHandler`: an
+/// external interrupt (vector 16 or more) goes to `on_interrupt` with its
+/// NVIC number; anything else panics through [`unhandled_exception`].
+///
+/// `cortex-m-rt` also puts `DefaultHandler` in the vector of every core
+/// exception the program gives no handler (NMI, the faults, SVCall,
+/// DebugMonitor, PendSV, SysTick). Those are not interrupts: a fallback
+/// that returns from a fault would re-execute the faulting instruction for
+/// ever, and one that ignores SysTick would miss that the program enabled a
+/// timer it does not serve.
+#[inline]
+pub fn dispatch(vector: u16, on_interrupt: impl FnOnce(u16)) {
+    match vector.checked_sub(16) {
+        Some(irq) => on_interrupt(irq),
+        None => unhandled_exception(vector),
+    }
+}
+
+/// The name of core exception `vector` (Armv8-M exception numbers).
+const fn exception_name(vector: u16) -> &'static str {
+    match vector {
+        0 => "Thread mode",
+        1 => "Reset",
+        2 => "NMI",
+        3 => "HardFault",
+        4 => "MemManage",
+        5 => "BusFault",
+        6 => "UsageFault",
+        7 => "SecureFault",
+        11 => "SVCall",
+        12 => "DebugMonitor",
+        14 => "PendSV",
+        15 => "SysTick",
+        _ => "reserved",
+    }
+}
+
+/// What `DefaultHandler` does for a core exception the program gave no
+/// handler: panics with its number and name, where `cortex-m-rt`'s own
+/// default handler would spin silently.
+///
+/// # Panics
+///
+/// Always.
+#[cold]
+pub fn unhandled_exception(vector: u16) -> ! {
+    panic!(
+        "core exception {vector} ({}) has no handler: it entered `DefaultHandler`, which `bind_interrupts!` installs for interrupts only; define it with `#[exception]` (cortex-m-rt) or do not enable it",
+        exception_name(vector)
+    )
 }
 
 /// Unmasks NVIC line `irq`.
@@ -125,118 +214,268 @@ pub(crate) unsafe fn unmask(irq: u16) {
     unsafe { core_ops::unmask(irq) }
 }
 
-/// Masks NVIC line `irq`.
+/// Runs `f` with interrupts masked (PRIMASK), then restores PRIMASK as it
+/// was: a critical section on this single core.
 #[inline]
-pub(crate) fn mask(irq: u16) {
-    core_ops::mask(irq)
+pub(crate) fn free<R>(f: impl FnOnce() -> R) -> R {
+    let masked = core_ops::interrupts_masked();
+    core_ops::disable();
+    let result = f();
+    if !masked {
+        // SAFETY: PRIMASK was clear on entry: this restores it.
+        unsafe { core_ops::enable() };
+    }
+    result
 }
 
-/// Sleeps until `done` returns `true`, checking it with interrupts masked so
-/// an interrupt between the check and `wfi` still wakes the core (`wfi`
-/// wakes on a pending interrupt even while PRIMASK masks it).
+/// Waits until `done` returns `true`: sleeps in `wfi` where one of `lines`
+/// (the interrupts that report the end) can wake the core, polls where none
+/// can; never changes the caller's interrupt masking.
+///
+/// - PRIMASK set (a critical section): polls, and leaves PRIMASK set, so
+///   no handler runs inside the caller's critical section; the pending
+///   completion interrupt is served when the caller ends it.
+/// - A line that cannot preempt the running code (inside a handler of the
+///   same or higher priority, under a BASEPRI or FAULTMASK that masks it):
+///   `wfi` would not wake for it, so the wait polls.
+/// - Otherwise: checks `done` with PRIMASK set and executes `wfi` before
+///   clearing it again, so a completion between the check and the sleep
+///   still wakes the core (`wfi` wakes on a pending interrupt even while
+///   PRIMASK masks it); PRIMASK was clear on entry, so clearing it restores
+///   the caller's state.
 #[inline]
-pub(crate) fn sleep_until<F: FnMut() -> bool>(done: F) {
-    core_ops::sleep_until(done)
+pub(crate) fn sleep_until<F: FnMut() -> bool>(lines: &[u16], mut done: F) {
+    if core_ops::interrupts_masked() || !lines.iter().all(|&line| may_preempt(line)) {
+        while !done() {
+            core_ops::relax();
+        }
+        return;
+    }
+    loop {
+        core_ops::disable();
+        if done() {
+            // SAFETY: PRIMASK was clear on entry (checked above) and only
+            // this function set it: clearing it restores the caller's state.
+            unsafe { core_ops::enable() };
+            return;
+        }
+        // Wakes on a pending interrupt that may preempt, even with PRIMASK set.
+        core_ops::wait_for_interrupt();
+        // SAFETY: as above; the pending interrupt is taken here.
+        unsafe { core_ops::enable() };
+    }
 }
 
+/// Returns whether interrupt line `irq` may preempt the code running now,
+/// PRIMASK aside: whether its group priority is higher (numerically lower)
+/// than the execution priority, which is the handled exception's priority
+/// (Thread mode: lower than any), raised to BASEPRI when that is non-zero,
+/// to -1 under FAULTMASK (Armv8-M ARM, "Execution priority"). `wfi` wakes
+/// only for such an interrupt.
+///
+/// The handled exception is IPSR's: with nested handlers it is the one
+/// with the highest priority among the active ones, unless a program
+/// lowered an active handler's priority at run time. Priorities are read as
+/// the NVIC and SCB hold them (the Secure view; AIRCR.PRIS is not applied).
+fn may_preempt(irq: u16) -> bool {
+    let prigroup = core_ops::priority_grouping();
+    // The subpriority bits, [PRIGROUP:0], do not take part in preemption.
+    let group = |priority: u8| u16::from(priority) & !((2u16 << prigroup) - 1);
+    if core_ops::faults_masked() {
+        return false;
+    }
+    let mut running = match core_ops::active_vector() {
+        0 => 0x100,
+        // Reset, NMI and HardFault have fixed negative priorities.
+        1..=3 => return false,
+        vector => group(core_ops::exception_priority(vector)),
+    };
+    let basepri = core_ops::base_priority();
+    if basepri != 0 {
+        running = running.min(group(basepri));
+    }
+    group(core_ops::exception_priority(16 + irq)) < running
+}
+
+/// The core operations on a Cortex-M33: PRIMASK, the NVIC, `wfi`.
 #[cfg(target_arch = "arm")]
 mod core_ops {
     use cortex_m::interrupt::InterruptNumber;
-    use cortex_m::peripheral::scb::VectActive;
     use cortex_m::peripheral::{NVIC, SCB};
 
     /// An AN505 interrupt number.
     #[derive(Clone, Copy)]
     struct Line(u16);
 
-    // SAFETY: only the numbers of the PL081 lines (56..=67) are wrapped,
-    // all valid AN505 interrupts.
+    // SAFETY: only numbers of lines the library unmasks or reads the
+    // priority of are wrapped: the PL081 lines (56..=67) and, read only, the
+    // interrupt IPSR says is being handled.
     unsafe impl InterruptNumber for Line {
         fn number(self) -> u16 {
             self.0
         }
     }
 
-    pub(super) fn active_interrupt() -> u16 {
-        match SCB::vect_active() {
-            VectActive::Interrupt { irqn } => u16::from(irqn),
-            // The handler is only installed in interrupt vectors.
-            _ => u16::MAX,
-        }
+    /// Returns IPSR: the number of the exception being handled, 0 in
+    /// Thread mode.
+    #[inline]
+    pub(super) fn active_vector() -> u16 {
+        let ipsr: u32;
+        // SAFETY: reading IPSR has no side effect.
+        unsafe {
+            core::arch::asm!("mrs {}, IPSR", out(reg) ipsr, options(nomem, nostack, preserves_flags))
+        };
+        (ipsr & 0x1FF) as u16
     }
 
+    #[inline]
     pub(super) unsafe fn unmask(irq: u16) {
         // SAFETY: forwarded contract: the line's handler is installed.
         unsafe { NVIC::unmask(Line(irq)) }
     }
 
-    pub(super) fn mask(irq: u16) {
-        NVIC::mask(Line(irq))
+    #[inline]
+    pub(super) fn disable() {
+        cortex_m::interrupt::disable()
     }
 
-    pub(super) fn sleep_until<F: FnMut() -> bool>(mut done: F) {
-        loop {
-            cortex_m::interrupt::disable();
-            if done() {
-                // SAFETY: interrupts were enabled before this function (the
-                // wait relies on them), so enabling them restores that.
-                unsafe { cortex_m::interrupt::enable() };
-                return;
-            }
-            // Wakes on a pending interrupt even with PRIMASK set.
-            cortex_m::asm::wfi();
-            // SAFETY: as above; the pending interrupt is taken here.
-            unsafe { cortex_m::interrupt::enable() };
+    /// # Safety
+    ///
+    /// Must not end a critical section someone else relies on.
+    #[inline]
+    pub(super) unsafe fn enable() {
+        // SAFETY: forwarded contract.
+        unsafe { cortex_m::interrupt::enable() }
+    }
+
+    #[inline]
+    pub(super) fn wait_for_interrupt() {
+        cortex_m::asm::wfi()
+    }
+
+    #[inline]
+    pub(super) fn relax() {
+        core::hint::spin_loop()
+    }
+
+    /// Whether PRIMASK masks interrupts.
+    #[inline]
+    pub(super) fn interrupts_masked() -> bool {
+        cortex_m::register::primask::read().is_inactive()
+    }
+
+    #[inline]
+    pub(super) fn faults_masked() -> bool {
+        cortex_m::register::faultmask::read().is_active()
+    }
+
+    #[inline]
+    pub(super) fn base_priority() -> u8 {
+        cortex_m::register::basepri::read()
+    }
+
+    /// AIRCR.PRIGROUP (bits 10:8).
+    #[inline]
+    pub(super) fn priority_grouping() -> u8 {
+        // SAFETY: a read of AIRCR, which has no side effect.
+        let aircr = unsafe { (*SCB::PTR).aircr.read() };
+        ((aircr >> 8) & 0x7) as u8
+    }
+
+    /// Priority of exception `vector` (4 or more): SHPR1-3 for the system
+    /// exceptions, NVIC_IPR for the external interrupts.
+    #[inline]
+    pub(super) fn exception_priority(vector: u16) -> u8 {
+        match vector {
+            // SAFETY: a read of SHPR1-3 (vector 4..=15 maps to bytes 0..=11),
+            // which has no side effect.
+            4..=15 => unsafe { (*SCB::PTR).shpr[usize::from(vector - 4)].read() },
+            _ => NVIC::get_priority(Line(vector - 16)),
         }
     }
 }
 
-/// The host model: a per-thread NVIC enable set, and a sleep that runs the
-/// test's stand-in for the hardware.
+/// The host: the NVIC model of the tests (`model`), nothing outside tests
+/// (host builds only compile the firmware paths, for docs and UI tests).
 #[cfg(not(target_arch = "arm"))]
 mod core_ops {
     #[cfg(test)]
-    std::thread_local! {
-        /// Lines unmasked on this thread (bit n of word n / 32).
-        pub(crate) static ENABLED: core::cell::Cell<[u32; 4]> = const { core::cell::Cell::new([0; 4]) };
-        /// What happens while the core sleeps: the test plays the hardware.
-        pub(crate) static ON_SLEEP: core::cell::RefCell<Option<std::boxed::Box<dyn FnMut()>>> =
-            const { core::cell::RefCell::new(None) };
-    }
+    use super::model;
 
-    pub(super) fn active_interrupt() -> u16 {
-        u16::MAX
+    pub(super) fn active_vector() -> u16 {
+        #[cfg(test)]
+        return model::with(|nvic| nvic.ipsr);
+        #[cfg(not(test))]
+        0
     }
 
     pub(super) unsafe fn unmask(_irq: u16) {
         #[cfg(test)]
-        ENABLED.with(|lines| {
-            let mut words = lines.get();
-            words[usize::from(_irq) / 32] |= 1 << (_irq % 32);
-            lines.set(words);
-        });
+        model::unmask(_irq);
     }
 
-    pub(super) fn mask(_irq: u16) {
+    pub(super) fn disable() {
         #[cfg(test)]
-        ENABLED.with(|lines| {
-            let mut words = lines.get();
-            words[usize::from(_irq) / 32] &= !(1 << (_irq % 32));
-            lines.set(words);
-        });
+        model::with(|nvic| nvic.primask = true);
     }
 
-    pub(super) fn sleep_until<F: FnMut() -> bool>(mut done: F) {
-        while !done() {
-            #[cfg(test)]
-            ON_SLEEP.with(|hook| match hook.borrow_mut().as_mut() {
-                Some(hardware) => hardware(),
-                None => panic!("the core went to sleep with nothing to wake it"),
-            });
-            core::hint::spin_loop();
-        }
+    pub(super) unsafe fn enable() {
+        #[cfg(test)]
+        model::enable();
+    }
+
+    pub(super) fn wait_for_interrupt() {
+        #[cfg(test)]
+        model::wait_for_interrupt();
+        #[cfg(not(test))]
+        core::hint::spin_loop();
+    }
+
+    pub(super) fn relax() {
+        #[cfg(test)]
+        model::relax();
+        #[cfg(not(test))]
+        core::hint::spin_loop();
+    }
+
+    pub(super) fn interrupts_masked() -> bool {
+        #[cfg(test)]
+        return model::with(|nvic| nvic.primask);
+        #[cfg(not(test))]
+        false
+    }
+
+    pub(super) fn faults_masked() -> bool {
+        #[cfg(test)]
+        return model::with(|nvic| nvic.faultmask);
+        #[cfg(not(test))]
+        false
+    }
+
+    pub(super) fn base_priority() -> u8 {
+        #[cfg(test)]
+        return model::with(|nvic| nvic.basepri);
+        #[cfg(not(test))]
+        0
+    }
+
+    pub(super) fn priority_grouping() -> u8 {
+        #[cfg(test)]
+        return model::with(|nvic| nvic.prigroup);
+        #[cfg(not(test))]
+        0
+    }
+
+    pub(super) fn exception_priority(_vector: u16) -> u8 {
+        #[cfg(test)]
+        return model::with(|nvic| match _vector {
+            4..=15 => nvic.system_priority[usize::from(_vector)],
+            _ => nvic.priority[usize::from(_vector - 16)],
+        });
+        #[cfg(not(test))]
+        0
     }
 }
 
-#[cfg(test)]
-pub(crate) use core_ops::{ENABLED, ON_SLEEP};
+#[cfg(all(test, not(target_arch = "arm")))]
+pub(crate) mod model;

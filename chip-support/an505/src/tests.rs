@@ -29,17 +29,25 @@ pub(crate) fn block() -> *const RegisterBlock {
     BLOCK.with(|block| *block as *const RegisterBlock)
 }
 
-/// The test controller: the real macro, with registers in host memory and
-/// Dma0's interrupt numbers (served by the host NVIC model). Its `take` is
-/// not exercised on the host.
+/// The test controller: the real macro, with registers in host memory,
+/// Dma0's interrupt numbers (served by the host NVIC model) and the
+/// handler's state per test thread. Its `take` is not exercised on the host.
 #[allow(dead_code)]
 mod test_controller {
     use super::{block, pl081_controller};
+    use crate::controller::HandlerState;
+
+    std::thread_local! {
+        /// The handler's state, one per test thread like the register block.
+        static STATE: &'static HandlerState = std::boxed::Box::leak(std::boxed::Box::new(HandlerState::new()));
+    }
+
     pl081_controller!(
         /// A PL081 whose registers are host memory.
         TestDma,
         registers = block(),
-        interrupts = 56, 57, 58
+        interrupts = 56, 57, 58,
+        state = STATE.with(|state| *state)
     );
 }
 pub(crate) use test_controller::TestDma;
@@ -96,6 +104,13 @@ pub(crate) fn leak<T: 'static>(value: T) -> &'static mut T {
 pub(crate) fn channel() -> dma_types::channel::Channel<TestDma, Ch0> {
     // SAFETY: each test thread has its own register block and one handle.
     unsafe { TestDma::steal() }.split().ch0
+}
+
+/// Both channels of the test controller.
+pub(crate) fn channels() -> crate::controller::Channels<TestDma> {
+    // SAFETY: each test thread has its own register block; the test takes
+    // the handles once.
+    unsafe { TestDma::steal() }.split()
 }
 
 #[test]
@@ -334,7 +349,9 @@ fn peripheral_to_memory_is_dmac_flow_controlled_with_the_source_line() {
     transfer.wait().unwrap();
 }
 
+mod attacks;
 mod chain_properties;
+pub(crate) mod hardware;
 mod leak_and_drop;
 mod scoped;
 mod windows;

@@ -1,3 +1,5 @@
 //! Register blocks, one module per peripheral.
 
+#[cfg(test)]
+pub(crate) mod model;
 pub mod pl081;
