@@ -170,7 +170,7 @@ impl Config {
 /// ```
 /// use dma_esp32c3::spi::clock_word;
 /// // 1 MHz from 80 MHz: n = 40, pre = 2, h = 20: (1 << 18) | (39 << 12) | (19 << 6) | 39.
-/// assert_eq!(clock_word(80_000_000, 1_000_000), 0x0004_74E7);
+/// assert_eq!(clock_word(80_000_000, 1_000_000), 0x0006_74E7);
 /// assert_eq!(clock_word(80_000_000, 80_000_000), 1 << 31);
 /// ```
 pub const fn clock_word(source: u32, frequency: u32) -> u32 {

@@ -14,7 +14,9 @@ use std::string::String;
 use std::vec::Vec;
 
 use crate::descriptor::CopyItem;
-use crate::regs::{gdma, spi2, system};
+use crate::regs::gdma as gdma_regs;
+use crate::regs::spi2 as spi2_regs;
+use crate::regs::system as system_regs;
 
 fn zeroed<T>() -> &'static T {
     // SAFETY: the blocks are made of `u32` register cells, for which
@@ -23,9 +25,9 @@ fn zeroed<T>() -> &'static T {
 }
 
 std::thread_local! {
-    static GDMA: &'static gdma::RegisterBlock = zeroed();
-    static SYSTEM: &'static system::RegisterBlock = zeroed();
-    static SPI2: &'static spi2::RegisterBlock = zeroed();
+    static GDMA: &'static gdma_regs::RegisterBlock = zeroed();
+    static SYSTEM: &'static system_regs::RegisterBlock = zeroed();
+    static SPI2: &'static spi2_regs::RegisterBlock = zeroed();
     static HEADS: &'static [CopyItem; 3] = Box::leak(Box::new([CopyItem::EMPTY; 3]));
     static LOG: RefCell<Vec<(usize, u32)>> = const { RefCell::new(Vec::new()) };
     static HANG: Cell<bool> = const { Cell::new(false) };
@@ -33,17 +35,17 @@ std::thread_local! {
 }
 
 /// This thread's GDMA block.
-pub(crate) fn gdma() -> *const gdma::RegisterBlock {
+pub(crate) fn gdma() -> *const gdma_regs::RegisterBlock {
     GDMA.with(|block| *block as *const _)
 }
 
 /// This thread's SYSTEM block.
-pub(crate) fn system() -> *const system::RegisterBlock {
+pub(crate) fn system() -> *const system_regs::RegisterBlock {
     SYSTEM.with(|block| *block as *const _)
 }
 
 /// This thread's SPI2 block.
-pub(crate) fn spi2() -> *const spi2::RegisterBlock {
+pub(crate) fn spi2() -> *const spi2_regs::RegisterBlock {
     SPI2.with(|block| *block as *const _)
 }
 
@@ -90,17 +92,17 @@ fn name(address: usize) -> String {
         (
             "gdma",
             gdma() as usize,
-            core::mem::size_of::<gdma::RegisterBlock>(),
+            core::mem::size_of::<gdma_regs::RegisterBlock>(),
         ),
         (
             "system",
             system() as usize,
-            core::mem::size_of::<system::RegisterBlock>(),
+            core::mem::size_of::<system_regs::RegisterBlock>(),
         ),
         (
             "spi2",
             spi2() as usize,
-            core::mem::size_of::<spi2::RegisterBlock>(),
+            core::mem::size_of::<spi2_regs::RegisterBlock>(),
         ),
     ];
     for (block, base, size) in blocks {
@@ -136,15 +138,15 @@ pub(crate) fn on_store(address: usize, value: u32) -> u32 {
     let hung = HANG.with(Cell::get);
     if address >= gdma_base && address < gdma_base + 0x2B0 && address - gdma_base >= 0x70 {
         let offset = (address - gdma_base - 0x70) % 0xC0;
-        if offset == 0x10 && value & gdma::inbound::LINK_STOP != 0 && !hung {
-            return value | gdma::inbound::LINK_PARK;
+        if offset == 0x10 && value & gdma_regs::inbound::LINK_STOP != 0 && !hung {
+            return value | gdma_regs::inbound::LINK_PARK;
         }
-        if offset == 0x70 && value & gdma::outbound::LINK_STOP != 0 && !hung {
-            return value | gdma::outbound::LINK_PARK;
+        if offset == 0x70 && value & gdma_regs::outbound::LINK_STOP != 0 && !hung {
+            return value | gdma_regs::outbound::LINK_PARK;
         }
     }
     if address == spi_base {
-        if value & spi2::cmd::USR != 0 {
+        if value & spi2_regs::cmd::USR != 0 {
             // The transaction ends at once.
             for channel in 0..3 {
                 let base = gdma_base as *const u8;
@@ -155,12 +157,12 @@ pub(crate) fn on_store(address: usize, value: u32) -> u32 {
                     poke(
                         base,
                         channel * 0x10,
-                        raw | gdma::int::IN_SUC_EOF | gdma::int::OUT_TOTAL_EOF,
+                        raw | gdma_regs::int::IN_SUC_EOF | gdma_regs::int::OUT_TOTAL_EOF,
                     );
                 }
             }
         }
-        return value & !(spi2::cmd::UPDATE | spi2::cmd::USR);
+        return value & !(spi2_regs::cmd::UPDATE | spi2_regs::cmd::USR);
     }
     value
 }
