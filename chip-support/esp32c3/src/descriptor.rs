@@ -72,6 +72,8 @@ impl core::fmt::Debug for GdmaDescriptor {
 
 impl GdmaDescriptor {
     /// A descriptor of zero bytes owned by the CPU, for initialising storage.
+    // An initialiser: every use is a fresh value, never a shared one.
+    #[allow(clippy::declare_interior_mutable_const)]
     pub const EMPTY: GdmaDescriptor =
         GdmaDescriptor::new(0, core::ptr::null_mut(), core::ptr::null());
 
@@ -235,6 +237,8 @@ impl core::fmt::Debug for CopyItem {
 
 impl CopyItem {
     /// An item that moves nothing, for initialising storage.
+    // An initialiser: every use is a fresh value, never a shared one.
+    #[allow(clippy::declare_interior_mutable_const)]
     pub const EMPTY: CopyItem = CopyItem {
         outbound: GdmaDescriptor::EMPTY,
         inbound: GdmaDescriptor::EMPTY,
