@@ -554,8 +554,9 @@ fn next_item<'a>(item: &CopyItem, rest: &'a [CopyItem], in_used: bool) -> Option
 
 /// Stops `channel`: sets the link STOP bit of each half in use, waits
 /// (bounded) for the half's PARK bit (its descriptor FSM idle,
-/// `GDMA_INLINK_PARK_CH0` / `GDMA_OUTLINK_PARK_CH0`), pulses its reset
-/// (IN_RST/OUT_RST: FSM and FIFO pointers) and disconnects it.
+/// `GDMA_INLINK_PARK_CH0` / `GDMA_OUTLINK_PARK_CH0`) and pulses its reset
+/// (IN_RST/OUT_RST: FSM and FIFO pointers). The halves stay connected, so
+/// [`remaining`] still counts from the descriptor the GDMA stopped on.
 ///
 /// # Errors
 ///
@@ -580,7 +581,6 @@ pub unsafe fn stop(regs: &RegisterBlock, channel: usize) -> Result<(), NotStoppe
             let conf0 = half.inbound.conf0.read();
             store(&half.inbound.conf0, conf0 | inbound::IN_RST);
             store(&half.inbound.conf0, conf0 & !inbound::IN_RST);
-            store(&half.inbound.peri_sel, PERI_NONE);
         }
         if out_used {
             store(
@@ -591,7 +591,6 @@ pub unsafe fn stop(regs: &RegisterBlock, channel: usize) -> Result<(), NotStoppe
             let conf0 = half.outbound.conf0.read();
             store(&half.outbound.conf0, conf0 | outbound::OUT_RST);
             store(&half.outbound.conf0, conf0 & !outbound::OUT_RST);
-            store(&half.outbound.peri_sel, PERI_NONE);
         }
     }
     if parked {

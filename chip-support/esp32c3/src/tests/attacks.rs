@@ -82,11 +82,15 @@ fn dropping_a_running_spi_transfer_stops_the_channel_first() {
         .with_dma(gdma.split().ch0, descriptors(), descriptors())
         .dma_transfer(counted(&DROPS), tx());
     poke(gdma_base(), 0x00, 0);
+    model::clear_log();
     drop(transfer);
     assert_eq!(DROPS.load(Ordering::SeqCst), 1);
-    // Stopped: both halves disconnected (PERI_SEL 63).
-    assert_eq!(model::peek(gdma_base(), 0xA0), 0x3F);
-    assert_eq!(model::peek(gdma_base(), 0x100), 0x3F);
+    // Stopped first: INLINK_STOP (IN_LINK bit 21), then OUTLINK_STOP (bit 20).
+    let written = model::log();
+    assert_eq!(written[0].0, "gdma+0x080");
+    assert_eq!(written[0].1 & (1 << 21), 1 << 21);
+    assert_eq!(written[3].0, "gdma+0x0e0");
+    assert_eq!(written[3].1 & (1 << 20), 1 << 20);
 }
 
 /// issue 14 item 3: a memory copy whose channel never parks is reported as

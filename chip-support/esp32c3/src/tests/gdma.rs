@@ -366,9 +366,10 @@ fn residue_counts_the_items_from_the_current_one() {
 }
 
 /// Stop: STOP bit in each link in use (IN bit 21, OUT bit 20, address
-/// kept), wait for PARK, pulse the reset, disconnect.
+/// kept), wait for PARK, pulse the reset; the residue of a transfer stopped
+/// before the GDMA read a descriptor is its whole length.
 #[test]
-fn stop_parks_resets_and_disconnects_each_half() {
+fn stop_parks_and_resets_each_half() {
     let src = Buffer::<HostRam, _>::new(leak([7u8; 10])).unwrap();
     let dst = Buffer::<HostRam, _>::new(leak([0u8; 10])).unwrap();
     let transfer = channel0().mem_to_mem(src, dst).start();
@@ -382,14 +383,12 @@ fn stop_parks_resets_and_disconnects_each_half() {
             ("gdma+0x080", in_link | (1 << 21)),
             ("gdma+0x070", (1 << 2) | (1 << 4) | 1),
             ("gdma+0x070", (1 << 2) | (1 << 4)),
-            ("gdma+0x0a0", 0x3F),
             ("gdma+0x0e0", out_link | (1 << 20)),
             ("gdma+0x0d0", (1 << 4) | 1),
             ("gdma+0x0d0", 1 << 4),
-            ("gdma+0x100", 0x3F),
         ])
     );
-    assert_eq!(stopped.remaining, 0, "disconnected: nothing in flight");
+    assert_eq!(stopped.remaining, 10, "nothing moved");
 }
 
 /// A static chain from `descriptor_chain!` runs memory to memory on any

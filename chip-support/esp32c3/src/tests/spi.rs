@@ -253,5 +253,5 @@ fn a_gdma_error_stops_the_channel_and_gives_everything_back() {
     let written = log();
     assert_eq!(written[0].0, "gdma+0x080");
     assert_eq!(written[0].1 & (1 << 21), 1 << 21);
-    assert_eq!(written[4].0, "gdma+0x0e0");
+    assert_eq!(written[3].0, "gdma+0x0e0");
 }
