@@ -139,6 +139,13 @@ pub unsafe trait Controller: 'static {
     /// rule's message.
     const FIXED_ADDRESS_RULE: Option<FixedAddressRule> = None;
 
+    /// Why this controller cannot read a memory source at a fixed address
+    /// (a [`Repeat`](crate::buffer::Repeat) fill pattern), or `None` if it
+    /// can. A `Some` fails the build of every memory-to-memory transfer from
+    /// a fixed source on it, with this text as the message (the ESP32-C3
+    /// GDMA reads memory only through descriptors that advance).
+    const FIXED_SOURCE_REFUSAL: Option<&'static str> = None;
+
     /// Writes the data cache lines covering `bytes` bytes at `address` back
     /// to memory, so the controller reads what the CPU wrote.
     ///

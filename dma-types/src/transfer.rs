@@ -224,6 +224,13 @@ impl<CH: ChannelHandle, S: Source, D: Destination> Shape<CH, S, D> {
         ) {
             panic!("{}", refusal);
         }
+        if let (Direction::MemToMem, true, Some(refusal)) = (
+            Self::DIRECTION,
+            S::FIXED,
+            <CH::Controller as Controller>::FIXED_SOURCE_REFUSAL,
+        ) {
+            panic!("{}", refusal);
+        }
         assert!(
             !<D::Region as Region>::CACHEABLE
                 || D::FIXED

@@ -3,7 +3,8 @@
 //! - `demo`: installs what is missing, builds the `m2m` firmware and runs it on
 //!   QEMU's mps2-an505.
 //! - `test`: installs what is missing, runs the host unit tests, doc tests and
-//!   UI tests, builds the STM32H743 examples (no emulator runs them), runs
+//!   UI tests, builds the STM32H743 and ESP32-C3 examples (no emulator runs
+//!   them), runs
 //!   every QEMU firmware example (`dmatest` among them), then the host tests
 //!   again under Miri; fails if anything fails.
 //! - `miri`: installs nightly with Miri if missing and runs the host tests of
@@ -26,6 +27,9 @@ const QEMU: &str = "qemu-system-arm";
 /// The STM32H743 examples' target and package: built, never run.
 const H7_TARGET: &str = "thumbv7em-none-eabihf";
 const H7_EXAMPLES: &str = "dma-examples-h7";
+/// The ESP32-C3 examples' target and package: built, never run.
+const C3_TARGET: &str = "riscv32imc-unknown-none-elf";
+const C3_EXAMPLES: &str = "dma-examples-c3";
 /// Firmware examples the test command runs on QEMU, in order.
 const EXAMPLES: &[&str] = &[
     "m2m",
@@ -95,6 +99,17 @@ fn test() -> Result<(), String> {
     // The H7 examples' board setups against a model of the chip's reset
     // state (clocks, pins, register order).
     cargo(&["test", "-p", H7_EXAMPLES, "--lib"])?;
+    // The ESP32-C3 firmware (esp-hal boot, our GDMA and SPI2 drivers) must
+    // compile and link for its target.
+    rustup_ensure("target", C3_TARGET)?;
+    cargo(&[
+        "build",
+        "--release",
+        "--target",
+        C3_TARGET,
+        "-p",
+        C3_EXAMPLES,
+    ])?;
     build_firmware(EXAMPLES)?;
     let mut failed = Vec::new();
     for example in EXAMPLES {
