@@ -43,15 +43,18 @@ pub struct Placed<A, T, const N: usize, const PAD: usize> {
     _padding: [u8; PAD],
 }
 
-/// A static chain's items. Shared between threads only as read-only data the
-/// hardware reads: the CPU never writes them after the linker has.
+/// A static chain's items: read-only data the hardware reads, which the CPU
+/// never writes after the linker has.
 #[repr(transparent)]
 pub struct ChainStatic<D, const K: usize>([D; K]);
 
-// SAFETY: the items are immutable after link time; the raw pointers inside
-// them are addresses for the hardware, never dereferenced through a shared
-// `ChainStatic`.
-unsafe impl<D, const K: usize> Sync for ChainStatic<D, K> {}
+// SAFETY: a `ChainStatic` hands out only `&[D]`, so sharing it between
+// threads shares `&D`, which is sound exactly when `D: Sync`. (The item
+// formats hold raw addresses for the hardware and implement `Sync` with
+// their own safety argument: no interior mutability, never dereferenced.)
+// Without the bound a `static` of `ChainStatic<Cell<u32>, 1>` would let two
+// threads write one `Cell`.
+unsafe impl<D: Sync, const K: usize> Sync for ChainStatic<D, K> {}
 
 impl<D, const K: usize> ChainStatic<D, K> {
     /// Wraps the items.
