@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Ident, Path, Result, Token, Type, TypeArray};
 
 use crate::chip::ChipDefaults;
-use crate::site::{at, indexed, region_items, UserInput};
+use crate::site::{at, indexed, region_items, require_fragment, UserInput};
 use crate::size::{check_size, Size};
 
 /// One comma-separated argument.
@@ -230,6 +230,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
         });
     }
     let placement = region_items(&krate, &region_type, region_span, &section);
+    let fragment = require_fragment(&section);
     let input_alias = user.declaration();
     Ok(quote! {{
         #input_alias
@@ -239,6 +240,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
             const _: () = #krate::__macro::assert_descriptor::<__DmaItem>();
             #(#items)*
             static __DMA_SITE: #krate::__macro::HandOutOnce = #krate::__macro::HandOutOnce::new();
+            #fragment
             if !__DMA_SITE.claim() {
                 #krate::__macro::ran_twice(::core::file!(), ::core::line!(), ::core::column!())
             }

@@ -10,7 +10,7 @@ use syn::{bracketed, Ident, Path, Result, Token, Type};
 
 use crate::buffers::twice;
 use crate::chip::ChipDefaults;
-use crate::site::{at, indexed, region_items, UserInput};
+use crate::site::{at, indexed, region_items, require_fragment, UserInput};
 use crate::size::{check_size, Size};
 
 /// `name: [T; N]`.
@@ -275,6 +275,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
         type __DmaWord = __DmaPieceElement_0;
         const _: () = #krate::__macro::assert_word::<__DmaWord>();
     };
+    let fragment = require_fragment(&section);
     let input_alias = user.declaration();
 
     Ok(quote! {{
@@ -412,6 +413,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
             }
 
             static __DMA_SITE: #krate::__macro::HandOutOnce = #krate::__macro::HandOutOnce::new();
+            #fragment
             if !__DMA_SITE.claim() {
                 #krate::__macro::ran_twice(::core::file!(), ::core::line!(), ::core::column!())
             }

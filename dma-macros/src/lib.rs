@@ -73,7 +73,13 @@
 //! not have (with the chip's macro: "cannot find type `X` in module
 //! `chip::map`"), a region with no DMA section, a non-DMA element type,
 //! mixed element types.
-
+//!
+//! ## A missing linker fragment does not link
+//!
+//! On bare-metal Arm and RISC-V every site references a symbol only the
+//! chip's `dma-regions.x` defines, so firmware linked without it stops with
+//! `undefined symbol: .dma.<Region> needs the linker fragment: link with
+//! -Tdma-regions.x` (see `dma_types::section`).
 
 use proc_macro::TokenStream;
 

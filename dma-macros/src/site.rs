@@ -1,5 +1,6 @@
 //! What both macros' expansions share: the scope that keeps the user's
-//! tokens away from the names a site declares, and the region's items.
+//! tokens away from the names a site declares, the region's items, and the
+//! reference to the linker fragment.
 //!
 //! ## Two scopes
 //!
@@ -96,6 +97,34 @@ pub fn region_items(
                 <__DmaRegion as #krate::region::Region>::CACHEABLE,
                 ::core::mem::align_of::<__DmaAlign>(),
             )
+        }
+    }
+}
+
+/// The reference that makes a missing linker fragment a link error (see
+/// `dma_types::section`): a 4-byte word in `.dma_regions_check` whose
+/// relocation names a symbol only the fragment defines. The section is
+/// retained (`R`, `SHF_GNU_RETAIN`), so no code needs to reference it and
+/// the site's code is untouched: no instruction, and no byte of the image
+/// (the fragment makes the section non-allocated). A site in code the
+/// firmware never calls needs the fragment too. Bare-metal Arm and RISC-V
+/// only: host builds (tests) have no fragment.
+pub fn require_fragment(section: &str) -> TokenStream {
+    let symbol = format!("{section} needs the linker fragment: link with -Tdma-regions.x");
+    let word = format!(".long \"{symbol}\"");
+    quote! {
+        #[cfg(all(
+            target_os = "none",
+            any(target_arch = "arm", target_arch = "riscv32", target_arch = "riscv64")
+        ))]
+        mod __dma_regions_check {
+            // Assembler directives only: a data word in a section the
+            // fragment does not allocate; no instruction, nothing executed.
+            ::core::arch::global_asm!(
+                ".pushsection .dma_regions_check,\"aR\"",
+                #word,
+                ".popsection",
+            );
         }
     }
 }

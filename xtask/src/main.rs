@@ -4,15 +4,19 @@
 //!   QEMU's mps2-an505.
 //! - `test`: installs what is missing, runs the host unit tests, doc tests and
 //!   UI tests, builds the STM32H743 examples (no emulator runs them), runs
-//!   every QEMU firmware example (`dmatest` among them), then the host tests
-//!   again under Miri; fails if anything fails.
+//!   every QEMU firmware example (`dmatest` among them), the link check, then
+//!   the host tests again under Miri; fails if anything fails.
 //! - `miri`: installs nightly with Miri if missing and runs the host tests of
 //!   `dma-types` and `dma-an505` under Miri, on a 32-bit target.
+//! - `link-check`: a firmware with buffers in every DMA region must not link
+//!   without the chip's `dma-regions.x` (nor with a copy lacking a region)
+//!   and must link with it (see `link_check.rs`).
 //! - `qemu <elf>`: runs one firmware image on QEMU with the time limit.
 //! - `bench`: the typed API against hand-written register code (instruction
 //!   counts, sizes, build time); writes `BENCHMARKS.md` (see `bench.rs`).
 
 mod bench;
+mod link_check;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -63,11 +67,14 @@ fn main() {
         Some("test") => test(),
         Some("bench") => bench::bench(),
         Some("miri") => miri(),
+        Some("link-check") => ensure_target()
+            .and_then(|()| rustup_ensure("target", H7_TARGET))
+            .and_then(|()| link_check::link_check()),
         Some("qemu") => match args.get(1) {
             Some(elf) => ensure_qemu().and_then(|()| run_qemu(Path::new(elf))),
             None => Err("usage: cargo xtask qemu <firmware.elf>".into()),
         },
-        _ => Err("usage: cargo xtask <demo | test | miri | bench | qemu ELF>".into()),
+        _ => Err("usage: cargo xtask <demo | test | miri | bench | link-check | qemu ELF>".into()),
     };
     if let Err(message) = result {
         eprintln!("xtask: {message}");
@@ -114,6 +121,8 @@ fn test() -> Result<(), String> {
     if !failed.is_empty() {
         return Err(format!("QEMU examples failed: {}", failed.join(", ")));
     }
+    println!("\n=== Link check: firmware without dma-regions.x must not link");
+    link_check::link_check()?;
     println!("\n=== Miri: host tests of the library crates");
     miri()
 }
