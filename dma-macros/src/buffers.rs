@@ -1,13 +1,14 @@
 //! `dma_buffers!`: parsing and expansion.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, Path, Result, Token, Type, TypeArray};
 
 use crate::chip::ChipDefaults;
+use crate::site::{at, indexed, region_items, require_fragment, UserInput};
 use crate::size::{check_size, Size};
 
 /// One comma-separated argument.
@@ -69,15 +70,22 @@ struct Declared {
 
 /// Expands `dma_buffers!`.
 pub fn expand(input: Input) -> Result<TokenStream> {
-    let mut region = None;
-    let mut descriptor = input.chip.descriptor.clone();
+    let mut region: Option<(Ident, Path)> = None;
+    let mut descriptor: Option<(Ident, Path)> = None;
     let mut arrays = Vec::new();
     let mut bytes = Vec::new();
     for argument in &input.arguments {
         match argument {
-            Argument::Option(key, value) if key == "region" => region = Some(value.clone()),
-            Argument::Option(key, value) if key == "descriptor" => {
-                descriptor = Some(value.clone())
+            Argument::Option(key, value) if key == "region" || key == "descriptor" => {
+                let slot = if key == "region" {
+                    &mut region
+                } else {
+                    &mut descriptor
+                };
+                if slot.is_some() {
+                    return Err(twice(key));
+                }
+                *slot = Some((key.clone(), value.clone()));
             }
             Argument::Option(key, _) => {
                 return Err(syn::Error::new(
@@ -132,45 +140,72 @@ pub fn expand(input: Input) -> Result<TokenStream> {
     } else {
         arrays
     };
-    let Some(descriptor) = descriptor else {
-        return Err(syn::Error::new(
-            input.span,
-            "name the descriptor type: `descriptor = <item type>` (a chip crate's own `dma_buffers!` supplies it)",
-        ));
+    let descriptor = match descriptor {
+        Some((_, path)) => path,
+        None => match &input.chip.descriptor {
+            Some(path) => path.clone(),
+            None => {
+                return Err(syn::Error::new(
+                    input.span,
+                    "name the descriptor type: `descriptor = <item type>` (a chip crate's own `dma_buffers!` supplies it)",
+                ))
+            }
+        },
     };
     let krate = input.chip.krate();
-    let (region, section, region_span) = input.chip.region(region.as_ref(), input.span)?;
+    let named_region = region.map(|(_, path)| path);
+    let (region_path, section, region_span) =
+        input.chip.region(named_region.as_ref(), input.span)?;
+
+    // Every user token goes into the one input alias (see `site`).
+    let mut user = UserInput::new();
+    let region_entry = user.push(quote!(#region_path));
+    let descriptor_entry = user.push(quote!(#descriptor));
+    let buffer_entries: Vec<usize> = declared
+        .iter()
+        .map(|buffer| {
+            let element = &buffer.element;
+            let length = buffer.length.tokens();
+            user.push(quote!([#element; #length]))
+        })
+        .collect();
+    let region_type = user.get(&krate, region_entry);
+    let descriptor_type = user.get(&krate, descriptor_entry);
 
     let mut items = Vec::new();
     let mut outputs = Vec::new();
     for (index, buffer) in declared.iter().enumerate() {
-        let length_const = format_ident!("__DMA_LEN_{}", index);
-        let items_const = format_ident!("__DMA_ITEMS_{}", index);
-        let buffer_static = format_ident!("__DMA_BUFFER_{}", index);
-        let items_static = format_ident!("__DMA_DESCRIPTORS_{}", index);
-        let element = &buffer.element;
-        let length = buffer.length.constant(&length_const);
+        let array = user.get(&krate, buffer_entries[index]);
+        let element_type = indexed("__DmaElement", index);
+        let length_const = indexed("__DMA_LEN", index);
+        let items_const = indexed("__DMA_ITEMS", index);
+        let buffer_static = indexed("__DMA_BUFFER", index);
+        let items_static = indexed("__DMA_DESCRIPTORS", index);
+        let length_checks = buffer.length.checks(&length_const);
         let limit_check = quote_spanned! {buffer.length.span()=>
             const _: () = ::core::assert!(
                 #items_const <= <__DmaItem as #krate::descriptor::DescriptorFormat>::MAX_ITEMS,
                 "the buffer needs a longer descriptor chain than the controller follows: make it shorter, or split the transfer"
             );
         };
-        let word_check = quote_spanned! {element.span()=>
-            const _: () = #krate::__macro::assert_word::<#element>();
+        let element_here = at(&element_type, buffer.element.span());
+        let word_check = quote_spanned! {buffer.element.span()=>
+            const _: () = #krate::__macro::assert_word::<#element_here>();
         };
         items.push(quote_spanned! {region_span=>
+            type #element_type = <#array as #krate::__macro::ArrayShape>::Element;
+            const #length_const: usize = <#array as #krate::__macro::ArrayShape>::LEN;
             #word_check
-            #length
+            #length_checks
             const #items_const: usize = #krate::__macro::items_for::<__DmaItem>(
                 #length_const,
-                ::core::mem::size_of::<#element>(),
+                ::core::mem::size_of::<#element_type>(),
             );
             #limit_check
             #[link_section = #section]
             static mut #buffer_static: ::core::mem::MaybeUninit<
-                #krate::cache::CacheAligned<[#element; #length_const]>,
-            > = ::core::mem::MaybeUninit::uninit();
+                #krate::cache::CacheAligned<[#element_type; #length_const]>,
+            > = #krate::__macro::boot_value::<__DmaRegion, _>();
             #[link_section = #section]
             static mut #items_static: ::core::mem::MaybeUninit<
                 #krate::__macro::Placed<
@@ -184,7 +219,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
         // Spanned at the region token like the region's other uses, so a
         // region without a DMA section is reported once.
         outputs.push(quote_spanned! {region_span=>
-            #krate::__macro::hand_out::<__DmaRegion, #element, _>(
+            #krate::__macro::hand_out::<__DmaRegion, #element_type, _>(
                 &raw mut #buffer_static,
                 ::core::cfg!(debug_assertions),
             ),
@@ -194,51 +229,39 @@ pub fn expand(input: Input) -> Result<TokenStream> {
             ),
         });
     }
-    let placement = region_items(&krate, &region, region_span, &section);
+    let placement = region_items(&krate, &region_type, region_span, &section);
+    let fragment = require_fragment(&section);
+    let input_alias = user.declaration();
     Ok(quote! {{
-        #placement
-        type __DmaItem = #descriptor;
-        const _: () = #krate::__macro::assert_descriptor::<__DmaItem>();
-        #(#items)*
-        static __DMA_SITE: #krate::__macro::HandOutOnce = #krate::__macro::HandOutOnce::new();
-        if !__DMA_SITE.claim() {
-            #krate::__macro::ran_twice(::core::file!(), ::core::line!(), ::core::column!())
+        #input_alias
+        {
+            #placement
+            type __DmaItem = #descriptor_type;
+            const _: () = #krate::__macro::assert_descriptor::<__DmaItem>();
+            #(#items)*
+            static __DMA_SITE: #krate::__macro::HandOutOnce = #krate::__macro::HandOutOnce::new();
+            #fragment
+            if !__DMA_SITE.claim() {
+                #krate::__macro::ran_twice(::core::file!(), ::core::line!(), ::core::column!())
+            }
+            // SAFETY: the site's statics are handed out once (checked just
+            // above), each is placed in the region's section, and nothing
+            // else names them.
+            unsafe { (#(#outputs)*) }
         }
-        // SAFETY: the site's statics are handed out once (checked just above),
-        // each is placed in the region's section, and nothing else names them.
-        unsafe { (#(#outputs)*) }
     }})
-}
-
-/// The items every expansion shares: the region alias, its section check,
-/// its alignment and its padding rule, all spanned at the region's token so
-/// that a region without a DMA section is reported there.
-pub fn region_items(krate: &Path, region: &Path, region_span: Span, section: &str) -> TokenStream {
-    let mismatch = format!(
-        "the region's DMA section is not named `{section}`: name the region by its own type, not an alias"
-    );
-    quote_spanned! {region_span=>
-        // One projection for every use: a region without a DMA section is
-        // reported once, here.
-        type __DmaRegion = <#region as #krate::__macro::InSection>::Region;
-        type __DmaAlign = <__DmaRegion as #krate::section::DmaSection>::LineAlign;
-        const _: () = ::core::assert!(
-            #krate::__macro::same_name(
-                <__DmaRegion as #krate::section::DmaSection>::LINK_SECTION,
-                #section,
-            ),
-            #mismatch
-        );
-        const fn __dma_padding(bytes: usize) -> usize {
-            #krate::__macro::padding(
-                bytes,
-                <__DmaRegion as #krate::region::Region>::CACHEABLE,
-                ::core::mem::align_of::<__DmaAlign>(),
-            )
-        }
-    }
 }
 
 fn mixed(span: Span) -> syn::Error {
     syn::Error::new(span, "give either byte sizes or array types, not both")
+}
+
+/// The error for an option given a second time, at the second one.
+pub fn twice(key: &Ident) -> syn::Error {
+    syn::Error::new(
+        key.span(),
+        format!(
+            "`{key}` is given twice: keep one (the macro would otherwise use only one of them)"
+        ),
+    )
 }

@@ -39,9 +39,14 @@ impl ChipDefaults {
         }
         let content;
         braced!(content in input);
+        let mut seen: Vec<Ident> = Vec::new();
         while !content.is_empty() {
             let key: Ident = content.parse()?;
             content.parse::<Token![=]>()?;
+            if seen.contains(&key) {
+                return Err(crate::buffers::twice(&key));
+            }
+            seen.push(key.clone());
             match key.to_string().as_str() {
                 "krate" => defaults.krate = Some(content.parse()?),
                 "regions" => defaults.regions = Some(content.parse()?),

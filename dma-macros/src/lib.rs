@@ -33,34 +33,60 @@
 //! ## `descriptor_chain!`
 //!
 //! ```text
-//! let frame = descriptor_chain!(
+//! let mut frame = descriptor_chain!(
 //!     controller = Dma0,
 //!     from [header: [u32; 4], payload: [u32; 5000], crc: [u32; 1]],
 //!     to [frame: [u32; 5005]],
 //! );
-//! frame.header[0] = 0xC0DE;                     // fill the sources
+//! frame.pieces_mut().header[0] = 0xC0DE;        // fill the sources
 //! let xfer = channel.start_chain(frame);        // writes the channel registers, nothing else
-//! let (channel, frame) = xfer.wait()?;          // read `frame.frame`
+//! let (channel, frame) = xfer.wait()?;          // read `frame.frame()`
 //! ```
 //!
 //! The items are a `static` whose addresses the linker fills in: zero
 //! instructions build them at run time. A new item starts wherever a source
 //! piece, a destination piece or the format's largest chunk ends. Checked at
-//! compile time: one element type for all pieces, both sides the same total,
+//! compile time: one element type for all pieces (compared by the compiler:
+//! `u32` and `core::primitive::u32` are one type), both sides the same total,
 //! the controller has a linked-list mode and reaches the buffers' region and
 //! the items' region, the list is within the controller's item limit.
 //!
+//! The value holds no reference: each piece is lent through a borrow of it
+//! (`frame.header()` reads, `frame.pieces_mut().header` writes), derived
+//! from the site's statics each time, so no piece can be moved out of the
+//! value or swapped for other memory while the items keep pointing at the
+//! statics. The piece names `items`, `pieces` and `pieces_mut` are taken.
+//!
+//! ## Input
+//!
+//! A length is any `usize` constant expression (`4096`, `BYTES`,
+//! `if BIG { 4096 } else { 512 }`); each buffer or piece has exactly the
+//! length it names (a literal is checked to keep its value, so an
+//! overflowing literal is refused instead of wrapping). The user's tokens are
+//! read in a scope of their own, so no name the expansion declares can
+//! shadow a name they use.
+//!
 //! ## Errors point at the offending token
 //!
-//! A zero length, a length that is not a constant, a region the chip does not
-//! have (with the chip's macro: "cannot find type `X` in module `chip::map`"),
-//! a region with no DMA section, a non-DMA element type, mixed element types.
+//! A zero or negative length, a suffixed or oversized literal, a length that
+//! is not a constant, an option or side given twice, a region the chip does
+//! not have (with the chip's macro: "cannot find type `X` in module
+//! `chip::map`"), a region with no DMA section, a non-DMA element type,
+//! mixed element types.
+//!
+//! ## A missing linker fragment does not link
+//!
+//! On bare-metal Arm and RISC-V every site references a symbol only the
+//! chip's `dma-regions.x` defines, so firmware linked without it stops with
+//! `undefined symbol: .dma.<Region> needs the linker fragment: link with
+//! -Tdma-regions.x` (see `dma_types::section`).
 
 use proc_macro::TokenStream;
 
 mod buffers;
 mod chain;
 mod chip;
+mod site;
 mod size;
 
 /// Declares DMA buffers and their descriptor storage as statics in a region's

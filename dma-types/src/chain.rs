@@ -3,10 +3,13 @@
 //! `descriptor_chain!` declares a chain's buffers and its linked-list items as
 //! statics whose addresses the linker fills in: starting the chain writes the
 //! channel registers and nothing else. The value the macro returns implements
-//! [`StaticChain`]; it owns the chain's buffers (as `&'static mut` fields the
-//! CPU fills before the start and reads after [`ChainTransfer::wait`]), and
-//! [`Channel::start_chain`] moves it into a [`ChainTransfer`] for as long as
-//! the hardware runs.
+//! [`StaticChain`]; it stands for the chain's buffers and lends them only
+//! through borrows of itself (`chain.header()` to read, `chain.pieces_mut()`
+//! to fill), so no reference to a piece can outlive the value or be swapped
+//! for other memory: the list the hardware follows and the memory the CPU
+//! sees are the same statics. [`Channel::start_chain`] moves the value into a
+//! [`ChainTransfer`] for as long as the hardware runs, and
+//! [`ChainTransfer::wait`] gives it back.
 
 use core::fmt;
 use core::mem::ManuallyDrop;
@@ -58,7 +61,10 @@ pub unsafe trait LinkedList: Controller<Descriptor: DescriptorFormat> {
 /// [`StaticChain::items`] must return a complete list in the controller's
 /// format whose every buffer is owned by `self` and lies in memory the
 /// controller reaches; the list and the buffers must not be accessed by
-/// anything but the value that owns them.
+/// anything but the value that owns them, and only through borrows of it.
+/// [`StaticChain::pieces`] must report exactly the buffers the list names.
+/// (The value `descriptor_chain!` returns derives both from the site's
+/// statics, never from anything the value holds.)
 pub unsafe trait StaticChain: 'static {
     /// The item format (a linked-list controller's `Descriptor`): the chain
     /// runs on any channel of a controller that reads this format.

@@ -36,6 +36,12 @@ pub enum ChunkUnit {
 /// [`DescriptorFormat::FROM_CHAIN_ITEM`] constant makes the compiler check its
 /// signature.
 ///
+/// A format is `Sync`: a static chain's items are a `static` every context
+/// may read. An item holding raw addresses for the hardware (as the PL081 LLI
+/// and the MDMA node do, so the linker can resolve them) implements `Sync`
+/// itself, with the argument that it has no interior mutability and the CPU
+/// never dereferences its addresses.
+///
 /// # Safety
 ///
 /// The constants must describe the hardware: the macros size storage from
@@ -46,7 +52,7 @@ pub enum ChunkUnit {
     label = "the descriptor macros cannot size or build items of `{Self}`",
     note = "use the linked-list item type of your chip crate (`dma_an505::lli::Lli` for the PL081)"
 )]
-pub unsafe trait DescriptorFormat: Sized + 'static {
+pub unsafe trait DescriptorFormat: Sized + Sync + 'static {
     /// The name used in messages (`"PL081 LLI"`).
     const NAME: &'static str;
     /// The largest chunk one item moves, in [`DescriptorFormat::CHUNK_UNIT`]s.

@@ -43,15 +43,18 @@ pub struct Placed<A, T, const N: usize, const PAD: usize> {
     _padding: [u8; PAD],
 }
 
-/// A static chain's items. Shared between threads only as read-only data the
-/// hardware reads: the CPU never writes them after the linker has.
+/// A static chain's items: read-only data the hardware reads, which the CPU
+/// never writes after the linker has.
 #[repr(transparent)]
 pub struct ChainStatic<D, const K: usize>([D; K]);
 
-// SAFETY: the items are immutable after link time; the raw pointers inside
-// them are addresses for the hardware, never dereferenced through a shared
-// `ChainStatic`.
-unsafe impl<D, const K: usize> Sync for ChainStatic<D, K> {}
+// SAFETY: a `ChainStatic` hands out only `&[D]`, so sharing it between
+// threads shares `&D`, which is sound exactly when `D: Sync`. (The item
+// formats hold raw addresses for the hardware and implement `Sync` with
+// their own safety argument: no interior mutability, never dereferenced.)
+// Without the bound a `static` of `ChainStatic<Cell<u32>, 1>` would let two
+// threads write one `Cell`.
+unsafe impl<D: Sync, const K: usize> Sync for ChainStatic<D, K> {}
 
 impl<D, const K: usize> ChainStatic<D, K> {
     /// Wraps the items.
@@ -64,6 +67,67 @@ impl<D, const K: usize> ChainStatic<D, K> {
         &self.0
     }
 }
+
+/// The initial value of a site's static in region `R`: zero where the start-up
+/// code zeroes `R`'s section (so the compiler's view of the memory, zero,
+/// is what the hardware holds, and the hand-out skips the fill), otherwise
+/// uninitialised (the hand-out writes zeros before it lends the memory).
+///
+/// Either way the static lies in a `NOLOAD` section of the chip's fragment:
+/// its bytes are not part of the flash image.
+#[inline(always)]
+pub const fn boot_value<R: DmaSection, S>() -> MaybeUninit<S> {
+    if R::ZEROED_AT_BOOT {
+        MaybeUninit::zeroed()
+    } else {
+        MaybeUninit::uninit()
+    }
+}
+
+/// Reads a site's input back out of the one type alias the macros put every
+/// user token in: `(Head, Tail)` lists.
+pub trait Cons {
+    /// The first entry.
+    type Head;
+    /// The rest of the list.
+    type Tail;
+}
+
+impl<H, T> Cons for (H, T) {
+    type Head = H;
+    type Tail = T;
+}
+
+/// The element type and length of an array type `[T; N]` the user wrote.
+pub trait ArrayShape {
+    /// `T`.
+    type Element;
+    /// `N`.
+    const LEN: usize;
+}
+
+impl<T, const N: usize> ArrayShape for [T; N] {
+    type Element = T;
+    const LEN: usize = N;
+}
+
+/// Implemented by a type for itself only: the compiler's type equality, for
+/// "every piece of a chain has the same element type" (`u32` and
+/// `core::primitive::u32` are one type; `u16` and `u32` are not).
+#[diagnostic::on_unimplemented(
+    message = "every piece of a chain has the same element type: this piece holds `{Self}`, the first one `{T}`",
+    label = "the controller moves one width per chain",
+    note = "give every piece of the chain the first piece's element type, or build two chains"
+)]
+pub trait SameElement<T> {}
+
+#[diagnostic::do_not_recommend]
+impl<T> SameElement<T> for T {}
+
+/// Compile-time proof that a piece of element type `This` may join a chain
+/// whose first piece holds `First`.
+#[inline(always)]
+pub const fn assert_same_element<First, This: SameElement<First>>() {}
 
 /// Panics: the `dma_buffers!` site at `file:line:column` ran a second time.
 #[cold]
@@ -113,11 +177,12 @@ where
         // (the site's once-flag).
         unsafe { data.write_bytes(0, 1) };
     }
-    // SAFETY: as above; the elements are zero (written here, or by the
-    // start-up code for a section it zeroes, and untouched since: nothing but
-    // this site names the static), a valid `u8`/`u16`/`u32`/`i*`.
+    // SAFETY: as above; the elements are zero, a valid `u8`/`u16`/`u32`/`i*`:
+    // written just above, or, in a section the start-up code zeroes, the
+    // static's own initial value (`boot_value`), untouched since because
+    // nothing but this site names the static.
     let data = unsafe { &mut *data };
-    check_placement::<R>(data.as_ptr() as usize, N * size_of::<T>(), check);
+    check_placement::<R>(data.as_ptr().addr(), N * size_of::<T>(), check);
     // SAFETY: the static lies in `R`'s section (checked above in debug builds).
     unsafe { Buffer::new_unchecked(data) }
 }
@@ -145,41 +210,81 @@ where
     }
     // SAFETY: all `K` items were just initialised.
     let items = unsafe { &mut *storage.cast::<[D; K]>() };
-    check_placement::<R>(items.as_ptr() as usize, K * size_of::<D>(), check);
+    check_placement::<R>(items.as_ptr().addr(), K * size_of::<D>(), check);
     // SAFETY: the static lies in `R`'s section (checked above in debug builds).
     unsafe { Buffer::new_unchecked(items) }
 }
 
-/// Hands out one piece of a `descriptor_chain!` site, zero-filled.
+/// Prepares one piece of a `descriptor_chain!` site when the site hands its
+/// chain out: zero-fills it (unless its section is zeroed at boot, where the
+/// static starts out zero) and checks its placement in debug builds.
 ///
 /// # Safety
 ///
-/// As for [`hand_out`].
+/// As for [`hand_out`]; no reference to the piece may exist.
 #[inline]
-pub unsafe fn hand_out_piece<R, A, T, const N: usize, const PAD: usize>(
+pub unsafe fn prepare_piece<R, A, T, const N: usize, const PAD: usize>(
     storage: *mut MaybeUninit<Placed<A, T, N, PAD>>,
     check: bool,
-) -> &'static mut [T; N]
-where
+) where
     R: DmaSection,
     T: Word,
 {
     let data = storage.cast::<[T; N]>();
     if !R::ZEROED_AT_BOOT {
         // SAFETY: `data` points to `N` elements of the static (offset 0 of
-        // `Placed`), and nothing else refers to them (the site's once-flag).
+        // `Placed`), and nothing refers to them (the caller's contract).
         unsafe { data.write_bytes(0, 1) };
     }
-    // SAFETY: as in `hand_out`: zeroed elements nothing else names.
-    let data = unsafe { &mut *data };
-    check_placement::<R>(data.as_ptr() as usize, N * size_of::<T>(), check);
-    data
+    check_placement::<R>(data.addr(), N * size_of::<T>(), check);
+}
+
+/// Lends one piece of a chain for reading, for as long as the chain value
+/// is borrowed.
+///
+/// # Safety
+///
+/// `storage` must be a piece of a chain whose [`prepare_piece`] ran, whose
+/// chain value the caller borrows for `'a` (so no `&mut` to the piece and no
+/// transfer of the chain exists meanwhile).
+#[inline(always)]
+pub unsafe fn read_piece<'a, A, T, const N: usize, const PAD: usize>(
+    storage: *const MaybeUninit<Placed<A, T, N, PAD>>,
+) -> &'a [T; N] {
+    // SAFETY: the piece is initialised (`prepare_piece` or its boot value)
+    // and, by the caller's contract, not written while the borrow lasts.
+    unsafe { &*storage.cast::<[T; N]>() }
+}
+
+/// Lends one piece of a chain for writing, for as long as the chain value is
+/// borrowed mutably.
+///
+/// # Safety
+///
+/// As for [`read_piece`], with the chain value borrowed mutably for `'a`,
+/// and no other reference to this piece handed out for `'a`.
+#[inline(always)]
+pub unsafe fn lend_piece<'a, A, T, const N: usize, const PAD: usize>(
+    storage: *mut MaybeUninit<Placed<A, T, N, PAD>>,
+) -> &'a mut [T; N] {
+    // SAFETY: as above; the mutable borrow of the chain value makes this the
+    // only reference to the piece.
+    unsafe { &mut *storage.cast::<[T; N]>() }
+}
+
+/// Returns the address and the size in bytes of one piece (its elements,
+/// without the padding), for the cache maintenance of a static chain.
+#[inline(always)]
+pub fn piece_extent<A, T, const N: usize, const PAD: usize>(
+    storage: *const MaybeUninit<Placed<A, T, N, PAD>>,
+) -> (usize, usize) {
+    (storage.addr(), N * size_of::<T>())
 }
 
 /// Checks in debug builds that a chain's items landed where the chain says.
 #[inline]
 pub fn check_items<R: Region, D>(items: &[D], check: bool) {
-    check_placement::<R>(items.as_ptr() as usize, size_of_val(items), check);
+    check_placement::<R>(items.as_ptr().addr(), size_of_val(items), check);
 }
 
 /// Compile-time proof that controller `C` reaches region `R`.

@@ -41,8 +41,12 @@
 //! #     type Channels = dma_types::typenum::U1;
 //! #     unsafe fn start(_: usize, plan: &TransferPlan, _: &mut [()]) {
 //! #         let bytes = plan.count * plan.width.bytes();
+//! #         // The model plays the hardware: it gets bus addresses (integers)
+//! #         // and turns them back into pointers, with exposed provenance.
+//! #         let source = core::ptr::with_exposed_provenance::<u8>(plan.source);
+//! #         let destination = core::ptr::with_exposed_provenance_mut::<u8>(plan.destination);
 //! #         // SAFETY: the scoped API checked both slices hold `count` elements.
-//! #         unsafe { core::ptr::copy(plan.source as *const u8, plan.destination as *mut u8, bytes) }
+//! #         unsafe { core::ptr::copy(source, destination, bytes) }
 //! #     }
 //! #     fn is_active(_: usize) -> bool { false }
 //! #     fn has_error(_: usize) -> bool { false }

@@ -6,7 +6,57 @@
 //! `.dma.<Region>`) inside that memory. The macros put each static in the
 //! section of its region, pad and align it to the cache line where the region
 //! is cacheable, and (in debug builds) check its address against the region
-//! at run time, which catches a linker script that lacks the fragment.
+//! at run time.
+//!
+//! ## A missing fragment is a link error
+//!
+//! Without the fragment the linker would place a `.dma.<Region>` section
+//! wherever its default rules put orphan sections (on an STM32H743, an
+//! `Sram2` buffer lands in DTCM), and the region type would lie. So every
+//! macro site on a bare-metal target (`target_os = "none"`; Arm and RISC-V)
+//! references a symbol that only the fragment defines, named after the
+//! section:
+//!
+//! ```text
+//! .dma.<Region> needs the linker fragment: link with -Tdma-regions.x
+//! ```
+//!
+//! A firmware linked without the fragment (or with a fragment that lacks
+//! that region's section) stops with
+//! `rust-lld: error: undefined symbol: .dma.Sram2 needs the linker fragment: link with -Tdma-regions.x`.
+//! The reference costs no instruction and no byte of the image: each site
+//! emits a 4-byte word in the retained section `.dma_regions_check`
+//! (`SHF_GNU_RETAIN`, so no code refers to it and the site's code is
+//! untouched), whose relocation names the symbol, and the fragment makes
+//! that section `(INFO)`: not allocated, so not in flash or RAM.
+//! (Discarding it instead would also discard the references, and a fragment
+//! lacking one region would link.) A site in code the firmware never calls
+//! needs the fragment too.
+//!
+//! ### For chip authors (the ESP32-C3 crate among them)
+//!
+//! Name the fragment `dma-regions.x` (the symbol names it), put it on the
+//! linker's search path from the build script, and for each region with a
+//! [`DmaSection`] define the symbol inside the output section, so that a
+//! fragment without the section lacks the symbol too; then place
+//! `.dma_regions_check` as a non-allocated section:
+//!
+//! ```text
+//! SECTIONS
+//! {
+//!   .dma.Dram (NOLOAD) : ALIGN(4)
+//!   {
+//!     ".dma.Dram needs the linker fragment: link with -Tdma-regions.x" = .;
+//!     *(.dma.Dram .dma.Dram.*);
+//!     . = ALIGN(4);
+//!   } > RAM
+//!   .dma_regions_check (INFO) : { *(.dma_regions_check) }
+//! }
+//! ```
+//!
+//! `chip-support/an505/dma-regions.x` and `chip-support/stm32h743/dma-regions.x`
+//! are complete examples; `cargo xtask link-check` links firmware without
+//! the fragment, with it, and with a fragment that lacks one region.
 
 use crate::region::Region;
 
@@ -15,7 +65,8 @@ use crate::region::Region;
 /// # Safety
 ///
 /// The chip's linker fragment must place the section named
-/// [`DmaSection::LINK_SECTION`] inside `Self`'s address range, and
+/// [`DmaSection::LINK_SECTION`] inside `Self`'s address range (and define the
+/// symbol the [module documentation](self) names only there), and
 /// [`DmaSection::LineAlign`] must have the alignment of the region's cache
 /// line (or of one element, where the region is not cached).
 #[diagnostic::on_unimplemented(

@@ -150,8 +150,8 @@ fn a_static_gdma_list_has_owner_lengths_links_and_eof() {
         .collect();
     assert_eq!(lengths, [16, 4095, 905]);
     assert!(items.iter().all(|item| item.flags & OWNER_DMA != 0));
-    assert_eq!(items[0].buffer, chain.header.as_ptr());
-    assert_eq!(items[2].buffer, chain.payload.as_ptr().wrapping_add(4095));
+    assert_eq!(items[0].buffer, chain.header().as_ptr());
+    assert_eq!(items[2].buffer, chain.payload().as_ptr().wrapping_add(4095));
     assert_eq!(items[0].next, &items[1] as *const GdmaDescriptor);
     assert!(items[2].next.is_null() && items[2].flags & SUC_EOF != 0);
     assert!(items[..2].iter().all(|item| item.flags & SUC_EOF == 0));

@@ -98,15 +98,16 @@ macro_rules! dma_buffers {
 /// ```no_run
 /// use dma_an505::{descriptor_chain, Dma0};
 ///
-/// let frame = descriptor_chain!(
+/// let mut frame = descriptor_chain!(
 ///     controller = Dma0,
 ///     from [header: [u32; 4], payload: [u32; 5000], crc: [u32; 1]],
 ///     to [frame: [u32; 5005]],
 /// );
-/// frame.header[0] = 0xC0DE_0001;
+/// // The pieces are lent through borrows of the chain, never as fields.
+/// frame.pieces_mut().header[0] = 0xC0DE_0001;
 /// let ch = Dma0::take().unwrap().split().ch0;
 /// let (_ch, frame) = ch.start_chain(frame).wait().unwrap();
-/// assert_eq!(frame.frame[0], 0xC0DE_0001);
+/// assert_eq!(frame.frame()[0], 0xC0DE_0001);
 /// ```
 #[macro_export]
 macro_rules! descriptor_chain {

@@ -2,6 +2,8 @@
 //! transfer with another block, and its [`DescriptorFormat`] for the
 //! descriptor macros.
 
+use core::ptr;
+
 use dma_types::descriptor::{ChainItem, ChunkUnit, DescriptorFormat};
 
 use crate::engine;
@@ -47,9 +49,11 @@ impl Lli {
     #[inline]
     pub const fn new(source: u32, destination: u32, next: u32, control: u32) -> Lli {
         Lli {
-            source: source as usize as *const u8,
-            destination: destination as usize as *mut u8,
-            next: next as usize as *const Lli,
+            // Addresses for the controller, never dereferenced by the CPU:
+            // pointers without provenance (no integer-to-pointer cast).
+            source: ptr::without_provenance(source as usize),
+            destination: ptr::without_provenance_mut(destination as usize),
+            next: ptr::without_provenance(next as usize),
             control,
         }
     }
@@ -78,9 +82,9 @@ impl Lli {
     #[inline]
     pub fn words(&self) -> [u32; 4] {
         [
-            self.source as usize as u32,
-            self.destination as usize as u32,
-            self.next as usize as u32,
+            self.source.addr() as u32,
+            self.destination.addr() as u32,
+            self.next.addr() as u32,
             self.control,
         ]
     }
@@ -88,7 +92,7 @@ impl Lli {
     /// Returns the address of the next item (0 on the last one).
     #[inline]
     pub fn next(&self) -> u32 {
-        self.next as usize as u32
+        self.next.addr() as u32
     }
 
     /// Returns the Control word the controller loads with this item.

@@ -118,10 +118,10 @@ fn a_static_gather_chain_is_split_at_pieces_and_chunks() {
     let items = chain.items();
     assert_eq!(items.len(), 4);
     assert_eq!(constants(&chain), (4, 5005));
-    let header = chain.header.as_ptr() as usize as u32;
-    let payload = chain.payload.as_ptr() as usize as u32;
-    let crc = chain.crc.as_ptr() as usize as u32;
-    let frame = chain.frame.as_ptr() as usize as u32;
+    let header = chain.header().as_ptr() as usize as u32;
+    let payload = chain.payload().as_ptr() as usize as u32;
+    let crc = chain.crc().as_ptr() as usize as u32;
+    let frame = chain.frame().as_ptr() as usize as u32;
     let item = |index: usize| &items[index] as *const Lli as usize as u32;
     // header → frame[0..4], payload in 4095 + 905, crc → frame[5004].
     let expected = [
@@ -160,7 +160,7 @@ fn a_static_gather_chain_is_split_at_pieces_and_chunks() {
     assert_eq!(running.remaining(), 95 + 905 + 1);
     let (_ch, chain, remaining) = running.abort().unwrap();
     assert_eq!(remaining, 95 + 905 + 1);
-    assert_eq!(chain.frame.len(), 5005);
+    assert_eq!(chain.frame().len(), 5005);
 }
 
 /// The item and element counts a chain type declares.
@@ -182,8 +182,8 @@ fn a_static_scatter_chain_splits_one_source_over_its_destinations() {
     let counts: [u32; 4] =
         core::array::from_fn(|index| items[index].control() & control::TRANSFER_SIZE_MASK);
     assert_eq!(counts, [10, 4095, 4095, 800]);
-    let samples = chain.samples.as_ptr() as usize as u32;
-    let right = chain.right.as_ptr() as usize as u32;
+    let samples = chain.samples().as_ptr() as usize as u32;
+    let right = chain.right().as_ptr() as usize as u32;
     assert_eq!(items[2].words()[0], samples + (10 + 4095) * 2);
     assert_eq!(items[2].words()[1], right + 4095 * 2);
     // Half-word widths (1) in SWidth and DWidth; I only on the last item.
@@ -221,3 +221,5 @@ fn a_typenum_count_sizes_descriptor_storage_for_generic_code() {
     assert_eq!(items[1].control(), WORD_COPY | I | 1810);
     assert!(items[1].is_last());
 }
+
+mod attacks;

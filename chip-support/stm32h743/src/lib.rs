@@ -96,16 +96,17 @@ macro_rules! dma_buffers {
 /// ```no_run
 /// use dma_stm32h743::{descriptor_chain, Mdma};
 ///
-/// let frame = descriptor_chain!(
+/// let mut frame = descriptor_chain!(
 ///     controller = Mdma,
 ///     region = Dtcm,
 ///     from [header: [u32; 4], payload: [u32; 1000]],
 ///     to [frame: [u32; 1004]],
 /// );
-/// frame.header[0] = 0xC0DE;
+/// // The pieces are lent through borrows of the chain, never as fields.
+/// frame.pieces_mut().header[0] = 0xC0DE;
 /// let ch = Mdma::take().unwrap().split().ch0;
 /// let (_ch, frame) = ch.start_chain(frame).wait().unwrap();
-/// assert_eq!(frame.frame[0], 0xC0DE);
+/// assert_eq!(frame.frame()[0], 0xC0DE);
 /// ```
 #[macro_export]
 macro_rules! descriptor_chain {

@@ -54,23 +54,26 @@ fn print_items<L: StaticChain<Item = Lli>>(name: &str, chain: &L) {
 fn main() -> ! {
     let channels = Dma0::take().unwrap().split();
 
-    let gather = descriptor_chain!(
+    let mut gather = descriptor_chain!(
         controller = Dma0,
         from [header: [u32; HEADER], payload: [u32; PAYLOAD], crc: [u32; 1]],
         to [frame: [u32; FRAME]],
     );
     print_items("gather", &gather);
-    gather
+    // The pieces are lent through a borrow of the chain: none can be moved
+    // out or swapped for other memory while the items point at the statics.
+    let pieces = gather.pieces_mut();
+    pieces
         .header
         .copy_from_slice(&[0xF4A3_E000, PAYLOAD as u32, 0, 0x0000_0001]);
-    for (i, word) in gather.payload.iter_mut().enumerate() {
+    for (i, word) in pieces.payload.iter_mut().enumerate() {
         *word = pattern32(i);
     }
-    gather.crc[0] = crc32(&gather.payload[..]);
+    pieces.crc[0] = crc32(&pieces.payload[..]);
 
     let (channel, gather) = channels.ch0.start_chain(gather).wait().unwrap();
-    let frame = &gather.frame[..];
-    let header_ok = frame[..HEADER] == gather.header[..];
+    let frame = &gather.frame()[..];
+    let header_ok = frame[..HEADER] == gather.header()[..];
     let payload_ok = first_mismatch(&frame[HEADER..HEADER + PAYLOAD], pattern32).is_none();
     let crc_ok = frame[FRAME - 1] == crc32(&frame[HEADER..HEADER + PAYLOAD]);
     println!(
@@ -83,17 +86,20 @@ fn main() -> ! {
     );
 
     // The frame back into three pieces, on the same channel.
-    let scatter = descriptor_chain!(
+    let mut scatter = descriptor_chain!(
         controller = Dma0,
         from [frame: [u32; FRAME]],
         to [header: [u32; HEADER], payload: [u32; PAYLOAD], crc: [u32; 1]],
     );
     print_items("scatter", &scatter);
-    scatter.frame.copy_from_slice(&gather.frame[..]);
+    scatter
+        .pieces_mut()
+        .frame
+        .copy_from_slice(&gather.frame()[..]);
     let (_channel, scatter) = channel.start_chain(scatter).wait().unwrap();
-    let scattered = scatter.header[..] == gather.header[..]
-        && scatter.payload[..] == gather.payload[..]
-        && scatter.crc[0] == gather.crc[0];
+    let scattered = scatter.header()[..] == gather.header()[..]
+        && scatter.payload()[..] == gather.payload()[..]
+        && scatter.crc()[0] == gather.crc()[0];
     println!(
         "scattered the frame into header, payload and crc: {}",
         scattered

@@ -21,7 +21,7 @@ fn firmware() {
     );
     let ch = Dma0::take().unwrap().split().ch0;
     let (_ch, chain) = ch.start_chain(chain).wait_for_interrupt(Irqs).unwrap();
-    let _first = chain.frame[0];
+    let _first = chain.frame()[0];
 }
 
 fn main() {

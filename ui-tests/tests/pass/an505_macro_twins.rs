@@ -24,7 +24,7 @@ fn firmware() {
     );
     let ch = Dma0::take().unwrap().split().ch0;
     let (_ch, chain) = ch.start_chain(chain).wait().unwrap();
-    let _first = chain.frame[0];
+    let _first = chain.frame()[0];
     let (buffer, _items) = dma_buffers!([u32; 64]);
     let _again = buffer[0];
 }

@@ -581,9 +581,9 @@ fn a_static_mdma_chain_in_cached_ram_is_cleaned_started_and_invalidated() {
     let nodes = chain.items();
     let node = |index: usize| &nodes[index] as *const MdmaNode as usize as u32;
     let (header, payload, frame) = (
-        chain.header.as_ptr() as usize,
-        chain.payload.as_ptr() as usize,
-        chain.frame.as_ptr() as usize,
+        chain.header().as_ptr() as usize,
+        chain.payload().as_ptr() as usize,
+        chain.frame().as_ptr() as usize,
     );
     // 4 | 16384 | 3616 words, bytes in CBNDTR, CTBR 0 (no TCM), CLAR links.
     assert_eq!(nodes.len(), 3);
@@ -630,7 +630,7 @@ fn a_static_mdma_chain_in_cached_ram_is_cleaned_started_and_invalidated() {
     poke(mdma_block(), MDMA_CH2, 0b10);
     let (_ch, chain) = running.wait().unwrap();
     assert_eq!(cache_log(), [CacheOp::Invalidate(frame, 80_016)]);
-    assert_eq!(chain.frame.len(), 20_004);
+    assert_eq!(chain.frame().len(), 20_004);
 }
 
 #[test]

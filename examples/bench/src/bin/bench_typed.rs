@@ -169,7 +169,7 @@ fn main() -> ! {
     passed &= holds_pattern(&destination[..], 4);
 
     // A static chain: 8 items the linker resolved, started from the registers.
-    let chain = descriptor_chain!(
+    let mut chain = descriptor_chain!(
         controller = Dma2,
         from [source: [u32; STATIC_CHAIN]],
         to [destination: [u32; STATIC_CHAIN]],
@@ -177,7 +177,7 @@ fn main() -> ! {
     if items_of(&chain) != STATIC_ITEMS {
         fail("static chain: not 8 items");
     }
-    fill(&mut chain.source[..], 5);
+    fill(&mut chain.pieces_mut().source[..], 5);
     marker::start("static_chain_start");
     let transfer = dma2.ch1.start_chain(chain);
     marker::stop();
@@ -185,7 +185,7 @@ fn main() -> ! {
         Ok(parts) => parts,
         Err(_) => fail("static chain: transfer error"),
     };
-    passed &= holds_pattern(&chain.destination[..], 5);
+    passed &= holds_pattern(&chain.destination()[..], 5);
 
     finish(passed)
 }

@@ -43,18 +43,20 @@ fn main() -> ! {
     let copied = source.iter().zip(copy.iter()).all(|(a, b)| a == b);
 
     // A gather list in DTCM: three nodes in flash, no code builds them.
-    let frame = descriptor_chain!(
+    let mut frame = descriptor_chain!(
         controller = Mdma,
         region = Dtcm,
         from [header: [u32; 4], payload: [u32; 100]],
         to [frame: [u32; 104]],
     );
-    frame.header.copy_from_slice(&[0x4844_5231, 100, 0, 0]);
-    for (i, word) in frame.payload.iter_mut().enumerate() {
+    let pieces = frame.pieces_mut();
+    pieces.header.copy_from_slice(&[0x4844_5231, 100, 0, 0]);
+    for (i, word) in pieces.payload.iter_mut().enumerate() {
         *word = i as u32;
     }
     let (_channel, frame) = channels.ch1.start_chain(frame).wait().ok().unwrap();
-    let gathered = frame.frame[..4] == frame.header[..] && frame.frame[4..] == frame.payload[..];
+    let gathered =
+        frame.frame()[..4] == frame.header()[..] && frame.frame()[4..] == frame.payload()[..];
 
     loop {
         if copied && gathered {

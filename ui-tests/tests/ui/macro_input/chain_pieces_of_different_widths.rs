@@ -6,6 +6,6 @@ fn main() {
     let _chain = descriptor_chain!(
         controller = Dma0,
         from [header: [u32; 4], payload: [u16; 64]],
-        to [frame: [u32; 36]],
+        to [frame: [u32; 68]],
     );
 }

@@ -1,0 +1,11 @@
+//! Issue 11 item 23: two `from` lists: the macro would silently use one.
+use dma_an505::{descriptor_chain, Dma0};
+
+fn main() {
+    let _chain = descriptor_chain!(
+        controller = Dma0,
+        from [header: [u32; 4]],
+        from [payload: [u32; 4]],
+        to [frame: [u32; 4]],
+    );
+}
