@@ -24,15 +24,18 @@ fn main() -> ! {
         peripherals.DMA_CH2,
     );
 
-    let frame = descriptor_chain!(
+    let mut frame = descriptor_chain!(
         controller = Gdma,
         from [header: [u8; 16], payload: [u8; 5000]],
         to [frame: [u8; 5016]],
     );
-    for (index, byte) in frame.header.iter_mut().enumerate() {
+    // The pieces are lent through a borrow of the chain: none can be
+    // swapped for other memory while the descriptors point at the statics.
+    let pieces = frame.pieces_mut();
+    for (index, byte) in pieces.header.iter_mut().enumerate() {
         *byte = 0xC0 | index as u8;
     }
-    for (index, byte) in frame.payload.iter_mut().enumerate() {
+    for (index, byte) in pieces.payload.iter_mut().enumerate() {
         *byte = (index % 251) as u8;
     }
     let channel = Gdma::take().unwrap().split().ch1;
@@ -40,8 +43,8 @@ fn main() -> ! {
         Ok(parts) => parts,
         Err(_) => fail(),
     };
-    let header_ok = frame.frame[..16] == frame.header[..];
-    let payload_ok = frame.frame[16..] == frame.payload[..];
+    let header_ok = frame.frame()[..16] == frame.header()[..];
+    let payload_ok = frame.frame()[16..] == frame.payload()[..];
     if !(header_ok && payload_ok) {
         fail();
     }
