@@ -418,9 +418,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B, St: State> Transfer<CH, S,
     /// residue.
     #[inline]
     #[allow(clippy::type_complexity)]
-    fn halt_to_configured(
-        self,
-    ) -> Result<(Transfer<CH, S, D, B, Configured>, usize), NotStopped> {
+    fn halt_to_configured(self) -> Result<(Transfer<CH, S, D, B, Configured>, usize), NotStopped> {
         let stopped = self.halt()?;
         let configured = Transfer::from_parts(stopped.channel, stopped.source, stopped.destination);
         Ok((configured, stopped.remaining))
@@ -495,7 +493,10 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
             // SAFETY: the transfer owns the source and the channel is not
             // started yet, so no controller writes it.
             unsafe {
-                CH::Controller::clean_dcache(plan.source, Shape::<CH, S, D>::source_bytes(plan.count))
+                CH::Controller::clean_dcache(
+                    plan.source,
+                    Shape::<CH, S, D>::source_bytes(plan.count),
+                )
             };
         }
         if <D::Region as Region>::CACHEABLE && !D::FIXED {
