@@ -3,8 +3,8 @@
 use core::sync::atomic::{fence, Ordering};
 
 use dma_types::controller::TransferPlan;
-use dma_types::error::NotStopped;
 use dma_types::direction::Direction;
+use dma_types::error::NotStopped;
 
 use super::{size_code, STOP_POLLS};
 use crate::regs::bdma::{ccr, flags, RegisterBlock};
