@@ -55,6 +55,7 @@ pub mod map;
 pub mod node;
 pub mod regs;
 pub mod routing;
+mod stream_ring;
 
 pub use controller::{Bdma, Dma1, Dma2, Mdma};
 

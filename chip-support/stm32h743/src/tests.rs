@@ -40,6 +40,8 @@ std::thread_local! {
     static BDMA: &'static bdma::RegisterBlock = leak_zeroed();
     static MDMA: &'static mdma::RegisterBlock = leak_zeroed();
     static CACHE_LOG: RefCell<Vec<CacheOp>> = const { RefCell::new(Vec::new()) };
+    /// Runs at the next invalidation (the stream moving during a copy).
+    static ON_INVALIDATE: RefCell<Option<Box<dyn FnOnce()>>> = const { RefCell::new(None) };
 }
 
 fn dma1() -> *const dma::RegisterBlock {
@@ -77,6 +79,9 @@ impl DataCache for RecordingCache {
     }
     unsafe fn invalidate(address: usize, bytes: usize) {
         CACHE_LOG.with(|log| log.borrow_mut().push(CacheOp::Invalidate(address, bytes)));
+        if let Some(action) = ON_INVALIDATE.with(|hook| hook.borrow_mut().take()) {
+            action();
+        }
     }
 }
 
@@ -656,8 +661,124 @@ dma_types::request_lines! {
     unsafe TestAdc1: Receive, line 9, u16, at 0x4002_2040, in HostUncached, routed to [TestDma1<Direct>];
 }
 
+/// Stream 1's flags in LISR: TEIF1 bit 9, HTIF1 bit 10, TCIF1 bit 11
+/// (CMSIS `DMA_LISR_TEIF1_Pos` 9, `DMA_LISR_HTIF1_Pos` 10,
+/// `DMA_LISR_TCIF1_Pos` 11).
+const TEIF1: u32 = 1 << 9;
+const HTIF1: u32 = 1 << 10;
+const TCIF1: u32 = 1 << 11;
+/// Stream 2's: HTIF2 bit 20, TCIF2 bit 21 (CMSIS `DMA_LISR_HTIF2_Pos`,
+/// `DMA_LISR_TCIF2_Pos`).
+const HTIF2: u32 = 1 << 20;
+const TCIF2: u32 = 1 << 21;
+/// SxCR.EN (bit 0) and SxCR.CT (bit 19), CMSIS `DMA_SxCR_EN`, `DMA_SxCR_CT`.
+const EN: u32 = 1 << 0;
+const CT: u32 = 1 << 19;
+const LISR: usize = 0x00;
+
+/// Plays the stream: writes `values` into the ring memory at `address`
+/// (element type `T`) starting at element `from`, wrapping at `len`.
+fn dma_writes<T: Copy>(address: usize, len: usize, from: usize, values: &[T]) {
+    for (offset, value) in values.iter().enumerate() {
+        // SAFETY: inside the leaked test buffer, written through a raw
+        // pointer as the DMA would (no reference to it exists while the
+        // transfer runs).
+        unsafe {
+            (address as *mut T)
+                .add((from + offset) % len)
+                .write_volatile(*value)
+        };
+    }
+}
+
+/// Runs `action` at the next cache invalidation: the stream moving while
+/// the ring copies.
+fn at_next_invalidate(action: impl FnOnce() + 'static) {
+    ON_INVALIDATE.with(|hook| *hook.borrow_mut() = Some(Box::new(action)));
+}
+
+/// Host registers do not clear LISR on a LIFCR write: clears DMA1's LISR at
+/// the next copy, between the ring's two looks at the stream, as the
+/// ring's write-1-to-clear of the flags it read does on the chip.
+fn flags_cleared_at_copy() {
+    at_next_invalidate(|| poke(dma1(), LISR, 0));
+}
+
 #[test]
-fn double_buffer_lends_the_cpu_only_the_finished_buffer() {
+fn circular_receive_copies_out_what_the_stream_wrote() {
+    use crate::circular::CircularReceive;
+    let ring = Buffer::<HostCached, _>::new(leak(CacheAligned([0u8; 64]))).unwrap();
+    let ring_addr = ring.address();
+    // SAFETY: test only.
+    let spi = unsafe { Peripheral::<TestSpi1Rx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch1> = unsafe { Channel::steal() };
+    let mut receive = CircularReceive::start(ch, spi, ring);
+    let s1 = stream_cr(1);
+    // MINC (10) | CIRC (8) | DIR=P2M | TCIE | TEIE | EN
+    assert_eq!(peek(dma1(), s1), 0x0000_0515);
+    assert_eq!(peek(dma1(), s1 + NDTR), 64);
+    assert_eq!(peek(dma1(), s1 + FCR), 0, "direct mode");
+    assert_eq!(peek(dmamux1(), 0x04), 37, "DMAMUX1 C1CR: SPI1 RX");
+    assert_eq!(
+        peek(dma1(), LIFCR),
+        0x0000_0F40,
+        "stream 1's flags cleared before EN"
+    );
+    assert_eq!(cache_log(), [CacheOp::Clean(ring_addr, 64)]);
+    poke(dma1(), LIFCR, 0);
+    let mut out = [0u8; 64];
+    assert_eq!(receive.read(&mut out), Ok(0));
+    assert_eq!(peek(dma1(), LIFCR), 0, "no flag was set, none cleared");
+
+    // Ten bytes arrive (SxNDTR counts down to 54).
+    let bytes: Vec<u8> = (0..70).collect();
+    dma_writes(ring_addr, 64, 0, &bytes[..10]);
+    poke(dma1(), s1 + NDTR, 54);
+    assert_eq!(receive.read(&mut out), Ok(10));
+    assert_eq!(out[..10], bytes[..10]);
+    // Only the lines of the bytes copied, right before the copy.
+    assert_eq!(cache_log(), [CacheOp::Invalidate(ring_addr, 10)]);
+
+    // Thirty more, past the middle: HTIF1 set and cleared by the read.
+    dma_writes(ring_addr, 64, 10, &bytes[10..40]);
+    poke(dma1(), s1 + NDTR, 24);
+    poke(dma1(), LISR, HTIF1);
+    assert_eq!(receive.len(), Ok(30));
+    assert_eq!(peek(dma1(), LIFCR), HTIF1, "HTIF1 cleared (CHTIF1)");
+    poke(dma1(), LISR, 0);
+    assert_eq!(receive.read(&mut out), Ok(30));
+    assert_eq!(out[..30], bytes[10..40]);
+    assert_eq!(cache_log(), [CacheOp::Invalidate(ring_addr + 10, 30)]);
+
+    // Thirty more across the end: TCIF1, NDTR reloaded and down to 58.
+    dma_writes(ring_addr, 64, 40, &bytes[40..70]);
+    poke(dma1(), s1 + NDTR, 58);
+    poke(dma1(), LISR, TCIF1);
+    poke(dma1(), LIFCR, 0);
+    flags_cleared_at_copy();
+    assert_eq!(receive.read(&mut out), Ok(30));
+    assert_eq!(peek(dma1(), LIFCR), TCIF1);
+    poke(dma1(), LISR, 0);
+    assert_eq!(out[..30], bytes[40..70]);
+    // Two runs: the end of the ring, then its start.
+    assert_eq!(
+        cache_log(),
+        [
+            CacheOp::Invalidate(ring_addr + 40, 24),
+            CacheOp::Invalidate(ring_addr, 6)
+        ]
+    );
+
+    let (_ch, _spi, ring) = receive.stop().unwrap();
+    assert_eq!(ring.address(), ring_addr);
+    assert_eq!(peek(dma1(), s1) & EN, 0, "EN cleared");
+    assert_eq!(cache_log(), [CacheOp::Invalidate(ring_addr, 64)]);
+    assert_eq!(ring[..6], bytes[64..70]);
+}
+
+#[test]
+fn double_buffer_copies_out_both_buffers_in_turn() {
     use crate::double_buffer::DoubleBuffer;
     let first = Buffer::<HostCached, _>::new(leak(CacheAligned([0u16; 32]))).unwrap();
     let second = Buffer::<HostCached, _>::new(leak(CacheAligned([0u16; 32]))).unwrap();
@@ -682,28 +803,45 @@ fn double_buffer_lends_the_cpu_only_the_finished_buffer() {
             CacheOp::Clean(second_addr, 64)
         ]
     );
+    let mut out = [0u16; 64];
+    assert_eq!(samples.read(&mut out), Ok(0));
 
-    assert!(samples.next_filled().is_none(), "no buffer finished yet");
-    // The stream finished M0 and moved on to M1: TCIF2 (bit 21), CT (19).
-    poke(dma1(), 0x00, 1 << (5 + 16));
-    poke(dma1(), s2, peek(dma1(), s2) | (1 << 19));
+    let values: Vec<u16> = (1000..1100).collect();
+    // 12 samples into buffer 0.
+    dma_writes(first_addr, 32, 0, &values[..12]);
+    poke(dma1(), s2 + NDTR, 20);
+    assert_eq!(samples.read(&mut out), Ok(12));
+    assert_eq!(out[..12], values[..12]);
+    assert_eq!(cache_log(), [CacheOp::Invalidate(first_addr, 24)]);
+
+    // 12 more: past the middle of buffer 0 (HTIF2).
+    dma_writes(first_addr, 32, 12, &values[12..24]);
+    poke(dma1(), s2 + NDTR, 8);
+    poke(dma1(), LISR, HTIF2);
+    assert_eq!(samples.len(), Ok(12));
+    poke(dma1(), LISR, 0);
+    // 12 more: buffer 0 full (TCIF2), the stream on buffer 1 (CT = 1).
+    dma_writes(first_addr, 32, 24, &values[24..32]);
+    dma_writes(second_addr, 32, 0, &values[32..36]);
+    poke(dma1(), s2, peek(dma1(), s2) | CT);
+    poke(dma1(), s2 + NDTR, 28);
+    poke(dma1(), LISR, TCIF2);
     poke(dma1(), LIFCR, 0);
-    {
-        let filled = samples.next_filled().unwrap();
-        assert_eq!(filled.index(), 0);
-        assert_eq!(filled.len(), 32);
-        assert!(!filled.is_overwritten());
-        assert_eq!(cache_log(), [CacheOp::Invalidate(first_addr, 64)]);
-    }
-    assert_eq!(peek(dma1(), LIFCR), 1 << 21, "only TCIF2 cleared");
-    // Then M1 finished and the stream is back on M0.
-    poke(dma1(), s2, peek(dma1(), s2) & !(1 << 19));
-    assert_eq!(samples.next_filled().unwrap().index(), 1);
-    assert_eq!(cache_log(), [CacheOp::Invalidate(second_addr, 64)]);
-    poke(dma1(), 0x00, 0);
+    flags_cleared_at_copy();
+    assert_eq!(samples.read(&mut out), Ok(24));
+    assert_eq!(peek(dma1(), LIFCR), TCIF2, "TCIF2 cleared (CTCIF2)");
+    poke(dma1(), LISR, 0);
+    assert_eq!(out[..24], values[12..36]);
+    assert_eq!(
+        cache_log(),
+        [
+            CacheOp::Invalidate(first_addr + 24, 40),
+            CacheOp::Invalidate(second_addr, 8)
+        ]
+    );
 
     let (_ch, _adc, [first, second]) = samples.stop().unwrap();
-    assert_eq!(peek(dma1(), s2) & 1, 0, "EN cleared");
+    assert_eq!(peek(dma1(), s2) & EN, 0, "EN cleared");
     assert_eq!(
         (first.address(), second.address()),
         (first_addr, second_addr)
@@ -715,51 +853,6 @@ fn double_buffer_lends_the_cpu_only_the_finished_buffer() {
             CacheOp::Invalidate(second_addr, 64)
         ]
     );
-}
-
-#[test]
-fn circular_receive_lends_the_finished_half() {
-    use crate::circular::CircularReceive;
-    let ring = Buffer::<HostCached, _>::new(leak(CacheAligned([0u8; 64]))).unwrap();
-    let ring_addr = ring.address();
-    // SAFETY: test only.
-    let spi = unsafe { Peripheral::<TestSpi1Rx>::new() };
-    // SAFETY: one handle per test thread.
-    let ch: Channel<TestDma1, Ch1> = unsafe { Channel::steal() };
-    let mut receive = CircularReceive::start(ch, spi, ring);
-    let s1 = stream_cr(1);
-    // MINC (10) | CIRC (8) | DIR=P2M | TCIE | TEIE | EN
-    assert_eq!(peek(dma1(), s1), 0x0000_0515);
-    assert_eq!(peek(dma1(), s1 + NDTR), 64);
-    assert_eq!(peek(dmamux1(), 0x04), 37, "DMAMUX1 C1CR: SPI1 RX");
-    assert_eq!(cache_log(), [CacheOp::Clean(ring_addr, 64)]);
-    assert!(receive.next_half().is_none());
-
-    // Stream 1's HTIF is LISR bit 4 + 6: the first half is done, the
-    // stream is 8 elements into the second (NDTR = 24).
-    poke(dma1(), 0x00, 1 << 10);
-    poke(dma1(), s1 + NDTR, 24);
-    {
-        let half = receive.next_half().unwrap();
-        assert!(!half.is_second());
-        assert_eq!(half.len(), 32);
-        assert!(!half.is_overwritten());
-        assert_eq!(cache_log(), [CacheOp::Invalidate(ring_addr, 32)]);
-    }
-    assert_eq!(peek(dma1(), LIFCR), 1 << 10, "HTIF1 cleared");
-    // TCIF1 (bit 11): the second half is done, the stream wrapped (NDTR = 60).
-    poke(dma1(), 0x00, 1 << 11);
-    poke(dma1(), s1 + NDTR, 60);
-    {
-        let half = receive.next_half().unwrap();
-        assert!(half.is_second());
-        assert!(!half.is_overwritten());
-        assert_eq!(cache_log(), [CacheOp::Invalidate(ring_addr + 32, 32)]);
-    }
-    poke(dma1(), 0x00, 0);
-    let (_ch, _spi, ring) = receive.stop().unwrap();
-    assert_eq!(ring.address(), ring_addr);
-    assert_eq!(peek(dma1(), s1) & 1, 0, "EN cleared");
 }
 
 /// Host memory above the TCMs, cacheable like AXI SRAM: its regions' first
@@ -883,3 +976,5 @@ fn a_static_mdma_chain_in_a_tcm_sets_both_bus_bits() {
     let _ = running.wait().unwrap();
     assert!(cache_log().is_empty());
 }
+
+mod attacks;
