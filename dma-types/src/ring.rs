@@ -51,26 +51,57 @@
 //! [`Layout::mark_spacing`] elements, so it cannot pass a mark whose flag was
 //! just read set and is about to be acknowledged.
 //!
+//! # Why volatile copies, and the cache
+//!
+//! The check that tells whether the hardware overwrote an element comes
+//! *after* the element was copied (the hardware may move at any moment), so
+//! a copy can race with a hardware write. A fence plus `ptr::copy` would make
+//! that race a data race in Rust's memory model, undefined behaviour even if
+//! the result is thrown away afterwards, and lets the compiler re-read or
+//! merge the accesses. A volatile read of each element is one access of its
+//! width that the compiler neither invents nor merges, and every bit pattern
+//! of a [`Word`] is a value, so a torn or new element is just a wrong value,
+//! which the check after the copy discards. Fences order the position reads
+//! against the copy (a `dmb` on Arm: the position is a device register,
+//! the ring normal memory).
+//!
+//! With a data cache the CPU must not read lines cached before the hardware
+//! wrote them. A receiving ring never writes its memory, so its lines hold
+//! no CPU data (the chip cleans them once before the start) and invalidating
+//! any of them is harmless, also while the hardware writes another element
+//! of the same line: the hardware writes memory, not the cache. So right
+//! before each copy the ring invalidates the lines of exactly the elements
+//! it is about to read ([`RingHardware::invalidate`]), after the position
+//! read that counted them: a line refetched early, speculatively, comes
+//! from memory the hardware has already written for those elements. The
+//! chip requires the ring's memory to be line aligned and whole lines, so no
+//! line is shared with data outside the ring. A transmitting ring cleans the
+//! lines it wrote right after writing them ([`RingHardware::clean`]); the
+//! hardware only reads, so writing back a whole line rewrites unchanged
+//! neighbours with the values they already have.
+//!
 //! These rules are checked against a simulated DMA (position, laps, flags,
 //! residue, errors, moves between any two register accesses and during the
 //! copy) by the model tests in `dma-types/tests/ring_model.rs`, including the
 //! scenarios of embassy's ring-buffer bug reports.
 //!
 //! ```
+//! use core::cell::Cell;
 //! use core::ptr::NonNull;
 //! use dma_types::error::NotStopped;
 //! use dma_types::ring::{Layout, ReadableRing, RingError, RingHardware, Sample};
 //!
 //! /// A pretend DMA writing 0, 1, 2, … into a ring of 8 bytes.
-//! struct Pretend { ring: *mut [u8; 8], written: usize, half: bool, complete: bool }
+//! struct Pretend { ring: *mut u8, written: Cell<usize>, half: Cell<bool>, complete: Cell<bool> }
 //! impl Pretend {
-//!     fn receive(&mut self, count: usize) {
+//!     fn receive(&self, count: usize) {
 //!         for _ in 0..count {
+//!             let n = self.written.get();
 //!             // SAFETY: the slot is inside the leaked array.
-//!             unsafe { (self.ring as *mut u8).add(self.written % 8).write_volatile(self.written as u8) };
-//!             self.written += 1;
-//!             self.half |= self.written % 8 == 4;
-//!             self.complete |= self.written % 8 == 0;
+//!             unsafe { self.ring.add(n % 8).write_volatile(n as u8) };
+//!             self.written.set(n + 1);
+//!             self.half.set(self.half.get() || (n + 1) % 8 == 4);
+//!             self.complete.set(self.complete.get() || (n + 1) % 8 == 0);
 //!         }
 //!     }
 //! }
@@ -79,36 +110,36 @@
 //! unsafe impl RingHardware for Pretend {
 //!     type Word = u8;
 //!     fn layout(&self) -> Layout { Layout::new(8, 1).unwrap() }
-//!     fn block(&self, _index: usize) -> NonNull<u8> { NonNull::new(self.ring as *mut u8).unwrap() }
+//!     fn block(&self, _index: usize) -> NonNull<u8> { NonNull::new(self.ring).unwrap() }
 //!     fn sample(&mut self) -> Sample {
-//!         let (half, complete) = (core::mem::take(&mut self.half), core::mem::take(&mut self.complete));
-//!         Sample { half, complete, position: self.written % 8, error: false, stopped: false }
+//!         let (half, complete) = (self.half.take(), self.complete.take());
+//!         Sample { half, complete, position: self.written.get() % 8, error: false, stopped: false }
 //!     }
 //!     fn stop(&mut self) -> Result<(), NotStopped> { Ok(()) }
 //! }
 //!
-//! let ring = Box::into_raw(Box::new([0u8; 8]));
-//! let hardware = Pretend { ring, written: 0, half: false, complete: false };
+//! let ring = Box::into_raw(Box::new([0u8; 8])) as *mut u8;
+//! let hardware = Pretend { ring, written: Cell::new(0), half: Cell::new(false), complete: Cell::new(false) };
 //! // SAFETY: the pretend hardware has just started; nothing else reads its flags.
 //! let mut rx = unsafe { ReadableRing::new(hardware) };
 //! let mut out = [0u8; 8];
 //!
-//! rx.hardware_mut().receive(3);
+//! rx.hardware().receive(3);
 //! assert_eq!(rx.read(&mut out), Ok(3));
 //! assert_eq!(out[..3], [0, 1, 2]);
 //!
 //! // Polled once per half ring: every element arrives, across the wrap.
-//! rx.hardware_mut().receive(3);
+//! rx.hardware().receive(3);
 //! assert_eq!(rx.len(), Ok(3));
-//! rx.hardware_mut().receive(3);
+//! rx.hardware().receive(3);
 //! assert_eq!(rx.read(&mut out), Ok(6));
 //! assert_eq!(out[..6], [3, 4, 5, 6, 7, 8]);
 //!
 //! // Left alone for three laps: an error, not stale or lapped data.
-//! rx.hardware_mut().receive(24);
+//! rx.hardware().receive(24);
 //! assert_eq!(rx.read(&mut out), Err(RingError::Overrun));
 //! // The ring carries on from the newest element.
-//! rx.hardware_mut().receive(2);
+//! rx.hardware().receive(2);
 //! assert_eq!(rx.read(&mut out), Ok(2));
 //! assert_eq!(out[..2], [33, 34]);
 //! ```
@@ -580,17 +611,12 @@ impl<H: RingHardware> ReadableRing<H> {
         self.core.layout.capacity
     }
 
-    /// Returns the ring's hardware (for the chip crate's own queries).
+    /// Returns the ring's hardware, shared: nothing can sample it (and so
+    /// acknowledge its flags) behind the ring's back. A simulation drives
+    /// itself through interior mutability.
     #[inline]
     pub fn hardware(&self) -> &H {
         &self.core.hardware
-    }
-
-    /// Returns the ring's hardware mutably (simulations drive it; chip
-    /// crates keep it private).
-    #[inline]
-    pub fn hardware_mut(&mut self) -> &mut H {
-        &mut self.core.hardware
     }
 
     /// Gives the hardware back, ending the count.
@@ -825,17 +851,10 @@ impl<H: RingHardware> WritableRing<H> {
         self.core.layout.capacity
     }
 
-    /// Returns the ring's hardware.
+    /// Returns the ring's hardware, shared (see [`ReadableRing::hardware`]).
     #[inline]
     pub fn hardware(&self) -> &H {
         &self.core.hardware
-    }
-
-    /// Returns the ring's hardware mutably (simulations drive it; chip
-    /// crates keep it private).
-    #[inline]
-    pub fn hardware_mut(&mut self) -> &mut H {
-        &mut self.core.hardware
     }
 
     /// Gives the hardware back, ending the count.

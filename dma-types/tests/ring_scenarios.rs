@@ -36,7 +36,7 @@ fn seq(range: core::ops::Range<u32>) -> Vec<u32> {
 /// elements between the flag read and its acknowledgement, `to_position`
 /// between that and the position read.
 fn window(ring: &mut ReadableRing<Sim>, to_ack: usize, to_position: usize) {
-    ring.hardware_mut().windows.push_back(Window {
+    ring.hardware().state().windows.push_back(Window {
         flags_to_ack: to_ack,
         ack_to_position: to_position,
         position_to_status: 0,
@@ -52,19 +52,19 @@ fn window(ring: &mut ReadableRing<Sim>, to_ack: usize, to_position: usize) {
 #[test]
 fn embassy_5693_half_and_complete_both_pending_at_one_call() {
     let mut rx = ring(16, 1);
-    rx.hardware_mut().run(7);
+    rx.hardware().run(7);
     assert_eq!(read(&mut rx), Ok(seq(0..7)));
-    rx.hardware_mut().run(10); // 7 → 17: passes ½ (8) and the end (16)
+    rx.hardware().run(10); // 7 → 17: passes ½ (8) and the end (16)
     assert_eq!(read(&mut rx), Err(RingError::Overrun));
-    rx.hardware_mut().run(3);
+    rx.hardware().run(3);
     assert_eq!(read(&mut rx), Ok(seq(17..20)));
 
     let mut rx = ring(16, 1);
-    rx.hardware_mut().run(7);
+    rx.hardware().run(7);
     assert_eq!(read(&mut rx), Ok(seq(0..7)));
-    rx.hardware_mut().run(5);
+    rx.hardware().run(5);
     assert_eq!(rx.len(), Ok(5), "a poll at 12 sees only the half flag");
-    rx.hardware_mut().run(5);
+    rx.hardware().run(5);
     assert_eq!(read(&mut rx), Ok(seq(7..17)));
 }
 
@@ -76,13 +76,13 @@ fn embassy_5693_half_and_complete_both_pending_at_one_call() {
 #[test]
 fn embassy_dma_sync_wrap_rare_position_wraps_after_the_flag_read() {
     let mut rx = ring(16, 1);
-    rx.hardware_mut().run(11);
+    rx.hardware().run(11);
     assert_eq!(read(&mut rx), Ok(seq(0..11)));
-    rx.hardware_mut().run(4); // at 15
+    rx.hardware().run(4); // at 15
     window(&mut rx, 0, 2); // the wrap (16) happens inside the sample
     assert_eq!(read(&mut rx), Ok(seq(11..15)));
     assert_eq!(read(&mut rx), Ok(seq(15..17)));
-    rx.hardware_mut().run(6);
+    rx.hardware().run(6);
     assert_eq!(read(&mut rx), Ok(seq(17..23)));
 }
 
@@ -92,20 +92,20 @@ fn embassy_dma_sync_wrap_rare_position_wraps_after_the_flag_read() {
 #[test]
 fn embassy_dma_sync_wrap_very_rare_ndtr_reads_zero() {
     let mut rx = ring(16, 1);
-    rx.hardware_mut().ndtr_zero = true;
-    rx.hardware_mut().run(8);
+    rx.hardware().state().ndtr_zero = true;
+    rx.hardware().run(8);
     assert_eq!(read(&mut rx), Ok(seq(0..8)));
-    rx.hardware_mut().run(8); // exactly at the end: NDTR 0
+    rx.hardware().run(8); // exactly at the end: NDTR 0
     assert_eq!(read(&mut rx), Ok(seq(8..16)));
-    rx.hardware_mut().run(3);
+    rx.hardware().run(3);
     assert_eq!(read(&mut rx), Ok(seq(16..19)));
 
     // NDTR 0 read while the complete flag was not set yet at the flag read.
     let mut rx = ring(16, 1);
-    rx.hardware_mut().ndtr_zero = true;
-    rx.hardware_mut().run(8);
+    rx.hardware().state().ndtr_zero = true;
+    rx.hardware().run(8);
     assert_eq!(read(&mut rx), Ok(seq(0..8)));
-    rx.hardware_mut().run(7);
+    rx.hardware().run(7);
     window(&mut rx, 0, 1); // 15 → 16 inside the sample
     assert_eq!(read(&mut rx), Ok(seq(8..15)));
     assert_eq!(read(&mut rx), Ok(seq(15..16)));
@@ -118,18 +118,18 @@ fn embassy_dma_sync_wrap_very_rare_ndtr_reads_zero() {
 #[test]
 fn embassy_1428_a_full_ring_is_read_whole_only_once_the_channel_stopped() {
     let mut rx = ring(16, 1);
-    rx.hardware_mut().run(8);
+    rx.hardware().run(8);
     assert_eq!(rx.len(), Ok(8));
-    rx.hardware_mut().run(8);
-    rx.hardware_mut().halt();
+    rx.hardware().run(8);
+    rx.hardware().halt();
     assert_eq!(rx.len(), Ok(16));
     assert_eq!(read(&mut rx), Ok(seq(0..16)));
     assert_eq!(read(&mut rx), Err(RingError::Stopped));
 
     let mut rx = ring(16, 1);
-    rx.hardware_mut().run(8);
+    rx.hardware().run(8);
     assert_eq!(rx.len(), Ok(8));
-    rx.hardware_mut().run(8);
+    rx.hardware().run(8);
     assert_eq!(read(&mut rx), Err(RingError::Overrun));
 }
 
@@ -139,16 +139,16 @@ fn embassy_1428_a_full_ring_is_read_whole_only_once_the_channel_stopped() {
 #[test]
 fn embassy_6254_read_latest_after_many_laps_returns_the_newest() {
     let mut rx = ring(16, 1);
-    rx.hardware_mut().run(1000);
+    rx.hardware().run(1000);
     let mut out = [0; 8];
     assert_eq!(rx.read_latest(&mut out), Ok(8));
     assert_eq!(out.to_vec(), seq(992..1000));
-    rx.hardware_mut().run(100);
+    rx.hardware().run(100);
     let mut out = [0; 16];
     assert_eq!(rx.read_latest(&mut out), Ok(15));
     assert_eq!(out[..15].to_vec(), seq(1085..1100));
     // And `read` continues right after it.
-    rx.hardware_mut().run(2);
+    rx.hardware().run(2);
     assert_eq!(read(&mut rx), Ok(seq(1100..1102)));
 }
 
@@ -161,7 +161,7 @@ fn embassy_6274_read_latest_in_a_fast_loop_returns_each_new_element() {
     let mut out = [0; 4];
     for element in 0..40 {
         assert_eq!(rx.read_latest(&mut out), Ok(0), "nothing new yet");
-        rx.hardware_mut().run(1);
+        rx.hardware().run(1);
         assert_eq!(rx.read_latest(&mut out), Ok(1));
         assert_eq!(out[0], element);
     }
@@ -174,18 +174,18 @@ fn embassy_6274_read_latest_in_a_fast_loop_returns_each_new_element() {
 #[test]
 fn embassy_5693_an_overrun_during_the_copy_is_an_err_and_the_ring_recovers() {
     let mut rx = ring(16, 1);
-    rx.hardware_mut().run(10);
-    rx.hardware_mut().during_copy = 16; // a whole lap while copying
+    rx.hardware().run(10);
+    rx.hardware().state().during_copy = 16; // a whole lap while copying
     assert_eq!(read(&mut rx), Err(RingError::Overrun));
-    rx.hardware_mut().run(3);
+    rx.hardware().run(3);
     assert_eq!(read(&mut rx), Ok(seq(26..29)));
 
     // Even a few elements during the copy of a nearly full ring.
     let mut rx = ring(16, 1);
-    rx.hardware_mut().run(8);
+    rx.hardware().run(8);
     assert_eq!(rx.len(), Ok(8));
-    rx.hardware_mut().run(6);
-    rx.hardware_mut().during_copy = 3; // reaches the oldest unread slot
+    rx.hardware().run(6);
+    rx.hardware().state().during_copy = 3; // reaches the oldest unread slot
     assert_eq!(read(&mut rx), Err(RingError::Overrun));
 }
 
@@ -196,10 +196,10 @@ fn embassy_5693_an_overrun_during_the_copy_is_an_err_and_the_ring_recovers() {
 #[test]
 fn embassy_6592_an_error_mid_stream_is_reported_and_the_channel_stopped() {
     let mut rx = ring(16, 1);
-    rx.hardware_mut().fail_at = Some(20);
-    rx.hardware_mut().run(6);
+    rx.hardware().state().fail_at = Some(20);
+    rx.hardware().run(6);
     assert_eq!(read(&mut rx), Ok(seq(0..6)));
-    rx.hardware_mut().run(30);
+    rx.hardware().run(30);
     let failed = RingError::Failed {
         kind: TransferErrorKind::Bus,
         stopped: true,
@@ -209,8 +209,8 @@ fn embassy_6592_an_error_mid_stream_is_reported_and_the_channel_stopped() {
     assert_eq!(rx.clear(), Err(failed));
     assert_eq!(read(&mut rx), Err(failed));
     assert_eq!(rx.failure(), Some(failed));
-    assert_eq!(rx.hardware().stop_calls, 1);
-    assert!(!rx.hardware().running);
+    assert_eq!(rx.hardware().state().stop_calls, 1);
+    assert!(!rx.hardware().state().running);
 }
 
 /// embassy PR #3336 (review: "protection against buffer overruns ... that
@@ -221,9 +221,9 @@ fn embassy_3336_an_overrun_spanning_several_laps() {
     for laps in 1..6 {
         for extra in 0..16 {
             let mut rx = ring(16, 1);
-            rx.hardware_mut().run(4);
+            rx.hardware().run(4);
             assert_eq!(read(&mut rx), Ok(seq(0..4)));
-            rx.hardware_mut().run(16 * laps + extra);
+            rx.hardware().run(16 * laps + extra);
             assert_eq!(
                 read(&mut rx),
                 Err(RingError::Overrun),
@@ -240,10 +240,10 @@ fn embassy_3356_reads_recover_after_every_overrun() {
     let mut rx = ring(16, 1);
     let mut next = 0;
     for _ in 0..10 {
-        rx.hardware_mut().run(40);
+        rx.hardware().run(40);
         next += 40;
         assert_eq!(read(&mut rx), Err(RingError::Overrun));
-        rx.hardware_mut().run(5);
+        rx.hardware().run(5);
         assert_eq!(read(&mut rx), Ok(seq(next..next + 5)));
         next += 5;
     }
@@ -256,9 +256,9 @@ fn embassy_3356_reads_recover_after_every_overrun() {
 #[test]
 fn stm32l4xx_hal_205_half_boundary_crossed_between_flag_and_position() {
     let mut rx = ring(16, 1);
-    rx.hardware_mut().run(5);
+    rx.hardware().run(5);
     assert_eq!(read(&mut rx), Ok(seq(0..5)));
-    rx.hardware_mut().run(2); // at 7
+    rx.hardware().run(2); // at 7
     window(&mut rx, 0, 2); // crosses ½ (8) inside the sample
     assert_eq!(read(&mut rx), Ok(seq(5..7)), "up to just before ½");
     assert_eq!(
@@ -278,13 +278,13 @@ fn zephyr_117640_wrap_seen_in_the_position_before_the_complete_flag() {
         for inside in 0..4 {
             let mut rx = ring(8, 1);
             let mut got = Vec::new();
-            rx.hardware_mut().run(5);
+            rx.hardware().run(5);
             got.extend(read(&mut rx).unwrap());
-            rx.hardware_mut().run(before);
+            rx.hardware().run(before);
             window(&mut rx, 0, inside);
             got.extend(read(&mut rx).unwrap());
             got.extend(read(&mut rx).unwrap());
-            let done = rx.hardware().done as u32;
+            let done = rx.hardware().state().done as u32;
             assert_eq!(
                 got,
                 seq(0..done),
@@ -305,12 +305,12 @@ fn zephyr_117640_wrap_seen_in_the_position_before_the_complete_flag() {
 #[test]
 fn a_flag_without_its_mark_in_the_step_is_a_possible_lap() {
     let mut rx = ring(16, 1);
-    rx.hardware_mut().run(9); // half flag set at 8
+    rx.hardware().run(9); // half flag set at 8
     window(&mut rx, 0, 7); // to 16 inside the sample: position 0
     assert_eq!(read(&mut rx), Err(RingError::Overrun));
-    rx.hardware_mut().run(5);
+    rx.hardware().run(5);
     assert_eq!(read(&mut rx), Err(RingError::Overrun));
-    rx.hardware_mut().run(3);
+    rx.hardware().run(3);
     assert_eq!(read(&mut rx), Ok(seq(21..24)));
 }
 
@@ -323,16 +323,16 @@ fn double_buffer_polled_twice_per_buffer_gets_everything_once_per_buffer_does_no
     let mut rx = ring(16, 2);
     let mut next = 0;
     for _ in 0..8 {
-        rx.hardware_mut().run(4);
+        rx.hardware().run(4);
         let got = read(&mut rx).unwrap();
         assert_eq!(got, seq(next..next + 4));
         next += 4;
     }
 
     let mut rx = ring(16, 2);
-    rx.hardware_mut().run(2);
+    rx.hardware().run(2);
     assert_eq!(read(&mut rx), Ok(seq(0..2)));
-    rx.hardware_mut().run(8);
+    rx.hardware().run(8);
     assert_eq!(read(&mut rx), Err(RingError::Overrun));
 }
 
@@ -351,17 +351,17 @@ fn transmit_with_a_preloaded_element_and_a_writer_that_falls_behind() {
     );
     // SAFETY: the simulation just started; only the ring reads its flags.
     let mut tx = unsafe { WritableRing::new(sim) };
-    tx.hardware_mut().run(3);
+    tx.hardware().run(3);
     assert_eq!(tx.free(), Ok(3));
     assert_eq!(
         tx.write(&seq(8..12)),
         Ok(3),
         "only the three sent slots are free"
     );
-    tx.hardware_mut().run(3);
+    tx.hardware().run(3);
     assert_eq!(tx.write(&seq(11..14)), Ok(3));
-    tx.hardware_mut().run(8);
-    assert_eq!(tx.hardware().sent, seq(0..14));
+    tx.hardware().run(8);
+    assert_eq!(tx.hardware().state().sent, seq(0..14));
     // The hardware has sent 14 and fetched 14, never written: old data.
     assert_eq!(tx.free(), Err(RingError::Underrun));
 }

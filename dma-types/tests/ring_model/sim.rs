@@ -11,6 +11,7 @@
 extern crate std;
 
 use std::boxed::Box;
+use std::cell::{RefCell, RefMut};
 use std::collections::VecDeque;
 use std::vec::Vec;
 
@@ -43,11 +44,18 @@ pub enum Direction {
     Transmit { lookahead: usize },
 }
 
-/// The simulated channel.
+/// The simulated channel: its shape and memory, and its moving parts
+/// behind a `RefCell`, so a test drives it through the ring's shared
+/// `hardware()` (the ring hands out no `&mut` of its hardware).
 pub struct Sim {
     pub layout: Layout,
     blocks: Vec<NonNull<u32>>,
     pub direction: Direction,
+    state: RefCell<State>,
+}
+
+/// What the simulated channel does and has done.
+pub struct State {
     /// Elements finished since the start (position and laps in one count).
     pub done: u64,
     pub half: bool,
@@ -89,30 +97,37 @@ impl Sim {
                 NonNull::new(Box::into_raw(contents) as *mut u32).unwrap()
             })
             .collect();
-        let mut sim = Sim {
+        let sim = Sim {
             layout,
             blocks,
             direction,
-            done: 0,
-            half: false,
-            complete: false,
-            error: false,
-            running: true,
-            fail_at: None,
-            windows: VecDeque::new(),
-            during_copy: 0,
-            ndtr_zero: false,
-            stop_calls: 0,
-            fetched: VecDeque::new(),
-            sent: Vec::new(),
+            state: RefCell::new(State {
+                done: 0,
+                half: false,
+                complete: false,
+                error: false,
+                running: true,
+                fail_at: None,
+                windows: VecDeque::new(),
+                during_copy: 0,
+                ndtr_zero: false,
+                stop_calls: 0,
+                fetched: VecDeque::new(),
+                sent: Vec::new(),
+            }),
         };
         if let Direction::Transmit { lookahead } = direction {
             for index in 0..lookahead as u64 {
                 let value = sim.load(index);
-                sim.fetched.push_back(value);
+                sim.state().fetched.push_back(value);
             }
         }
         sim
+    }
+
+    /// The moving parts, to look at or to set up the next moves.
+    pub fn state(&self) -> RefMut<'_, State> {
+        self.state.borrow_mut()
     }
 
     fn slot(&self, index: u64) -> *mut u32 {
@@ -130,50 +145,51 @@ impl Sim {
 
     /// The hardware finishes `count` more elements (fewer if it fails or
     /// is stopped).
-    pub fn run(&mut self, count: usize) {
+    pub fn run(&self, count: usize) {
         let spacing = self.layout.mark_spacing() as u64;
         let block = self.layout.block_len() as u64;
+        let mut state = self.state();
         for _ in 0..count {
-            if !self.running {
+            if !state.running {
                 return;
             }
-            if self.fail_at == Some(self.done) {
-                self.error = true;
-                self.running = false;
+            if state.fail_at == Some(state.done) {
+                state.error = true;
+                state.running = false;
                 return;
             }
             match self.direction {
                 Direction::Receive => {
                     // SAFETY: a slot of the leaked ring, written through its
                     // raw pointer as the DMA would.
-                    unsafe { self.slot(self.done).write_volatile(self.done as u32) };
+                    unsafe { self.slot(state.done).write_volatile(state.done as u32) };
                 }
                 Direction::Transmit { lookahead } => {
                     let value = if lookahead == 0 {
-                        self.load(self.done)
+                        self.load(state.done)
                     } else {
-                        let value = self.fetched.pop_front().unwrap();
-                        let next = self.load(self.done + lookahead as u64);
-                        self.fetched.push_back(next);
+                        let value = state.fetched.pop_front().unwrap();
+                        let next = self.load(state.done + lookahead as u64);
+                        state.fetched.push_back(next);
                         value
                     };
-                    self.sent.push(value);
+                    state.sent.push(value);
                 }
             }
-            self.done += 1;
-            if self.done.is_multiple_of(spacing) {
-                if self.done.is_multiple_of(block) {
-                    self.complete = true;
+            state.done += 1;
+            if state.done.is_multiple_of(spacing) {
+                if state.done.is_multiple_of(block) {
+                    state.complete = true;
                 } else {
-                    self.half = true;
+                    state.half = true;
                 }
             }
         }
     }
 
     /// The hardware stops by itself, without an error.
-    pub fn halt(&mut self) {
-        self.running = false;
+    pub fn halt(&self) {
+        self.state().running = false;
     }
 }
 
@@ -201,46 +217,58 @@ unsafe impl RingHardware for Sim {
     }
 
     fn sample(&mut self) -> Sample {
-        let window = self.windows.pop_front().unwrap_or_default();
-        let (half, complete) = (self.half, self.complete);
+        let window = self.state().windows.pop_front().unwrap_or_default();
+        let (half, complete) = {
+            let state = self.state();
+            (state.half, state.complete)
+        };
         self.run(window.flags_to_ack);
         // Write-1-to-clear of the flags read: also clears one set again
         // since the read (that crossing is lost, as on the chip).
-        if half {
-            self.half = false;
-        }
-        if complete {
-            self.complete = false;
+        {
+            let mut state = self.state();
+            if half {
+                state.half = false;
+            }
+            if complete {
+                state.complete = false;
+            }
         }
         self.run(window.ack_to_position);
         let capacity = self.layout.capacity() as u64;
-        let mut position = (self.done % capacity) as usize;
-        if position == 0 && self.done > 0 && self.ndtr_zero {
+        let (done, ndtr_zero) = {
+            let state = self.state();
+            (state.done, state.ndtr_zero)
+        };
+        let mut position = (done % capacity) as usize;
+        if position == 0 && done > 0 && ndtr_zero {
             position = capacity as usize;
         }
         self.run(window.position_to_status);
+        let state = self.state();
         Sample {
             half,
             complete,
             position,
-            error: self.error,
-            stopped: !self.running,
+            error: state.error,
+            stopped: !state.running,
         }
     }
 
     fn stop(&mut self) -> Result<(), NotStopped> {
-        self.stop_calls += 1;
-        self.running = false;
+        let mut state = self.state();
+        state.stop_calls += 1;
+        state.running = false;
         Ok(())
     }
 
     unsafe fn invalidate(&mut self, _address: usize, _bytes: usize) {
-        let moves = core::mem::take(&mut self.during_copy);
+        let moves = core::mem::take(&mut self.state().during_copy);
         self.run(moves);
     }
 
     unsafe fn clean(&mut self, _address: usize, _bytes: usize) {
-        let moves = core::mem::take(&mut self.during_copy);
+        let moves = core::mem::take(&mut self.state().during_copy);
         self.run(moves);
     }
 }

@@ -39,31 +39,34 @@ const FAILED: RingError = RingError::Failed {
 };
 
 /// Issue 11 item 4: a reader that holds data across the next fill. The old
-/// API lent `&[u8]` of the finished half, and a whole lap later
-/// (`next_half` then `is_overwritten`) still called it intact: SxNDTR is
-/// back where it was. Now a whole lap since the last read is an
-/// `Err(Overrun)` (both flags set: a lap cannot be excluded), never the
-/// lapped bytes; and what was read before is the reader's own copy.
+/// API lent `&[u8]` of the finished half, and a whole lap later (stream in
+/// the second half again, both flags set) `next_half` lent the first half
+/// once more with `is_overwritten() == false`: SxNDTR is back where it was.
+/// Now a whole lap since the last read is an `Err(Overrun)` (both flags
+/// set: a lap cannot be excluded), never the lapped bytes; and what was
+/// read before is the reader's own copy.
 #[test]
 fn i11_04_a_whole_lap_since_the_last_read_is_an_overrun() {
     let (mut receive, address) = circular();
     let s1 = stream_cr(1);
-    let first: Vec<u8> = (0..20).collect();
+    let first: Vec<u8> = (0..40).collect();
     dma_writes(address, 64, 0, &first);
-    poke(dma1(), s1 + NDTR, 44);
+    poke(dma1(), s1 + NDTR, 24);
+    poke(dma1(), LISR, HTIF1);
+    flags_cleared_at_copy();
     let mut out = [0u8; 64];
-    assert_eq!(receive.read(&mut out), Ok(20));
+    assert_eq!(receive.read(&mut out), Ok(40));
     let copy = out;
     // A whole lap: the same position, both flags, new bytes everywhere.
     let lap: Vec<u8> = (100..164).collect();
-    dma_writes(address, 64, 20, &lap);
+    dma_writes(address, 64, 40, &lap);
     poke(dma1(), LISR, HTIF1 | TCIF1);
     assert_eq!(receive.read(&mut out), Err(RingError::Overrun));
     poke(dma1(), LISR, 0);
-    assert_eq!(copy[..20], first[..], "the earlier copy is untouched");
+    assert_eq!(copy[..40], first[..], "the earlier copy is untouched");
     // The ring goes on with the next bytes.
-    dma_writes(address, 64, 20, &[7u8, 8, 9]);
-    poke(dma1(), s1 + NDTR, 41);
+    dma_writes(address, 64, 40, &[7u8, 8, 9]);
+    poke(dma1(), s1 + NDTR, 21);
     assert_eq!(receive.read(&mut out), Ok(3));
     assert_eq!(out[..3], [7, 8, 9]);
     let _ = receive.stop().unwrap();

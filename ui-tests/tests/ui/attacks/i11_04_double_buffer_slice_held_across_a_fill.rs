@@ -15,7 +15,7 @@ fn main() {
     // SAFETY: compile test only.
     let adc = unsafe { Peripheral::<Adc1>::new() };
     let mut samples = DoubleBuffer::start(ch, adc, buffer(), buffer());
-    let filled: &[u16] = &samples.next_filled().unwrap();
+    let filled: &[u16; 64] = &samples.next_filled().unwrap();
     // ... the stream comes back to this buffer while `filled` lives ...
     let _ = filled[0];
 }
