@@ -1,6 +1,8 @@
-//! Circular mode of the DMA1/DMA2 streams as a receive ring: a peripheral
-//! fills one buffer over and over (a UART receive stream, continuous ADC
-//! sampling), and the CPU copies out what arrived.
+//! Circular mode of the DMA1/DMA2 streams as rings: a peripheral fills one
+//! buffer over and over (a UART receive stream, continuous ADC sampling)
+//! and the CPU copies out what arrived ([`CircularReceive`]), or the stream
+//! sends one buffer over and over while the CPU copies new data into the
+//! part already sent ([`CircularTransmit`]).
 //!
 //! [`CircularReceive`] owns the stream, the peripheral end and the buffer,
 //! and never lends the CPU any part of the buffer while the stream runs: it
@@ -48,10 +50,13 @@
 
 use dma_types::buffer::Destination;
 use dma_types::channel::{Channel, ChannelIndex};
+use dma_types::controller::TransferPlan;
+use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
-use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo};
+use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo, TransmitRequest};
 use dma_types::region::{Reaches, Region};
-use dma_types::ring::{Layout, ReadableRing, RingError};
+use dma_types::ring::{Layout, ReadableRing, RingError, WritableRing};
+use dma_types::word::Word;
 
 use crate::double_buffer::StreamController;
 use crate::engine::stream;
@@ -255,5 +260,207 @@ impl<C: StreamController, I: ChannelIndex, Q, B: Destination> Drop for CircularR
         if self.parts.is_some() && halt::<C, I>().is_err() {
             core::mem::forget(self.parts.take());
         }
+    }
+}
+
+/// The ring bookkeeping of a circular transmit from `B`.
+type TxRing<C, I, B> =
+    WritableRing<StreamRing<C, I, <B as Destination>::Word, <B as Destination>::Region>>;
+
+/// A stream sending buffer `B` to peripheral request `Q`, round and round,
+/// while the CPU copies new data into the part already sent (a waveform,
+/// an audio stream, a continuous frame output).
+///
+/// The buffer's contents when started are the first lap.
+/// [`write`](CircularTransmit::write) copies data into the slots the stream
+/// has sent (never one it has loaded already: in direct mode it reads one
+/// element ahead of SxNDTR); if the writer falls behind, the stream sends
+/// old ring contents and the next call is an
+/// [`Underrun`](RingError::Underrun). Call it at least once per half buffer,
+/// for the reason given for [`CircularReceive`].
+///
+/// ```no_run
+/// use dma_stm32h743::circular::CircularTransmit;
+/// use dma_stm32h743::routing::Spi1Tx;
+/// use dma_stm32h743::{dma_buffers, Dma1};
+/// use dma_types::peripheral::Peripheral;
+///
+/// let (mut wave, _) = dma_buffers!([u8; 64]);
+/// wave.fill(0x55);
+/// // SAFETY: the SPI1 driver hands out its transmit end once.
+/// let spi = unsafe { Peripheral::<Spi1Tx>::new() };
+/// let ch = Dma1::take().unwrap().split().ch5;
+/// let mut tx = CircularTransmit::start(ch, spi, wave);
+/// let next = [0xAAu8; 16];
+/// let _queued = tx.write(&next); // into what the stream has sent already
+/// ```
+#[must_use = "dropping a circular transfer stops the stream"]
+pub struct CircularTransmit<C, I, Q, B>
+where
+    C: StreamController,
+    I: ChannelIndex,
+    B: Destination,
+{
+    ring: TxRing<C, I, B>,
+    parts: Option<Parts<C, I, Q, B>>,
+}
+
+impl<C, I, Q, B> CircularTransmit<C, I, Q, B>
+where
+    C: StreamController + Reaches<B::Region>,
+    I: ChannelIndex,
+    Q: TransmitRequest + RoutableTo<C>,
+    B: Destination<Word = Q::Word, Request = Memory>,
+{
+    const BYTES: usize = B::LEN * core::mem::size_of::<B::Word>();
+
+    /// The ring's layout: one block, half-transfer flag in its middle.
+    const LAYOUT: Layout = match Layout::new(B::LEN, 1) {
+        Some(layout) => layout,
+        None => panic!(
+            "a circular buffer holds an even number of elements, 2 to 65534, so its half-transfer flag has a middle"
+        ),
+    };
+
+    const CHECKED: () = {
+        assert!(
+            B::LEN >= 2 && B::LEN <= stream::MAX_BLOCK,
+            "a circular buffer holds an even number of elements, 2 to 65534, so its half-transfer flag has a middle"
+        );
+        assert!(
+            C::FCR & fcr::DMDIS == 0,
+            "a transmit ring runs the stream in direct mode: in FIFO mode the stream reads up to 16 bytes ahead of SxNDTR, so the ring could overwrite data already loaded; use the channel without `with_fifo`"
+        );
+        assert!(
+            !<B::Region as Region>::CACHEABLE
+                || (B::ALIGNMENT % <B::Region as Region>::CACHE_LINE == 0
+                    && Self::BYTES % <B::Region as Region>::CACHE_LINE == 0),
+            "the circular buffer lies in a cacheable region: it must be `CacheAligned` and a multiple of 32 bytes, so cleaning its lines never touches other data"
+        );
+    };
+
+    /// Starts the stream sending `buffer` (its contents are the first lap),
+    /// wrapping around at its end.
+    #[inline]
+    pub fn start(channel: Channel<C, I>, peripheral: Peripheral<Q>, mut buffer: B) -> Self {
+        #[allow(clippy::let_unit_value)]
+        let () = Self::CHECKED;
+        let address = buffer.dma_address();
+        if <B::Region as Region>::CACHEABLE {
+            // SAFETY: the buffer is owned and the stream not started yet;
+            // `CHECKED` proved it whole cache lines.
+            unsafe { C::clean_dcache(address, Self::BYTES) };
+        }
+        let plan = transmit_plan::<Q>(address, B::LEN);
+        // SAFETY: the transfer owns the stream, the peripheral end and the
+        // buffer until `stop` or `Drop` has disabled the stream.
+        unsafe {
+            stream::start_circular(
+                C::stream_registers(),
+                C::stream_dmamux(),
+                I::INDEX,
+                C::MUX_OFFSET + I::INDEX,
+                &plan,
+                C::FCR,
+            )
+        };
+        // SAFETY: the stream just started at element 0 with its flags
+        // cleared (`start_circular` clears them before EN); only this ring
+        // reads and clears them from now on.
+        let ring =
+            unsafe { WritableRing::new(StreamRing::circular_transmit(address, Self::LAYOUT)) };
+        CircularTransmit {
+            ring,
+            parts: Some((channel, peripheral, buffer)),
+        }
+    }
+
+    /// Returns the number of elements in the buffer.
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        B::LEN
+    }
+
+    /// Copies as much of `data` as there is room for into the ring and
+    /// returns how many elements it took.
+    ///
+    /// # Errors
+    ///
+    /// - [`RingError::Underrun`]: the stream reached (or loaded) elements
+    ///   that were not written yet, before or during this call, and sent old
+    ///   contents; this call's elements are not counted, write them again.
+    /// - [`RingError::Failed`]: the stream reported a transfer error; it is
+    ///   stopped and every later call returns the same.
+    #[inline]
+    pub fn write(&mut self, data: &[B::Word]) -> Result<usize, RingError> {
+        self.ring.write(data)
+    }
+
+    /// Returns how many elements can be written now.
+    ///
+    /// # Errors
+    ///
+    /// As [`CircularTransmit::write`].
+    #[inline]
+    pub fn free(&mut self) -> Result<usize, RingError> {
+        self.ring.free()
+    }
+
+    /// Returns the error that ended the stream, if one did.
+    #[inline]
+    pub fn failure(&self) -> Option<RingError> {
+        self.ring.failure()
+    }
+
+    /// Stops the stream and gives back the channel, the peripheral end and
+    /// the buffer.
+    ///
+    /// # Errors
+    ///
+    /// [`NotStopped`] if the stream did not report that it stopped: the
+    /// parts are then leaked, never handed back.
+    #[inline]
+    pub fn stop(mut self) -> Result<Parts<C, I, Q, B>, NotStopped> {
+        if let Err(error) = halt::<C, I>() {
+            // The stream may still read the buffer: leak it rather than let
+            // the CPU change what it sends.
+            core::mem::forget(self.parts.take());
+            return Err(error);
+        }
+        Ok(self
+            .parts
+            .take()
+            .expect("parts are present until stop or drop"))
+    }
+}
+
+impl<C: StreamController, I: ChannelIndex, Q, B: Destination> Drop
+    for CircularTransmit<C, I, Q, B>
+{
+    /// Stops the stream before the buffer can be reused; leaks the parts if
+    /// it does not report that it stopped.
+    fn drop(&mut self) {
+        if self.parts.is_some() && halt::<C, I>().is_err() {
+            core::mem::forget(self.parts.take());
+        }
+    }
+}
+
+/// The plan of a circular send from memory: `count` elements from `source`
+/// to request line `Q`'s data register, single beats, only the memory side
+/// incrementing.
+#[inline(always)]
+fn transmit_plan<Q: TransmitRequest>(source: usize, count: usize) -> TransferPlan {
+    TransferPlan {
+        source,
+        destination: Q::ADDRESS,
+        count,
+        width: <Q::Word as Word>::WIDTH,
+        source_increment: true,
+        destination_increment: false,
+        burst: 1,
+        direction: Direction::MemToPeriph,
+        source_request: None,
+        destination_request: Some(Q::LINE),
     }
 }

@@ -1,7 +1,9 @@
 //! The ring hook ([`RingHardware`]) of a DMA1/DMA2 stream in circular or
 //! double-buffer mode, shared by [`CircularReceive`](crate::circular::CircularReceive)
 //! and [`DoubleBuffer`](crate::double_buffer::DoubleBuffer): the ring
-//! bookkeeping itself lives once, in [`dma_types::ring`].
+//! bookkeeping itself lives once, in [`dma_types::ring`]. The transmit twin,
+//! [`CircularTransmit`](crate::circular::CircularTransmit), uses the same
+//! hook.
 //!
 //! What the stream reports, per RM0433 (secondary source for the text: the
 //! RM0399 transcription of the same DMA, chapter 16):
@@ -14,6 +16,10 @@
 //! - HTIF is set when half of a buffer is done, TCIF at its end; in
 //!   double-buffer mode CT names the buffer in use (HAL
 //!   `HAL_DMAEx_MultiBufferStart`, CMSIS `DMA_SxCR_CT`, bit 19).
+//! - Memory-to-peripheral in direct mode: "the DMA preloads the first data
+//!   to transfer into an internal FIFO … It then reloads again the empty
+//!   internal FIFO with the next data" (§16.3.8): the stream reads one
+//!   element from memory before SxNDTR counts it (`lookahead` 1).
 //! - A transfer error sets TEIF and the hardware clears EN (RM0399
 //!   DMA_SxCR.EN, secondary); the ring then reports `Failed` and stops the
 //!   stream through [`stream::stop`].
@@ -43,6 +49,8 @@ pub(crate) struct StreamRing<C, I, W, R> {
     layout: Layout,
     /// Double-buffer mode: the position is CT·len + (len − NDTR).
     double: bool,
+    /// Elements the stream reads from memory ahead of SxNDTR (transmit).
+    lookahead: usize,
     marker: PhantomData<(C, I, R)>,
 }
 
@@ -60,7 +68,17 @@ impl<C, I, W, R> StreamRing<C, I, W, R> {
             blocks: [first, first],
             layout,
             double: false,
+            lookahead: 0,
             marker: PhantomData,
+        }
+    }
+
+    /// The hook of a stream in circular memory-to-peripheral mode (direct
+    /// mode: one element preloaded).
+    pub(crate) fn circular_transmit(address: usize, layout: Layout) -> Self {
+        StreamRing {
+            lookahead: 1,
+            ..Self::circular(address, layout)
         }
     }
 
@@ -70,6 +88,7 @@ impl<C, I, W, R> StreamRing<C, I, W, R> {
             blocks: [pointer(first), pointer(second)],
             layout,
             double: true,
+            lookahead: 0,
             marker: PhantomData,
         }
     }
@@ -112,7 +131,8 @@ impl<C: StreamController, I: ChannelIndex, W, R> StreamRing<C, I, W, R> {
 
 // SAFETY: the blocks are the transfer's buffers (owned by the transfer that
 // owns this hook, reached only through these pointers while it runs), one
-// or two of `block_len` elements that the stream fills in order; `sample`
+// or two of `block_len` elements that the stream fills (or, transmitting,
+// reads, one element ahead of SxNDTR: `lookahead`) in order; `sample`
 // reads and clears HTIF, then TCIF (each cleared right after it is read, by
 // `take_flag`), then reads the position, then the error and enable bits;
 // the stream's flags are cleared by `start` and touched by nothing else
@@ -129,6 +149,11 @@ where
     #[inline]
     fn layout(&self) -> Layout {
         self.layout
+    }
+
+    #[inline]
+    fn lookahead(&self) -> usize {
+        self.lookahead
     }
 
     #[inline]
@@ -165,6 +190,18 @@ where
             // CPU never writes a buffer while the stream runs (it was
             // cleaned before the start and is only read since).
             unsafe { C::invalidate_dcache(address, bytes) };
+        }
+    }
+
+    #[inline]
+    unsafe fn clean(&mut self, address: usize, bytes: usize) {
+        if R::CACHEABLE {
+            // SAFETY: the range lies in the transmit buffer, cache-line
+            // aligned and whole lines (checked when the program is built);
+            // the stream only reads it, so writing whole lines back rewrites
+            // the elements the CPU did not touch with the values memory
+            // already holds.
+            unsafe { C::clean_dcache(address, bytes) };
         }
     }
 }

@@ -778,6 +778,54 @@ fn circular_receive_copies_out_what_the_stream_wrote() {
 }
 
 #[test]
+fn circular_transmit_copies_into_what_the_stream_has_sent() {
+    use crate::circular::CircularTransmit;
+    use dma_types::ring::RingError;
+    let wave =
+        Buffer::<HostCached, _>::new(leak(CacheAligned(core::array::from_fn::<u8, 64, _>(|i| {
+            i as u8
+        }))))
+        .unwrap();
+    let wave_addr = wave.address();
+    // SAFETY: test only.
+    let spi = unsafe { Peripheral::<TestSpi1Tx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch5> = unsafe { Channel::steal() };
+    let mut tx = CircularTransmit::start(ch, spi, wave);
+    let s5 = stream_cr(5);
+    // MINC (10) | CIRC (8) | DIR=M2P 01<<6 | TCIE (4) | TEIE (2) | EN (0)
+    assert_eq!(peek(dma1(), s5), 0x0000_0555);
+    assert_eq!(peek(dma1(), s5 + PAR), 0x4001_3020, "SPI1 TXDR");
+    assert_eq!(peek(dma1(), s5 + M0AR), wave_addr as u32);
+    assert_eq!(peek(dma1(), s5 + NDTR), 64);
+    assert_eq!(peek(dmamux1(), 0x14), 38, "DMAMUX1 C5CR: SPI1 TX");
+    assert_eq!(cache_log(), [CacheOp::Clean(wave_addr, 64)]);
+    // The first lap is the buffer itself: nothing free yet.
+    assert_eq!(tx.free(), Ok(0));
+    // Twenty sent (stream 5 is HISR/HIFCR position 1; no flag yet).
+    poke(dma1(), s5 + NDTR, 44);
+    assert_eq!(tx.free(), Ok(20));
+    let next: Vec<u8> = (100..130).collect();
+    assert_eq!(tx.write(&next), Ok(20), "only the slots already sent");
+    // Written into slots 0..20, then cleaned so the stream reads them.
+    assert_eq!(cache_log(), [CacheOp::Clean(wave_addr, 20)]);
+    // SAFETY: reading the leaked host buffer as the stream would.
+    let sent_next: Vec<u8> = (0..20)
+        .map(|i| unsafe { (wave_addr as *const u8).add(i).read_volatile() })
+        .collect();
+    assert_eq!(sent_next, next[..20]);
+    // The stream runs a lap past the writer (HTIF5 bit 10, TCIF5 bit 11
+    // of HISR): it sent old data.
+    poke(dma1(), 0x04, (1 << 10) | (1 << 11));
+    poke(dma1(), s5 + NDTR, 48);
+    assert_eq!(tx.free(), Err(RingError::Underrun));
+    poke(dma1(), 0x04, 0);
+    let (_ch, _spi, wave) = tx.stop().unwrap();
+    assert_eq!(peek(dma1(), s5) & EN, 0);
+    assert_eq!(wave[20], 20);
+}
+
+#[test]
 fn double_buffer_copies_out_both_buffers_in_turn() {
     use crate::double_buffer::DoubleBuffer;
     let first = Buffer::<HostCached, _>::new(leak(CacheAligned([0u16; 32]))).unwrap();

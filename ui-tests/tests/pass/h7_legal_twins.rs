@@ -1,7 +1,7 @@
 //! The legal twins of the STM32H743 compile-fail cases: each block differs
 //! minimally from one failing case. Built (so every constant check runs),
 //! never run: the registers exist only on the chip.
-use dma_stm32h743::circular::CircularReceive;
+use dma_stm32h743::circular::{CircularReceive, CircularTransmit};
 use dma_stm32h743::double_buffer::DoubleBuffer;
 use dma_stm32h743::fifo::{Full, Half, StreamModeExt};
 use dma_stm32h743::map::{AxiSram, Dtcm, Sram1, Sram4};
@@ -68,6 +68,14 @@ fn firmware() {
         Err(_) => {}
     }
     let _ = ring.stop();
+
+    // A circular transmit: data goes in as a copy too.
+    let wave = Buffer::<Sram1, _>::new(Box::leak(Box::new(CacheAligned([0u8; 64])))).unwrap();
+    // SAFETY: built only, never run.
+    let spi1_tx = unsafe { Peripheral::<Spi1Tx>::new() };
+    let mut wave = CircularTransmit::start(streams.ch4, spi1_tx, wave);
+    let _ = wave.write(&[0x55; 16]);
+    let _ = wave.stop();
 
     let bdma = Bdma::take().unwrap().split().ch0;
     let sram4 = Buffer::<Sram4, _>::new(Box::leak(Box::new([0u8; 64]))).unwrap();
