@@ -389,8 +389,8 @@ struct Step {
     /// before any mark whose flag was not seen yet.
     advance: usize,
     /// How far the position moved since the previous sample: the exact
-    /// distance unless `lapped`, and then an upper bound of every position
-    /// the hardware held since that sample.
+    /// distance (so every position held since then is at most this far)
+    /// unless `lapped`, when whole laps may add to it.
     reach: usize,
     /// Whether a whole lap may hide in this step (both flags set) or the
     /// flags contradict the position.
