@@ -19,6 +19,7 @@
 //! | transfer typestates | [`transfer`] |
 //! | transfers of borrowed (non-`'static`) memory, stopped before the borrow ends | [`scoped`] |
 //! | interrupt-driven completion, only where bound | [`interrupt`] |
+//! | circular receive and transmit rings: copy out/in, overrun detection | [`ring`] |
 //! | static descriptor chains | [`chain`], [`descriptor`] |
 //! | where the buffer macros put statics | [`section`], [`once`] |
 //! | the contract a chip implements | [`controller`] |
@@ -42,6 +43,7 @@ pub mod interrupt;
 pub mod once;
 pub mod peripheral;
 pub mod region;
+pub mod ring;
 pub mod scoped;
 pub mod section;
 pub mod transfer;

@@ -1,29 +1,75 @@
-//! Circular mode of the DMA1/DMA2 streams: a peripheral fills one buffer
-//! over and over (a UART receive ring, continuous ADC sampling), and the CPU
-//! reads the half the stream has just finished.
+//! Circular mode of the DMA1/DMA2 streams as rings: a peripheral fills one
+//! buffer over and over (a UART receive stream, continuous ADC sampling)
+//! and the CPU copies out what arrived ([`CircularReceive`]), or the stream
+//! sends one buffer over and over while the CPU copies new data into the
+//! part already sent ([`CircularTransmit`]).
 //!
 //! [`CircularReceive`] owns the stream, the peripheral end and the buffer,
-//! and lends the CPU only a finished half ([`CircularReceive::next_half`]:
-//! the half-transfer flag marks the first half done, transfer-complete the
-//! second), borrowing the transfer mutably so no other half can be held at
-//! the same time. In a cacheable region each half must be a whole number of
-//! cache lines; its lines are invalidated before the CPU reads it.
-
-use core::ops::Deref;
+//! and never lends the CPU any part of the buffer while the stream runs: it
+//! copies elements out ([`read`](CircularReceive::read),
+//! [`read_latest`](CircularReceive::read_latest)) with the bookkeeping of
+//! [`dma_types::ring`], which reports an [`Overrun`](RingError::Overrun)
+//! instead of returning data the stream overwrote (or may have, a lap
+//! later), and a [`Failed`](RingError::Failed) stream after a transfer
+//! error instead of "nothing yet" forever.
+//!
+//! **Call it at least once per half buffer.** The stream tells its position
+//! and two flags (half done, wrapped); if it moved more than half the buffer
+//! since the previous call, a whole extra lap cannot be ruled out and the
+//! call is an `Overrun`. There is no interrupt counting laps on this chip
+//! yet (see the [ring module](dma_types::ring) for the reasoning).
+//!
+//! In a cacheable region the buffer must be `CacheAligned` and a whole
+//! number of 32-byte lines; the lines of the elements about to be copied are
+//! invalidated right before the copy (the CPU never writes the buffer while
+//! the stream runs, so no CPU data can be lost), and the whole buffer after
+//! the stream stopped.
+//!
+//! ```no_run
+//! use dma_stm32h743::circular::CircularReceive;
+//! use dma_stm32h743::routing::Usart1Rx;
+//! use dma_stm32h743::{dma_buffers, Dma1};
+//! use dma_types::peripheral::Peripheral;
+//! use dma_types::ring::RingError;
+//!
+//! let (ring, _) = dma_buffers!([u8; 256]);
+//! // SAFETY: the USART1 driver hands out its receive end once.
+//! let usart = unsafe { Peripheral::<Usart1Rx>::new() };
+//! let ch = Dma1::take().unwrap().split().ch1;
+//! let mut rx = CircularReceive::start(ch, usart, ring);
+//! let mut line = [0u8; 64];
+//! loop {
+//!     match rx.read(&mut line) {
+//!         Ok(count) => { let _received = &line[..count]; } // a copy: the stream goes on
+//!         Err(RingError::Overrun) => {} // bytes were lost; the next read has new ones
+//!         Err(_stopped_or_failed) => break,
+//!     }
+//! }
+//! let (_ch, _usart, _ring) = rx.stop().unwrap();
+//! ```
 
 use dma_types::buffer::Destination;
 use dma_types::channel::{Channel, ChannelIndex};
+use dma_types::controller::TransferPlan;
+use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
-use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo};
+use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo, TransmitRequest};
 use dma_types::region::{Reaches, Region};
+use dma_types::ring::{Layout, ReadableRing, RingError, WritableRing};
+use dma_types::word::Word;
 
 use crate::double_buffer::StreamController;
 use crate::engine::stream;
-use crate::regs::dma::flags;
+use crate::regs::dma::fcr;
+use crate::stream_ring::{halt, StreamRing};
 
 /// What a circular transfer owns and gives back: the stream handle, the
 /// peripheral end and the buffer.
 pub type Parts<C, I, Q, B> = (Channel<C, I>, Peripheral<Q>, B);
+
+/// The ring bookkeeping of a circular receive into `B`.
+type Ring<C, I, B> =
+    ReadableRing<StreamRing<C, I, <B as Destination>::Word, <B as Destination>::Region>>;
 
 /// A stream receiving from peripheral request `Q` into buffer `B`, round
 /// and round.
@@ -32,15 +78,10 @@ pub struct CircularReceive<C, I, Q, B>
 where
     C: StreamController,
     I: ChannelIndex,
+    B: Destination,
 {
+    ring: Ring<C, I, B>,
     parts: Option<Parts<C, I, Q, B>>,
-}
-
-/// A finished half of the buffer, lent to the CPU.
-pub struct FinishedHalf<'a, C, I, W> {
-    elements: &'a [W],
-    second: bool,
-    marker: core::marker::PhantomData<(C, I)>,
 }
 
 impl<C, I, Q, B> CircularReceive<C, I, Q, B>
@@ -48,21 +89,32 @@ where
     C: StreamController + Reaches<B::Region>,
     I: ChannelIndex,
     Q: ReceiveRequest + RoutableTo<C>,
-    B: Destination<Word = Q::Word, Request = Memory> + Deref,
-    B::Target: AsRef<[Q::Word]>,
+    B: Destination<Word = Q::Word, Request = Memory>,
 {
-    const HALF_BYTES: usize = B::LEN / 2 * core::mem::size_of::<B::Word>();
+    const BYTES: usize = B::LEN * core::mem::size_of::<B::Word>();
+
+    /// The ring's layout: one block, half-transfer flag in its middle.
+    const LAYOUT: Layout = match Layout::new(B::LEN, 1) {
+        Some(layout) => layout,
+        None => panic!(
+            "a circular buffer holds an even number of elements, 2 to 65534, so its half-transfer flag has a middle"
+        ),
+    };
 
     const CHECKED: () = {
         assert!(
-            B::LEN >= 2 && B::LEN % 2 == 0 && B::LEN <= stream::MAX_BLOCK,
-            "a circular buffer holds an even number of elements, 2 to 65534, so it splits into two halves"
+            B::LEN >= 2 && B::LEN <= stream::MAX_BLOCK,
+            "a circular buffer holds an even number of elements, 2 to 65534, so its half-transfer flag has a middle"
+        );
+        assert!(
+            C::FCR & fcr::DMDIS == 0,
+            "a receive ring runs the stream in direct mode: in FIFO mode SxNDTR counts elements still in the FIFO, so the ring would read memory the stream has not written yet; use the channel without `with_fifo`"
         );
         assert!(
             !<B::Region as Region>::CACHEABLE
                 || (B::ALIGNMENT % <B::Region as Region>::CACHE_LINE == 0
-                    && Self::HALF_BYTES % <B::Region as Region>::CACHE_LINE == 0),
-            "the circular buffer lies in a cacheable region: it must be `CacheAligned` and each half a multiple of 32 bytes, so invalidating one half never touches the other"
+                    && Self::BYTES % <B::Region as Region>::CACHE_LINE == 0),
+            "the circular buffer lies in a cacheable region: it must be `CacheAligned` and a multiple of 32 bytes, so invalidating its lines never touches other data"
         );
     };
 
@@ -75,7 +127,7 @@ where
         if <B::Region as Region>::CACHEABLE {
             // SAFETY: the buffer is owned and the stream not started yet;
             // `CHECKED` proved it whole cache lines.
-            unsafe { C::clean_dcache(address, 2 * Self::HALF_BYTES) };
+            unsafe { C::clean_dcache(address, Self::BYTES) };
         }
         let plan = crate::double_buffer::receive_plan::<Q>(address, B::LEN);
         // SAFETY: the transfer owns the stream, the peripheral end and the
@@ -90,39 +142,274 @@ where
                 C::FCR,
             )
         };
+        // SAFETY: the stream just started at element 0 with its flags
+        // cleared (`start_circular` clears them before EN); only this ring
+        // reads and clears them from now on.
+        let ring = unsafe { ReadableRing::new(StreamRing::circular(address, Self::LAYOUT)) };
         CircularReceive {
+            ring,
             parts: Some((channel, peripheral, buffer)),
         }
     }
 
-    /// Returns the half the stream finished since the last call, or `None`
-    /// if it is still in the middle of one.
+    /// Returns the number of elements in the buffer.
     #[inline]
-    pub fn next_half(&mut self) -> Option<FinishedHalf<'_, C, I, Q::Word>> {
-        let registers = C::stream_registers();
-        // SAFETY: the transfer owns the stream.
-        let second = if unsafe { stream::take_flag(registers, I::INDEX, flags::HTIF) } {
-            false
-        // SAFETY: as above.
-        } else if unsafe { stream::take_flag(registers, I::INDEX, flags::TCIF) } {
-            true
-        } else {
-            return None;
-        };
-        let (_, _, buffer) = self.parts.as_mut()?;
-        let start = buffer.dma_address() + if second { Self::HALF_BYTES } else { 0 };
-        if <B::Region as Region>::CACHEABLE {
-            // SAFETY: the half is owned, whole cache lines (`CHECKED`), and
-            // the CPU never writes the buffer while the stream runs.
-            unsafe { C::invalidate_dcache(start, Self::HALF_BYTES) };
+    pub fn capacity(&self) -> usize {
+        B::LEN
+    }
+
+    /// Copies the oldest elements not read yet into `out` and returns how
+    /// many; `Ok(0)` when nothing new arrived.
+    ///
+    /// # Errors
+    ///
+    /// - [`RingError::Overrun`]: elements were overwritten before (or while)
+    ///   they were copied, or the stream moved more than half the buffer
+    ///   since the previous call; they are dropped and reading goes on with
+    ///   what arrives next.
+    /// - [`RingError::Failed`]: the stream reported a transfer error; it is
+    ///   stopped (`stopped: true`) and every later call returns the same.
+    ///   [`CircularReceive::stop`] gives the buffer back.
+    #[inline]
+    pub fn read(&mut self, out: &mut [B::Word]) -> Result<usize, RingError> {
+        self.ring.read(out)
+    }
+
+    /// Copies the newest elements into `out` (at most `capacity - 1`) and
+    /// drops everything older; an overrun before the call is no error
+    /// here (sampling: only the latest values matter).
+    ///
+    /// # Errors
+    ///
+    /// [`RingError::Overrun`] only if the stream overwrote the copied
+    /// elements during the copy; [`RingError::Failed`] as for
+    /// [`CircularReceive::read`].
+    #[inline]
+    pub fn read_latest(&mut self, out: &mut [B::Word]) -> Result<usize, RingError> {
+        self.ring.read_latest(out)
+    }
+
+    /// Returns how many elements can be read now (counting the stream's
+    /// progress like a read, so polling it keeps a slow reader in step).
+    ///
+    /// # Errors
+    ///
+    /// As [`CircularReceive::read`].
+    #[inline]
+    pub fn len(&mut self) -> Result<usize, RingError> {
+        self.ring.len()
+    }
+
+    /// Returns whether nothing can be read now.
+    ///
+    /// # Errors
+    ///
+    /// As [`CircularReceive::read`].
+    #[inline]
+    pub fn is_empty(&mut self) -> Result<bool, RingError> {
+        self.ring.is_empty()
+    }
+
+    /// Drops every element not read yet.
+    ///
+    /// # Errors
+    ///
+    /// [`RingError::Failed`] once the stream reported an error.
+    #[inline]
+    pub fn clear(&mut self) -> Result<(), RingError> {
+        self.ring.clear()
+    }
+
+    /// Returns the error that ended the stream, if one did.
+    #[inline]
+    pub fn failure(&self) -> Option<RingError> {
+        self.ring.failure()
+    }
+
+    /// Stops the stream and gives back the channel, the peripheral end and
+    /// the buffer (its contents as the stream left them).
+    ///
+    /// # Errors
+    ///
+    /// [`NotStopped`] if the stream did not report that it stopped: the
+    /// parts are then leaked, never handed back.
+    #[inline]
+    pub fn stop(mut self) -> Result<Parts<C, I, Q, B>, NotStopped> {
+        if let Err(error) = halt::<C, I>() {
+            // The stream may still write the buffer: leak it.
+            core::mem::forget(self.parts.take());
+            return Err(error);
         }
-        let elements: &[Q::Word] = (**buffer).as_ref();
-        let (first_half, second_half) = elements.split_at(B::LEN / 2);
-        Some(FinishedHalf {
-            elements: if second { second_half } else { first_half },
-            second,
-            marker: core::marker::PhantomData,
-        })
+        let (channel, peripheral, mut buffer) = self
+            .parts
+            .take()
+            .expect("parts are present until stop or drop");
+        if <B::Region as Region>::CACHEABLE {
+            // SAFETY: the stream stopped; the buffer is owned and whole
+            // cache lines (`CHECKED`), and the CPU never wrote it.
+            unsafe { C::invalidate_dcache(buffer.dma_address(), Self::BYTES) };
+        }
+        Ok((channel, peripheral, buffer))
+    }
+}
+
+impl<C: StreamController, I: ChannelIndex, Q, B: Destination> Drop for CircularReceive<C, I, Q, B> {
+    /// Stops the stream before the buffer can be reused; leaks the parts if
+    /// it does not report that it stopped.
+    fn drop(&mut self) {
+        if self.parts.is_some() && halt::<C, I>().is_err() {
+            core::mem::forget(self.parts.take());
+        }
+    }
+}
+
+/// The ring bookkeeping of a circular transmit from `B`.
+type TxRing<C, I, B> =
+    WritableRing<StreamRing<C, I, <B as Destination>::Word, <B as Destination>::Region>>;
+
+/// A stream sending buffer `B` to peripheral request `Q`, round and round,
+/// while the CPU copies new data into the part already sent (a waveform,
+/// an audio stream, a continuous frame output).
+///
+/// The buffer's contents when started are the first lap.
+/// [`write`](CircularTransmit::write) copies data into the slots the stream
+/// has sent (never one it has loaded already: in direct mode it reads one
+/// element ahead of SxNDTR); if the writer falls behind, the stream sends
+/// old ring contents and the next call is an
+/// [`Underrun`](RingError::Underrun). Call it at least once per half buffer,
+/// for the reason given for [`CircularReceive`].
+///
+/// ```no_run
+/// use dma_stm32h743::circular::CircularTransmit;
+/// use dma_stm32h743::routing::Spi1Tx;
+/// use dma_stm32h743::{dma_buffers, Dma1};
+/// use dma_types::peripheral::Peripheral;
+///
+/// let (mut wave, _) = dma_buffers!([u8; 64]);
+/// wave.fill(0x55);
+/// // SAFETY: the SPI1 driver hands out its transmit end once.
+/// let spi = unsafe { Peripheral::<Spi1Tx>::new() };
+/// let ch = Dma1::take().unwrap().split().ch5;
+/// let mut tx = CircularTransmit::start(ch, spi, wave);
+/// let next = [0xAAu8; 16];
+/// let _queued = tx.write(&next); // into what the stream has sent already
+/// ```
+#[must_use = "dropping a circular transfer stops the stream"]
+pub struct CircularTransmit<C, I, Q, B>
+where
+    C: StreamController,
+    I: ChannelIndex,
+    B: Destination,
+{
+    ring: TxRing<C, I, B>,
+    parts: Option<Parts<C, I, Q, B>>,
+}
+
+impl<C, I, Q, B> CircularTransmit<C, I, Q, B>
+where
+    C: StreamController + Reaches<B::Region>,
+    I: ChannelIndex,
+    Q: TransmitRequest + RoutableTo<C>,
+    B: Destination<Word = Q::Word, Request = Memory>,
+{
+    const BYTES: usize = B::LEN * core::mem::size_of::<B::Word>();
+
+    /// The ring's layout: one block, half-transfer flag in its middle.
+    const LAYOUT: Layout = match Layout::new(B::LEN, 1) {
+        Some(layout) => layout,
+        None => panic!(
+            "a circular buffer holds an even number of elements, 2 to 65534, so its half-transfer flag has a middle"
+        ),
+    };
+
+    const CHECKED: () = {
+        assert!(
+            B::LEN >= 2 && B::LEN <= stream::MAX_BLOCK,
+            "a circular buffer holds an even number of elements, 2 to 65534, so its half-transfer flag has a middle"
+        );
+        assert!(
+            C::FCR & fcr::DMDIS == 0,
+            "a transmit ring runs the stream in direct mode: in FIFO mode the stream reads up to 16 bytes ahead of SxNDTR, so the ring could overwrite data already loaded; use the channel without `with_fifo`"
+        );
+        assert!(
+            !<B::Region as Region>::CACHEABLE
+                || (B::ALIGNMENT % <B::Region as Region>::CACHE_LINE == 0
+                    && Self::BYTES % <B::Region as Region>::CACHE_LINE == 0),
+            "the circular buffer lies in a cacheable region: it must be `CacheAligned` and a multiple of 32 bytes, so cleaning its lines never touches other data"
+        );
+    };
+
+    /// Starts the stream sending `buffer` (its contents are the first lap),
+    /// wrapping around at its end.
+    #[inline]
+    pub fn start(channel: Channel<C, I>, peripheral: Peripheral<Q>, mut buffer: B) -> Self {
+        #[allow(clippy::let_unit_value)]
+        let () = Self::CHECKED;
+        let address = buffer.dma_address();
+        if <B::Region as Region>::CACHEABLE {
+            // SAFETY: the buffer is owned and the stream not started yet;
+            // `CHECKED` proved it whole cache lines.
+            unsafe { C::clean_dcache(address, Self::BYTES) };
+        }
+        let plan = transmit_plan::<Q>(address, B::LEN);
+        // SAFETY: the transfer owns the stream, the peripheral end and the
+        // buffer until `stop` or `Drop` has disabled the stream.
+        unsafe {
+            stream::start_circular(
+                C::stream_registers(),
+                C::stream_dmamux(),
+                I::INDEX,
+                C::MUX_OFFSET + I::INDEX,
+                &plan,
+                C::FCR,
+            )
+        };
+        // SAFETY: the stream just started at element 0 with its flags
+        // cleared (`start_circular` clears them before EN); only this ring
+        // reads and clears them from now on.
+        let ring =
+            unsafe { WritableRing::new(StreamRing::circular_transmit(address, Self::LAYOUT)) };
+        CircularTransmit {
+            ring,
+            parts: Some((channel, peripheral, buffer)),
+        }
+    }
+
+    /// Returns the number of elements in the buffer.
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        B::LEN
+    }
+
+    /// Copies as much of `data` as there is room for into the ring and
+    /// returns how many elements it took.
+    ///
+    /// # Errors
+    ///
+    /// - [`RingError::Underrun`]: the stream reached (or loaded) elements
+    ///   that were not written yet, before or during this call, and sent old
+    ///   contents; this call's elements are not counted, write them again.
+    /// - [`RingError::Failed`]: the stream reported a transfer error; it is
+    ///   stopped and every later call returns the same.
+    #[inline]
+    pub fn write(&mut self, data: &[B::Word]) -> Result<usize, RingError> {
+        self.ring.write(data)
+    }
+
+    /// Returns how many elements can be written now.
+    ///
+    /// # Errors
+    ///
+    /// As [`CircularTransmit::write`].
+    #[inline]
+    pub fn free(&mut self) -> Result<usize, RingError> {
+        self.ring.free()
+    }
+
+    /// Returns the error that ended the stream, if one did.
+    #[inline]
+    pub fn failure(&self) -> Option<RingError> {
+        self.ring.failure()
     }
 
     /// Stops the stream and gives back the channel, the peripheral end and
@@ -135,33 +422,21 @@ where
     #[inline]
     pub fn stop(mut self) -> Result<Parts<C, I, Q, B>, NotStopped> {
         if let Err(error) = halt::<C, I>() {
-            // The stream may still write the buffers: leak them.
+            // The stream may still read the buffer: leak it rather than let
+            // the CPU change what it sends.
             core::mem::forget(self.parts.take());
             return Err(error);
         }
-        let (channel, peripheral, mut buffer) = self
+        Ok(self
             .parts
             .take()
-            .expect("parts are present until stop or drop");
-        if <B::Region as Region>::CACHEABLE {
-            // SAFETY: the stream stopped; the buffer is owned and whole
-            // cache lines (`CHECKED`).
-            unsafe { C::invalidate_dcache(buffer.dma_address(), 2 * Self::HALF_BYTES) };
-        }
-        Ok((channel, peripheral, buffer))
+            .expect("parts are present until stop or drop"))
     }
 }
 
-/// Disables the stream and waits until it stopped.
-#[inline]
-fn halt<C: StreamController, I: ChannelIndex>() -> Result<(), NotStopped> {
-    // SAFETY: called by the owner of the stream.
-    unsafe { stream::stop(C::stream_registers(), I::INDEX) }?;
-    core::sync::atomic::fence(core::sync::atomic::Ordering::SeqCst);
-    Ok(())
-}
-
-impl<C: StreamController, I: ChannelIndex, Q, B> Drop for CircularReceive<C, I, Q, B> {
+impl<C: StreamController, I: ChannelIndex, Q, B: Destination> Drop
+    for CircularTransmit<C, I, Q, B>
+{
     /// Stops the stream before the buffer can be reused; leaks the parts if
     /// it does not report that it stopped.
     fn drop(&mut self) {
@@ -171,28 +446,21 @@ impl<C: StreamController, I: ChannelIndex, Q, B> Drop for CircularReceive<C, I, 
     }
 }
 
-impl<C: StreamController, I: ChannelIndex, W> FinishedHalf<'_, C, I, W> {
-    /// Returns whether this is the second half of the buffer.
-    #[inline]
-    pub fn is_second(&self) -> bool {
-        self.second
-    }
-
-    /// Returns whether the stream is writing into this half again (the CPU
-    /// was too slow and its contents may be mixed with new data).
-    #[inline]
-    pub fn is_overwritten(&self) -> bool {
-        let left = stream::remaining(C::stream_registers(), I::INDEX);
-        let half = self.elements.len();
-        // The stream is in the first half while more than half is left.
-        (left > half) != self.second
-    }
-}
-
-impl<C, I, W> Deref for FinishedHalf<'_, C, I, W> {
-    type Target = [W];
-    #[inline]
-    fn deref(&self) -> &[W] {
-        self.elements
+/// The plan of a circular send from memory: `count` elements from `source`
+/// to request line `Q`'s data register, single beats, only the memory side
+/// incrementing.
+#[inline(always)]
+fn transmit_plan<Q: TransmitRequest>(source: usize, count: usize) -> TransferPlan {
+    TransferPlan {
+        source,
+        destination: Q::ADDRESS,
+        count,
+        width: <Q::Word as Word>::WIDTH,
+        source_increment: true,
+        destination_increment: false,
+        burst: 1,
+        direction: Direction::MemToPeriph,
+        source_request: None,
+        destination_request: Some(Q::LINE),
     }
 }

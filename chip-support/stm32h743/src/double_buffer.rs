@@ -1,20 +1,24 @@
-//! Double-buffer mode of the DMA1/DMA2 streams: a peripheral fills two
-//! buffers in turn, forever (ADC sampling, UART streams), and the CPU reads
-//! the buffer the stream is *not* filling.
+//! Double-buffer mode of the DMA1/DMA2 streams as a receive ring: a
+//! peripheral fills two buffers in turn, forever (ADC sampling, UART
+//! streams), and the CPU copies out what arrived.
 //!
-//! [`DoubleBuffer`] owns the stream, the peripheral end and both buffers; it
-//! gives the CPU no access to a buffer except through
-//! [`DoubleBuffer::next_filled`], which returns the buffer the stream has
-//! just finished (SxCR.CT names the one it moved on to) and borrows the
-//! transfer mutably, so the CPU holds at most one buffer at a time and never
-//! the one being written. In a cacheable region the returned buffer's lines
-//! are invalidated first, so the CPU reads what the DMA wrote.
+//! [`DoubleBuffer`] owns the stream, the peripheral end and both buffers and
+//! never lends the CPU a buffer while the stream runs: the two buffers are
+//! one ring of `2 × N` elements (buffer 0 then buffer 1, SxCR.CT naming the
+//! one being filled), read with the bookkeeping of [`dma_types::ring`]:
+//! [`read`](DoubleBuffer::read) copies elements out and reports an
+//! [`Overrun`](RingError::Overrun) instead of returning data the stream
+//! overwrote (or may have, a lap later), and a stream stopped by a transfer
+//! error is [`Failed`](RingError::Failed), not "nothing yet" forever.
 //!
-//! The CPU must be done with a buffer before the stream wraps around to it
-//! (one buffer's worth of requests later); [`Filled::is_overwritten`] tells
-//! when it was not.
-
-use core::ops::Deref;
+//! **Call it at least twice per buffer.** The stream's flags mark every half
+//! buffer (half-transfer in the middle of each buffer, transfer-complete at
+//! its end); if it moved more than half a buffer since the previous call, a
+//! whole extra lap cannot be ruled out and the call is an `Overrun`.
+//!
+//! In a cacheable region each buffer must be a whole number of cache lines;
+//! the lines of the elements about to be copied are invalidated right before
+//! the copy (the CPU never writes the buffers while the stream runs).
 
 use dma_types::buffer::Destination;
 use dma_types::channel::{Channel, ChannelIndex};
@@ -23,10 +27,13 @@ use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
 use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo};
 use dma_types::region::{Reaches, Region};
+use dma_types::ring::{Layout, ReadableRing, RingError};
 use dma_types::word::Word;
 
 use crate::engine::stream;
+use crate::regs::dma::fcr;
 use crate::regs::{dma, dmamux};
+use crate::stream_ring::{halt, StreamRing};
 
 mod sealed {
     pub trait Sealed {}
@@ -57,6 +64,10 @@ pub(crate) use sealed::Sealed as StreamControllerSealed;
 /// the peripheral end and both buffers (`[first, second]`).
 pub type Parts<C, I, Q, B> = (Channel<C, I>, Peripheral<Q>, [B; 2]);
 
+/// The ring bookkeeping of a double-buffer receive into two `B`s.
+type Ring<C, I, B> =
+    ReadableRing<StreamRing<C, I, <B as Destination>::Word, <B as Destination>::Region>>;
+
 /// A stream receiving from peripheral request `Q` into two buffers `B` in
 /// turn.
 #[must_use = "dropping a double-buffer transfer stops the stream"]
@@ -64,15 +75,10 @@ pub struct DoubleBuffer<C, I, Q, B>
 where
     C: StreamController,
     I: ChannelIndex,
+    B: Destination,
 {
+    ring: Ring<C, I, B>,
     parts: Option<Parts<C, I, Q, B>>,
-}
-
-/// The buffer the stream has just filled, lent to the CPU.
-pub struct Filled<'a, C, I, B> {
-    buffer: &'a B,
-    index: usize,
-    marker: core::marker::PhantomData<(C, I)>,
 }
 
 impl<C, I, Q, B> DoubleBuffer<C, I, Q, B>
@@ -80,19 +86,29 @@ where
     C: StreamController + Reaches<B::Region>,
     I: ChannelIndex,
     Q: ReceiveRequest + RoutableTo<C>,
-    B: Destination<Word = Q::Word, Request = Memory> + Deref,
+    B: Destination<Word = Q::Word, Request = Memory>,
 {
+    /// The ring's layout: two blocks, one per buffer.
+    const LAYOUT: Layout = match Layout::new(2 * B::LEN, 2) {
+        Some(layout) => layout,
+        None => panic!(
+            "each buffer of a double-buffer transfer holds an even number of elements, 2 to 65534, so its half-transfer flag has a middle"
+        ),
+    };
+
     const CHECKED: () = {
         assert!(
-            B::LEN > 0 && B::LEN <= stream::MAX_BLOCK,
-            "each buffer of a double-buffer transfer holds 1 to 65535 elements"
+            B::LEN >= 2 && B::LEN <= stream::MAX_BLOCK,
+            "each buffer of a double-buffer transfer holds an even number of elements, 2 to 65534, so its half-transfer flag has a middle"
+        );
+        assert!(
+            C::FCR & fcr::DMDIS == 0,
+            "a receive ring runs the stream in direct mode: in FIFO mode SxNDTR counts elements still in the FIFO, so the ring would read memory the stream has not written yet; use the channel without `with_fifo`"
         );
         assert!(
             !<B::Region as Region>::CACHEABLE
                 || (B::ALIGNMENT % <B::Region as Region>::CACHE_LINE == 0
-                    && (B::LEN * core::mem::size_of::<B::Word>())
-                        % <B::Region as Region>::CACHE_LINE
-                        == 0),
+                    && Self::BYTES % <B::Region as Region>::CACHE_LINE == 0),
             "the buffers lie in a cacheable region but are not cache-line aligned and sized: wrap them in `CacheAligned` with a size that is a multiple of 32 bytes"
         );
     };
@@ -134,33 +150,88 @@ where
                 C::FCR,
             )
         };
+        let hook = StreamRing::double(first_address, second_address, Self::LAYOUT);
+        // SAFETY: the stream just started on buffer 0 (CT = 0) at element 0
+        // with its flags cleared (`start_double_buffer` clears them before
+        // EN); only this ring reads and clears them from now on.
+        let ring = unsafe { ReadableRing::new(hook) };
         DoubleBuffer {
+            ring,
             parts: Some((channel, peripheral, [first, second])),
         }
     }
 
-    /// Returns the buffer the stream finished since the last call, or
-    /// `None` if it is still filling the current one.
+    /// Returns the number of elements in one buffer.
     #[inline]
-    pub fn next_filled(&mut self) -> Option<Filled<'_, C, I, B>> {
-        let registers = C::stream_registers();
-        // SAFETY: the transfer owns the stream.
-        if !unsafe { stream::take_complete(registers, I::INDEX) } {
-            return None;
-        }
-        let index = 1 - stream::current_target(registers, I::INDEX);
-        let (_, _, buffers) = self.parts.as_mut()?;
-        let buffer = &mut buffers[index];
-        if <B::Region as Region>::CACHEABLE {
-            // SAFETY: the buffer is owned, whole cache lines (`CHECKED`),
-            // and the CPU never writes it while the stream runs.
-            unsafe { C::invalidate_dcache(buffer.dma_address(), Self::BYTES) };
-        }
-        Some(Filled {
-            buffer,
-            index,
-            marker: core::marker::PhantomData,
-        })
+    pub fn buffer_len(&self) -> usize {
+        B::LEN
+    }
+
+    /// Copies the oldest elements not read yet into `out` (the first
+    /// buffer's, then the second's, then the first's again…) and returns how
+    /// many; `Ok(0)` when nothing new arrived.
+    ///
+    /// # Errors
+    ///
+    /// - [`RingError::Overrun`]: elements were overwritten before (or while)
+    ///   they were copied, or the stream moved more than half a buffer since
+    ///   the previous call; they are dropped and reading goes on with what
+    ///   arrives next.
+    /// - [`RingError::Failed`]: the stream reported a transfer error; it is
+    ///   stopped (`stopped: true`) and every later call returns the same.
+    ///   [`DoubleBuffer::stop`] gives the buffers back.
+    #[inline]
+    pub fn read(&mut self, out: &mut [B::Word]) -> Result<usize, RingError> {
+        self.ring.read(out)
+    }
+
+    /// Copies the newest elements into `out` (at most `2 × N − 1`) and drops
+    /// everything older; an overrun before the call is no error here.
+    ///
+    /// # Errors
+    ///
+    /// [`RingError::Overrun`] only if the stream overwrote the copied
+    /// elements during the copy; [`RingError::Failed`] as for
+    /// [`DoubleBuffer::read`].
+    #[inline]
+    pub fn read_latest(&mut self, out: &mut [B::Word]) -> Result<usize, RingError> {
+        self.ring.read_latest(out)
+    }
+
+    /// Returns how many elements can be read now.
+    ///
+    /// # Errors
+    ///
+    /// As [`DoubleBuffer::read`].
+    #[inline]
+    pub fn len(&mut self) -> Result<usize, RingError> {
+        self.ring.len()
+    }
+
+    /// Returns whether nothing can be read now.
+    ///
+    /// # Errors
+    ///
+    /// As [`DoubleBuffer::read`].
+    #[inline]
+    pub fn is_empty(&mut self) -> Result<bool, RingError> {
+        self.ring.is_empty()
+    }
+
+    /// Drops every element not read yet.
+    ///
+    /// # Errors
+    ///
+    /// [`RingError::Failed`] once the stream reported an error.
+    #[inline]
+    pub fn clear(&mut self) -> Result<(), RingError> {
+        self.ring.clear()
+    }
+
+    /// Returns the error that ended the stream, if one did.
+    #[inline]
+    pub fn failure(&self) -> Option<RingError> {
+        self.ring.failure()
     }
 
     /// Stops the stream and gives back the channel, the peripheral end and
@@ -184,7 +255,7 @@ where
         if <B::Region as Region>::CACHEABLE {
             for buffer in &mut buffers {
                 // SAFETY: the stream stopped; each buffer is owned and whole
-                // cache lines (`CHECKED`).
+                // cache lines (`CHECKED`), and the CPU never wrote it.
                 unsafe { C::invalidate_dcache(buffer.dma_address(), Self::BYTES) };
             }
         }
@@ -192,46 +263,13 @@ where
     }
 }
 
-/// Disables the stream and waits until it stopped.
-#[inline]
-fn halt<C: StreamController, I: ChannelIndex>() -> Result<(), NotStopped> {
-    // SAFETY: called by the owner of the stream.
-    unsafe { stream::stop(C::stream_registers(), I::INDEX) }?;
-    core::sync::atomic::fence(core::sync::atomic::Ordering::SeqCst);
-    Ok(())
-}
-
-impl<C: StreamController, I: ChannelIndex, Q, B> Drop for DoubleBuffer<C, I, Q, B> {
+impl<C: StreamController, I: ChannelIndex, Q, B: Destination> Drop for DoubleBuffer<C, I, Q, B> {
     /// Stops the stream before the buffers can be reused; leaks the parts if
     /// it does not report that it stopped.
     fn drop(&mut self) {
         if self.parts.is_some() && halt::<C, I>().is_err() {
             core::mem::forget(self.parts.take());
         }
-    }
-}
-
-impl<C: StreamController, I: ChannelIndex, B: Deref> Filled<'_, C, I, B> {
-    /// Returns which buffer this is: 0 for the first, 1 for the second.
-    #[inline]
-    pub fn index(&self) -> usize {
-        self.index
-    }
-
-    /// Returns whether the stream has already moved on into this buffer
-    /// again, so its contents may be mixed with new data (the CPU was too
-    /// slow).
-    #[inline]
-    pub fn is_overwritten(&self) -> bool {
-        stream::current_target(C::stream_registers(), I::INDEX) == self.index
-    }
-}
-
-impl<C, I, B: Deref> Deref for Filled<'_, C, I, B> {
-    type Target = B::Target;
-    #[inline]
-    fn deref(&self) -> &B::Target {
-        self.buffer
     }
 }
 

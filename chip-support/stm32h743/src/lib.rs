@@ -19,10 +19,11 @@
 //!   cacheable region types ([`cache`]); DMA-written buffers there must be
 //!   [`CacheAligned`](dma_types::cache::CacheAligned) and a whole number of
 //!   32-byte lines (checked when the program is built).
-//! - **Double buffering.** [`double_buffer::DoubleBuffer`] runs a stream in
-//!   DBM and lends the CPU only the buffer the stream has finished;
-//!   [`circular::CircularReceive`] does the same with the halves of one
-//!   buffer in circular mode.
+//! - **Receive rings.** [`circular::CircularReceive`] (circular mode) and
+//!   [`double_buffer::DoubleBuffer`] (DBM) never lend the CPU memory the
+//!   stream writes: data is copied out through [`dma_types::ring`], which
+//!   reports an overrun (also a lap it cannot exclude) and a transfer error
+//!   as `Err`.
 //!
 //! - **Buffers and chains.** [`dma_buffers!`] places buffers in a region's
 //!   `.dma.<Region>` section (AXI SRAM by default), 32-byte aligned and
@@ -55,6 +56,7 @@ pub mod map;
 pub mod node;
 pub mod regs;
 pub mod routing;
+mod stream_ring;
 
 pub use controller::{Bdma, Dma1, Dma2, Mdma};
 

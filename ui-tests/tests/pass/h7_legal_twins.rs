@@ -1,7 +1,7 @@
 //! The legal twins of the STM32H743 compile-fail cases: each block differs
 //! minimally from one failing case. Built (so every constant check runs),
 //! never run: the registers exist only on the chip.
-use dma_stm32h743::circular::CircularReceive;
+use dma_stm32h743::circular::{CircularReceive, CircularTransmit};
 use dma_stm32h743::double_buffer::DoubleBuffer;
 use dma_stm32h743::fifo::{Full, Half, StreamModeExt};
 use dma_stm32h743::map::{AxiSram, Dtcm, Sram1, Sram4};
@@ -9,6 +9,7 @@ use dma_stm32h743::node::MdmaNode;
 use dma_stm32h743::routing::{Adc1, Spi1Tx, Spi3Rx, Spi6Tx, Usart1Rx};
 use dma_stm32h743::{Bdma, Dma1, Mdma};
 use dma_types::peripheral::Peripheral;
+use dma_types::ring::RingError;
 use dma_types::prelude::*;
 
 /// g01 DTCM: the frame in AXI SRAM on DMA1, and DTCM through the MDMA.
@@ -16,8 +17,8 @@ use dma_types::prelude::*;
 /// g05: USART1 RX for the receive. g07: Incr4 of bytes in FIFO mode,
 /// Incr4 of words at full threshold, Incr4 of half-words at half threshold,
 /// memory-to-memory in FIFO mode. g11: a `CacheAligned` receive buffer of
-/// whole lines. g03 (double buffer): one finished buffer at a time; the
-/// same with the halves of a circular buffer. g09: a chained MDMA copy of
+/// whole lines. g03 and i11_04 (double buffer, circular): data is copied
+/// out, and the copy may be held across the next fill. g09: a chained MDMA copy of
 /// 70 000 words where a DMA1 stream is refused.
 fn firmware() {
     let streams = Dma1::take().unwrap().split();
@@ -44,22 +45,37 @@ fn firmware() {
     // SAFETY: built only, never run.
     let adc = unsafe { Peripheral::<Adc1>::new() };
     let mut sampling = DoubleBuffer::start(streams.ch2, adc, samples(), samples());
-    if let Some(done) = sampling.next_filled() {
-        let _ = done[0];
+    // i11_04: data comes out as a copy, which may outlive any later fill.
+    let mut copy = [0u16; 64];
+    if let Ok(count) = sampling.read(&mut copy) {
+        let _ = copy[..count].iter().sum::<u16>();
     }
-    if let Some(done) = sampling.next_filled() {
-        let _ = done[63];
-    }
+    let _ = sampling.read_latest(&mut copy);
     let _ = sampling.stop();
 
     let ring = Buffer::<Sram1, _>::new(Box::leak(Box::new(CacheAligned([0u8; 128])))).unwrap();
     // SAFETY: built only, never run.
     let spi3 = unsafe { Peripheral::<Spi3Rx>::new() };
     let mut ring = CircularReceive::start(streams.ch3, spi3, ring);
-    if let Some(half) = ring.next_half() {
-        let _ = (half[0], half.is_overwritten());
+    let mut line = [0u8; 32];
+    match ring.read(&mut line) {
+        Ok(count) => {
+            let held: &[u8] = &line[..count];
+            let _ = ring.len(); // the stream fills on; `held` is the reader's copy
+            let _ = held.first();
+        }
+        Err(RingError::Overrun) => {}
+        Err(_) => {}
     }
     let _ = ring.stop();
+
+    // A circular transmit: data goes in as a copy too.
+    let wave = Buffer::<Sram1, _>::new(Box::leak(Box::new(CacheAligned([0u8; 64])))).unwrap();
+    // SAFETY: built only, never run.
+    let spi1_tx = unsafe { Peripheral::<Spi1Tx>::new() };
+    let mut wave = CircularTransmit::start(streams.ch4, spi1_tx, wave);
+    let _ = wave.write(&[0x55; 16]);
+    let _ = wave.stop();
 
     let bdma = Bdma::take().unwrap().split().ch0;
     let sram4 = Buffer::<Sram4, _>::new(Box::leak(Box::new([0u8; 64]))).unwrap();

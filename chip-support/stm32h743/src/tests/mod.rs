@@ -44,6 +44,8 @@ std::thread_local! {
     static BDMA: &'static bdma::RegisterBlock = leak_zeroed();
     static MDMA: &'static mdma::RegisterBlock = leak_zeroed();
     static CACHE_LOG: RefCell<Vec<CacheOp>> = const { RefCell::new(Vec::new()) };
+    /// Runs at the next invalidation (the stream moving during a copy).
+    static ON_INVALIDATE: RefCell<Option<Box<dyn FnOnce()>>> = const { RefCell::new(None) };
 }
 
 fn dma1() -> *const dma::RegisterBlock {
@@ -81,6 +83,9 @@ impl DataCache for RecordingCache {
     }
     unsafe fn invalidate(address: usize, bytes: usize) {
         CACHE_LOG.with(|log| log.borrow_mut().push(CacheOp::Invalidate(address, bytes)));
+        if let Some(action) = ON_INVALIDATE.with(|hook| hook.borrow_mut().take()) {
+            action();
+        }
     }
 }
 
@@ -237,6 +242,8 @@ unsafe impl dma_types::section::DmaSection for HostUncached {
 const MDMA_WORD_CTCR: u32 = 0x71FC_0AAA;
 
 mod attacks;
+mod ring;
+mod ring_attacks;
 mod sequences;
 mod words;
 

@@ -1,6 +1,6 @@
-//! Guarantee 3 (STM32H7 double-buffer mode): the CPU holds at most the one
-//! buffer the stream has finished; asking for the next one while still
-//! holding it would hand out the buffer the stream is filling.
+//! Guarantee 3 (STM32H7 double-buffer mode): a buffer handed to a running
+//! double-buffer transfer cannot be read by the CPU; data comes out only as
+//! a copy (`read`), and the buffers come back from `stop`.
 use dma_stm32h743::double_buffer::DoubleBuffer;
 use dma_stm32h743::map::Sram1;
 use dma_stm32h743::routing::Adc1;
@@ -13,8 +13,8 @@ fn main() {
     let buffer = || Buffer::<Sram1, _>::new(Box::leak(Box::new(CacheAligned([0u16; 64])))).unwrap();
     // SAFETY: compile test only.
     let adc = unsafe { Peripheral::<Adc1>::new() };
-    let mut samples = DoubleBuffer::start(ch, adc, buffer(), buffer());
-    let done = samples.next_filled().unwrap();
-    let next = samples.next_filled();
-    let _ = (done[0], next.is_some());
+    let first = buffer();
+    let samples = DoubleBuffer::start(ch, adc, first, buffer());
+    let _ = first[0];
+    let _ = samples.stop();
 }

@@ -1,0 +1,583 @@
+//! Model-based tests of the ring bookkeeping (`dma_types::ring`) against a
+//! simulated DMA (`ring_model/sim.rs`): element counter, laps, sticky
+//! half/complete flags acknowledged by write-1-to-clear, position reads of
+//! `capacity` at a lap boundary, errors that stop the channel, and moves
+//! between any two register accesses and during the copy.
+//!
+//! The receive oracle: every `Ok(n)` returns elements the hardware really
+//! wrote, consecutive, and (unless an error was returned since the previous
+//! data) continuing exactly where the previous data ended, so no element is
+//! ever skipped, repeated, stale or a lap newer than its place without an
+//! `Err`. The transmit oracle: the hardware never sends a value out of the
+//! written order without an `Err(Underrun)` from the next call.
+
+#[path = "ring_model/sim.rs"]
+mod sim;
+
+use proptest::prelude::*;
+
+use dma_types::ring::{Layout, ReadableRing, RingError, WritableRing};
+use sim::{Direction, Sim, Window, NEVER_WRITTEN};
+
+/// Cases per property: thousands on the host, a few under Miri.
+const CASES: u32 = if cfg!(miri) { 2 } else { 4096 };
+/// Steps per scenario (fewer under Miri, which interprets every access).
+const STEPS: usize = if cfg!(miri) { 10 } else { 48 };
+
+/// The ring shapes tried: circular rings (one block) and double buffers
+/// (two blocks), from the smallest legal one up.
+fn layout() -> impl Strategy<Value = Layout> {
+    prop_oneof![
+        Just((2, 1)),
+        Just((4, 1)),
+        Just((6, 1)),
+        Just((8, 1)),
+        Just((16, 1)),
+        Just((64, 1)),
+        Just((4, 2)),
+        Just((8, 2)),
+        Just((16, 2)),
+        Just((32, 2)),
+        Just((12, 3)),
+    ]
+    .prop_map(|(capacity, blocks)| Layout::new(capacity, blocks).unwrap())
+}
+
+/// One step of a scenario.
+#[derive(Debug, Clone)]
+enum Op {
+    /// The hardware finishes this many elements between two calls.
+    Run(usize),
+    /// `read` into a buffer of this size.
+    Read(usize),
+    /// `read_latest` into a buffer of this size.
+    ReadLatest(usize),
+    /// `len`.
+    Len,
+    /// `clear`.
+    Clear,
+    /// The hardware stops by itself (no error).
+    Halt,
+}
+
+/// An operation with the moves the hardware makes inside it.
+#[derive(Debug, Clone)]
+struct Step {
+    op: Op,
+    /// Moves at the first sample's register accesses.
+    window: Window,
+    /// Moves at the second sample (after a copy).
+    second: Window,
+    /// Moves between the first sample and the copy.
+    during_copy: usize,
+    ndtr_zero: bool,
+}
+
+/// A distance the hardware moves: often right at, just before or just past
+/// a mark or a lap boundary (where the bookkeeping can go wrong), otherwise
+/// anything up to `most`.
+fn distance(layout: Layout, most: usize) -> impl Strategy<Value = usize> {
+    let spacing = layout.mark_spacing();
+    let capacity = layout.capacity();
+    prop_oneof![
+        2 => 0..=most,
+        3 => (0..=2 * capacity / spacing + 1, -1i64..=1).prop_map(move |(marks, nudge)| {
+            (marks as i64 * spacing as i64 + nudge).max(0) as usize
+        }),
+    ]
+    .prop_map(move |distance| distance.min(most))
+}
+
+/// Adversarial steps: any number of laps between calls and during copies,
+/// and moves inside a sample, except that between reading a flag and
+/// acknowledging it the hardware moves less than one mark spacing (the
+/// module's one assumption).
+fn hostile_steps(layout: Layout) -> impl Strategy<Value = Vec<Step>> {
+    let capacity = layout.capacity();
+    let spacing = layout.mark_spacing();
+    let window = move || {
+        (
+            distance(layout, spacing - 1),
+            distance(layout, 2 * capacity),
+            distance(layout, 2 * capacity),
+        )
+            .prop_map(|(a, b, c)| Window {
+                flags_to_ack: a,
+                ack_to_position: b,
+                position_to_status: c,
+            })
+    };
+    // Mostly quiet windows, often hostile ones.
+    let maybe = move || {
+        prop_oneof![
+            2 => Just(Window::default()),
+            1 => window(),
+        ]
+    };
+    let op = prop_oneof![
+        4 => distance(layout, 5 * capacity).prop_map(Op::Run),
+        4 => (0..=capacity + 2).prop_map(Op::Read),
+        1 => (0..=capacity + 2).prop_map(Op::ReadLatest),
+        1 => Just(Op::Len),
+        1 => Just(Op::Clear),
+        1 => Just(Op::Halt),
+    ];
+    let step = (
+        op,
+        maybe(),
+        maybe(),
+        prop_oneof![3 => Just(0), 1 => distance(layout, 3 * capacity)],
+        any::<bool>(),
+    )
+        .prop_map(|(op, window, second, during_copy, ndtr_zero)| Step {
+            op,
+            window,
+            second,
+            during_copy,
+            ndtr_zero,
+        });
+    prop::collection::vec(step, 1..STEPS)
+}
+
+/// What the test knows about the data a receive returned so far.
+#[derive(Debug, Default)]
+struct Expect {
+    /// The element the next `read` must start with, if known (unknown after
+    /// an error or a `clear`: then anything newer than `last` is fine).
+    next: Option<u32>,
+    /// The newest element returned so far.
+    last: Option<u32>,
+}
+
+impl Expect {
+    /// Checks data a read returned and moves on. `read` data must continue
+    /// exactly (`strictly_next`); `read_latest` data must be the newest: it
+    /// may start anywhere, even repeat elements an earlier call returned
+    /// when a lap could not be excluded, but never end before them.
+    fn check(&mut self, data: &[u32], sim: &Sim, strictly_next: bool) {
+        for (offset, value) in data.iter().enumerate() {
+            assert_ne!(*value, NEVER_WRITTEN, "a slot the DMA never wrote");
+            assert!(
+                u64::from(*value) < sim.state().done,
+                "element {value} not written yet"
+            );
+            assert_eq!(*value, data[0] + offset as u32, "not consecutive: {data:?}");
+        }
+        if let (Some(first), Some(newest)) = (data.first(), data.last()) {
+            if strictly_next {
+                if let Some(next) = self.next {
+                    assert_eq!(*first, next, "skipped or repeated data without an error");
+                }
+                if let Some(last) = self.last {
+                    assert!(
+                        *first > last,
+                        "older data after newer: {first} after {last}"
+                    );
+                }
+            } else if let Some(last) = self.last {
+                assert!(
+                    *newest >= last,
+                    "read_latest went back: {newest} after {last}"
+                );
+            }
+            self.last = Some(*newest);
+            self.next = Some(*newest + 1);
+        }
+    }
+}
+
+/// What the simulated channel looked like after a call.
+struct Seen {
+    done: u64,
+    error: bool,
+    running: bool,
+    stop_calls: usize,
+}
+
+impl Seen {
+    fn of(sim: &Sim) -> Self {
+        let state = sim.state();
+        Seen {
+            done: state.done,
+            error: state.error,
+            running: state.running,
+            stop_calls: state.stop_calls,
+        }
+    }
+}
+
+/// Runs `steps` on a receive ring; returns how many calls returned data
+/// and how many returned `Err`.
+fn run_receive(layout: Layout, steps: &[Step], fail_at: Option<u64>) -> (usize, usize) {
+    let sim = Sim::new(layout, Direction::Receive);
+    sim.state().fail_at = fail_at;
+    // SAFETY: the simulation just started; only the ring reads its flags.
+    let mut ring = unsafe { ReadableRing::new(sim) };
+    let mut expect = Expect::default();
+    let mut failed: Option<RingError> = None;
+    let (mut data_calls, mut errors) = (0, 0);
+    let mut buffer = vec![0u32; layout.capacity() + 2];
+    for step in steps {
+        let error_before = {
+            let mut state = ring.hardware().state();
+            state.windows = [step.window, step.second].into();
+            state.during_copy = step.during_copy;
+            state.ndtr_zero = step.ndtr_zero;
+            state.error
+        };
+        let result = match step.op {
+            Op::Run(count) => {
+                ring.hardware().run(count);
+                continue;
+            }
+            Op::Halt => {
+                // Rarely: most scenarios should keep running.
+                if step.ndtr_zero && step.during_copy == 0 {
+                    ring.hardware().halt();
+                }
+                continue;
+            }
+            Op::Read(size) => ring.read(&mut buffer[..size]).map(|count| (count, true)),
+            Op::ReadLatest(size) => ring
+                .read_latest(&mut buffer[..size])
+                .map(|count| (count, false)),
+            Op::Len => ring.len().map(|_| (0, true)),
+            Op::Clear => ring.clear().map(|()| (0, false)),
+        };
+        let sim = ring.hardware();
+        let state = Seen::of(sim);
+        if let Some(error) = failed {
+            assert_eq!(result, Err(error), "a failed ring stays failed");
+            continue;
+        }
+        if matches!(step.op, Op::ReadLatest(_)) && !matches!(result, Ok((1.., _))) {
+            // `read_latest` drops older data whenever it copies nothing.
+            expect.next = None;
+        }
+        match result {
+            Ok((count, strictly_next)) => {
+                assert!(
+                    !error_before,
+                    "an error the hardware reported before the call was not returned"
+                );
+                expect.check(&buffer[..count], sim, strictly_next);
+                // `clear` drops unread data, and so does `read_latest` when
+                // it finds nothing to copy (after an overrun).
+                if matches!(step.op, Op::Clear)
+                    || (matches!(step.op, Op::ReadLatest(_)) && count == 0)
+                {
+                    expect.next = None;
+                }
+                if count > 0 {
+                    data_calls += 1;
+                }
+                if let Some(fail_at) = fail_at {
+                    if let Some(last) = expect.last {
+                        assert!(u64::from(last) < fail_at);
+                    }
+                }
+            }
+            Err(RingError::Overrun) => {
+                errors += 1;
+                expect.next = None;
+            }
+            Err(error @ RingError::Failed { stopped, .. }) => {
+                errors += 1;
+                assert!(state.error, "Failed without a hardware error");
+                assert!(stopped && !state.running, "the ring stops a failed channel");
+                assert!(state.stop_calls >= 1);
+                failed = Some(error);
+            }
+            Err(RingError::Stopped) => {
+                errors += 1;
+                assert!(!state.running && !state.error);
+                // Everything the hardware wrote was delivered.
+                let delivered = expect.next.map_or(0, u64::from);
+                if expect.next.is_some() {
+                    assert_eq!(delivered, state.done, "stopped before all data was read");
+                }
+            }
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+        if error_before {
+            assert!(failed.is_some(), "the hardware error was not returned");
+        }
+    }
+    (data_calls, errors)
+}
+
+/// Polite steps: the hardware moves at most `spacing - 6` elements between
+/// calls and at most one element at each register access; the reader
+/// always drains the ring (`Op::Len` stands for `len` then `read`).
+fn polite_steps(layout: Layout) -> impl Strategy<Value = Vec<(usize, Step)>> {
+    let spacing = layout.mark_spacing();
+    let capacity = layout.capacity();
+    let tiny = || {
+        (0..=1usize, 0..=1usize, 0..=1usize).prop_map(|(a, b, c)| Window {
+            flags_to_ack: a,
+            ack_to_position: b,
+            position_to_status: c,
+        })
+    };
+    let op = prop_oneof![
+        Just(Op::Read(capacity)),
+        Just(Op::ReadLatest(capacity)),
+        Just(Op::Len),
+    ];
+    let step = (0..=spacing - 6, op, tiny(), tiny(), any::<bool>()).prop_map(
+        |(run, op, window, second, ndtr_zero)| {
+            (
+                run,
+                Step {
+                    op,
+                    window,
+                    second,
+                    during_copy: 0,
+                    ndtr_zero,
+                },
+            )
+        },
+    );
+    prop::collection::vec(step, 1..STEPS)
+}
+
+fn polite_layout() -> impl Strategy<Value = Layout> {
+    prop_oneof![Just((32, 1)), Just((64, 1)), Just((64, 2)), Just((128, 2))]
+        .prop_map(|(capacity, blocks)| Layout::new(capacity, blocks).unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any schedule, any number of laps between or during calls: data is
+    /// never stale, lapped, skipped or repeated without an `Err`.
+    #[test]
+    fn receive_never_returns_wrong_data_without_an_error(
+        (layout, steps) in layout().prop_flat_map(|layout| (Just(layout), hostile_steps(layout)))
+    ) {
+        run_receive(layout, &steps, None);
+    }
+
+    /// A transfer error at any element: the call that sees it (or the next
+    /// one, when it came during a copy) returns `Failed { stopped: true }`,
+    /// every later call the same, and no data from after the error.
+    #[test]
+    fn receive_error_mid_stream_is_an_err_and_stops_the_channel(
+        (layout, steps, fail_at) in layout().prop_flat_map(|layout| {
+            let capacity = layout.capacity() as u64;
+            (Just(layout), hostile_steps(layout), 0..4 * capacity)
+        })
+    ) {
+        run_receive(layout, &steps, Some(fail_at));
+    }
+
+    /// A reader that calls at least once per half block (minus what the
+    /// hardware moves during the calls) and drains the ring gets every
+    /// element, in order, and never an error.
+    #[test]
+    fn receive_polled_every_half_block_delivers_everything_without_errors(
+        (layout, steps) in polite_layout().prop_flat_map(|layout| (Just(layout), polite_steps(layout)))
+    ) {
+        let sim = Sim::new(layout, Direction::Receive);
+        // SAFETY: the simulation just started; only the ring reads its flags.
+        let mut ring = unsafe { ReadableRing::new(sim) };
+        let mut expect = Expect::default();
+        let mut buffer = vec![0u32; layout.capacity()];
+        for (run, step) in &steps {
+            ring.hardware().run(*run);
+            {
+                let mut state = ring.hardware().state();
+                // `Op::Len` makes three samples: len, then read's two.
+                state.windows = [step.window, step.second, step.second].into();
+                state.ndtr_zero = step.ndtr_zero;
+            }
+            let result = match step.op {
+                Op::Read(size) => ring.read(&mut buffer[..size]),
+                Op::ReadLatest(size) => ring.read_latest(&mut buffer[..size]),
+                _ => ring.len().and_then(|_| ring.read(&mut buffer)),
+            };
+            let count = result.unwrap_or_else(|error| panic!("{error:?} for a polite reader at {step:?}"));
+            // A polite reader drains, so read_latest loses nothing either.
+            expect.check(&buffer[..count], ring.hardware(), true);
+        }
+        // Drain: everything written arrives.
+        for _ in 0..3 {
+            let count = ring.read(&mut buffer).unwrap();
+            expect.check(&buffer[..count], ring.hardware(), true);
+        }
+        prop_assert_eq!(expect.next.map_or(0, u64::from), ring.hardware().state().done);
+    }
+}
+
+/// One step of a transmit scenario.
+#[derive(Debug, Clone)]
+enum TxOp {
+    /// The hardware sends this many elements between two calls.
+    Run(usize),
+    /// `write` of this many new elements.
+    Write(usize),
+    /// `free`.
+    Free,
+}
+
+/// What the test knows about the data a transmit must send.
+#[derive(Debug)]
+struct Transmitted {
+    /// Values accepted by `write` (and the first lap), not sent yet.
+    queue: std::collections::VecDeque<u32>,
+    /// Values of `sent` already checked.
+    checked: usize,
+    /// A value went out of order and no call has reported it yet.
+    unreported: bool,
+    /// After an underrun report: older values are tolerated until this one
+    /// (the first value accepted after the report) goes out.
+    tolerate_below: Option<u32>,
+}
+
+impl Transmitted {
+    /// Checks what the hardware sent since the last check.
+    fn scan(&mut self, sim: &Sim) {
+        let state = sim.state();
+        while self.checked < state.sent.len() {
+            let value = state.sent[self.checked];
+            self.checked += 1;
+            if self.queue.front() == Some(&value) {
+                self.queue.pop_front();
+                if self.tolerate_below.is_some_and(|first| value >= first) {
+                    self.tolerate_below = None;
+                }
+                continue;
+            }
+            if let Some(first) = self.tolerate_below {
+                if value < first {
+                    continue;
+                }
+            }
+            self.unreported = true;
+        }
+    }
+}
+
+/// Runs a transmit scenario: the hardware must never send a value out of
+/// the written order unless the next call returns `Err(Underrun)`; returns
+/// the number of underruns reported.
+fn run_transmit(layout: Layout, lookahead: usize, steps: &[(TxOp, Window, Window)]) -> usize {
+    let sim = Sim::new(layout, Direction::Transmit { lookahead });
+    // SAFETY: the simulation just started; only the ring reads its flags.
+    let mut ring = unsafe { WritableRing::new(sim) };
+    let capacity = layout.capacity() as u32;
+    let mut oracle = Transmitted {
+        queue: (0..capacity).collect(),
+        checked: 0,
+        unreported: false,
+        tolerate_below: None,
+    };
+    let mut next_value = capacity;
+    let mut underruns = 0;
+    for (op, first, second) in steps {
+        oracle.scan(ring.hardware());
+        let must_report = oracle.unreported;
+        ring.hardware().state().windows = [*first, *second].into();
+        let (result, attempted) = match op {
+            TxOp::Run(count) => {
+                ring.hardware().run(*count);
+                continue;
+            }
+            TxOp::Write(count) => {
+                let data: Vec<u32> = (next_value..next_value + *count as u32).collect();
+                (ring.write(&data), *count as u32)
+            }
+            TxOp::Free => (ring.free(), 0),
+        };
+        match result {
+            Ok(count) => {
+                assert!(
+                    !must_report,
+                    "old data went out and {op:?} returned Ok; sent {:?}",
+                    ring.hardware().state().sent
+                );
+                if let TxOp::Write(_) = op {
+                    oracle.queue.extend(next_value..next_value + count as u32);
+                    next_value += count as u32;
+                }
+                assert!(count <= layout.capacity());
+            }
+            Err(RingError::Underrun) => {
+                underruns += 1;
+                oracle.scan(ring.hardware());
+                oracle.unreported = false;
+                // Values of a refused write may still go out: never reuse them.
+                next_value += attempted;
+                oracle.queue.clear();
+                oracle.tolerate_below = Some(next_value);
+            }
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    underruns
+}
+
+fn tx_steps(layout: Layout) -> impl Strategy<Value = Vec<(TxOp, Window, Window)>> {
+    let capacity = layout.capacity();
+    let spacing = layout.mark_spacing();
+    let window = move || {
+        (
+            distance(layout, spacing - 1),
+            distance(layout, 2 * capacity),
+            distance(layout, 2 * capacity),
+        )
+            .prop_map(|(a, b, c)| Window {
+                flags_to_ack: a,
+                ack_to_position: b,
+                position_to_status: c,
+            })
+    };
+    let maybe = move || prop_oneof![2 => Just(Window::default()), 1 => window()];
+    let op = prop_oneof![
+        3 => distance(layout, 3 * capacity).prop_map(TxOp::Run),
+        4 => (0..=capacity + 2).prop_map(TxOp::Write),
+        1 => Just(TxOp::Free),
+    ];
+    prop::collection::vec((op, maybe(), maybe()), 1..STEPS)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any schedule: whenever the hardware sent old ring contents (it caught
+    /// up with the writer, or fetched a slot before it was written), the
+    /// next call returns `Err(Underrun)`.
+    #[test]
+    fn transmit_never_sends_old_data_without_an_error(
+        (layout, lookahead, steps) in layout().prop_flat_map(|layout| (Just(layout), 0..=2usize, tx_steps(layout)))
+    ) {
+        run_transmit(layout, lookahead, &steps);
+    }
+
+    /// A writer that tops the ring up at least once per half block never
+    /// sees an underrun, and the hardware sends exactly what was written.
+    #[test]
+    fn transmit_topped_up_every_half_block_sends_everything_in_order(
+        (layout, lookahead, steps) in polite_layout().prop_flat_map(|layout| {
+            let spacing = layout.mark_spacing();
+            let tiny = || (0..=1usize, 0..=1usize, 0..=1usize).prop_map(|(a, b, c)| Window {
+                flags_to_ack: a,
+                ack_to_position: b,
+                position_to_status: c,
+            });
+            let step = (0..=spacing - 6, tiny(), tiny());
+            (Just(layout), 0..=2usize, prop::collection::vec(step, 1..STEPS))
+        })
+    ) {
+        let steps: Vec<(TxOp, Window, Window)> = steps
+            .into_iter()
+            .flat_map(|(run, first, second)| {
+                [
+                    (TxOp::Run(run), Window::default(), Window::default()),
+                    (TxOp::Write(layout.capacity()), first, second),
+                ]
+            })
+            .collect();
+        prop_assert_eq!(run_transmit(layout, lookahead, &steps), 0);
+    }
+}
