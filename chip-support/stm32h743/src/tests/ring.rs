@@ -8,21 +8,21 @@ use super::*;
 /// Stream 1's flags in LISR: TEIF1 bit 9, HTIF1 bit 10, TCIF1 bit 11
 /// (CMSIS `DMA_LISR_TEIF1_Pos` 9, `DMA_LISR_HTIF1_Pos` 10,
 /// `DMA_LISR_TCIF1_Pos` 11).
-const TEIF1: u32 = 1 << 9;
-const HTIF1: u32 = 1 << 10;
-const TCIF1: u32 = 1 << 11;
+pub(super) const TEIF1: u32 = 1 << 9;
+pub(super) const HTIF1: u32 = 1 << 10;
+pub(super) const TCIF1: u32 = 1 << 11;
 /// Stream 2's: HTIF2 bit 20, TCIF2 bit 21 (CMSIS `DMA_LISR_HTIF2_Pos`,
 /// `DMA_LISR_TCIF2_Pos`).
-const HTIF2: u32 = 1 << 20;
-const TCIF2: u32 = 1 << 21;
+pub(super) const HTIF2: u32 = 1 << 20;
+pub(super) const TCIF2: u32 = 1 << 21;
 /// SxCR.EN (bit 0) and SxCR.CT (bit 19), CMSIS `DMA_SxCR_EN`, `DMA_SxCR_CT`.
-const EN: u32 = 1 << 0;
-const CT: u32 = 1 << 19;
-const LISR: usize = 0x00;
+pub(super) const EN: u32 = 1 << 0;
+pub(super) const CT: u32 = 1 << 19;
+pub(super) const LISR: usize = 0x00;
 
 /// Plays the stream: writes `values` into the ring memory at `address`
 /// (element type `T`) starting at element `from`, wrapping at `len`.
-fn dma_writes<T: Copy>(address: usize, len: usize, from: usize, values: &[T]) {
+pub(super) fn dma_writes<T: Copy>(address: usize, len: usize, from: usize, values: &[T]) {
     for (offset, value) in values.iter().enumerate() {
         // SAFETY: inside the leaked test buffer, written through a raw
         // pointer as the DMA would (no reference to it exists while the
@@ -37,14 +37,14 @@ fn dma_writes<T: Copy>(address: usize, len: usize, from: usize, values: &[T]) {
 
 /// Runs `action` at the next cache invalidation: the stream moving while
 /// the ring copies.
-fn at_next_invalidate(action: impl FnOnce() + 'static) {
+pub(super) fn at_next_invalidate(action: impl FnOnce() + 'static) {
     ON_INVALIDATE.with(|hook| *hook.borrow_mut() = Some(Box::new(action)));
 }
 
 /// Host registers do not clear LISR on a LIFCR write: clears DMA1's LISR at
 /// the next copy, between the ring's two looks at the stream, as the
 /// ring's write-1-to-clear of the flags it read does on the chip.
-fn flags_cleared_at_copy() {
+pub(super) fn flags_cleared_at_copy() {
     at_next_invalidate(|| poke(dma1(), LISR, 0));
 }
 
@@ -246,4 +246,3 @@ fn double_buffer_copies_out_both_buffers_in_turn() {
         ]
     );
 }
-

@@ -3,6 +3,7 @@
 //! the reader, writes during a copy or fails mid-stream. Registers and
 //! buffers live in host memory; the test plays the stream.
 
+use super::ring::*;
 use super::*;
 
 use crate::circular::CircularReceive;
