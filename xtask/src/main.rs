@@ -26,6 +26,8 @@ const QEMU: &str = "qemu-system-arm";
 /// The STM32H743 examples' target and package: built, never run.
 const H7_TARGET: &str = "thumbv7em-none-eabihf";
 const H7_EXAMPLES: &str = "dma-examples-h7";
+/// The firmware that hands a `dma_buffers!` buffer to a third-party HAL.
+const HAL_INTEROP: &str = "dma-example-hal-interop";
 /// Firmware examples the test command runs on QEMU, in order.
 const EXAMPLES: &[&str] = &[
     "m2m",
@@ -88,6 +90,16 @@ fn test() -> Result<(), String> {
         H7_TARGET,
         "-p",
         H7_EXAMPLES,
+    ])?;
+    // A third-party HAL (stm32h7xx-hal, from crates.io) must accept a
+    // `dma_buffers!` buffer through its embedded-dma DMA API.
+    cargo(&[
+        "build",
+        "--release",
+        "--target",
+        H7_TARGET,
+        "-p",
+        HAL_INTEROP,
     ])?;
     // The H7 examples' board setups against a model of the chip's reset
     // state (clocks, pins, register order).

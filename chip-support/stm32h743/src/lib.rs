@@ -45,6 +45,7 @@
 //! ```
 #![cfg_attr(not(test), no_std)]
 
+pub mod bounds;
 pub mod cache;
 pub mod circular;
 pub mod controller;
@@ -53,6 +54,7 @@ pub mod engine;
 pub mod fifo;
 pub mod map;
 pub mod node;
+pub mod peripherals;
 pub mod regs;
 pub mod routing;
 
