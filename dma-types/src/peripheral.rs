@@ -212,7 +212,6 @@ unsafe impl<Q: TransmitRequest> Destination for Peripheral<Q> {
     }
 }
 
-
 /// Declares request lines from a table: the type, its direction, line
 /// number, the data register's access width (or widths), its address and
 /// region, and the controllers it is routed to.
@@ -310,6 +309,11 @@ macro_rules! request_lines {
             type Region = $region;
             const LINE: u8 = $line;
             const ADDRESS: usize = $address;
+        }
+
+        // SAFETY: the same line at its one width.
+        unsafe impl $crate::peripheral::WithWidth<$word> for $name {
+            type Line = $name;
         }
 
         $crate::request_lines!(@direction [] $name, $kind);

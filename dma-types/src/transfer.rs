@@ -260,7 +260,8 @@ impl<CH: ChannelHandle, S: Source, D: Destination> Shape<CH, S, D> {
         );
         if let Some(rule) = <CH::Controller as Controller>::FIXED_ADDRESS_RULE {
             refuse(
-                (S::FIXED && rule.forbids(<S::Region as Region>::START, <S::Region as Region>::SIZE))
+                (S::FIXED
+                    && rule.forbids(<S::Region as Region>::START, <S::Region as Region>::SIZE))
                     || (D::FIXED
                         && rule.forbids(<D::Region as Region>::START, <D::Region as Region>::SIZE)),
                 rule.refusal,

@@ -44,6 +44,9 @@
 
 use dma_types::controller::Controller;
 
+use crate::controller::{Bdma, Dma1, Dma2, Mdma};
+use crate::fifo::StreamMode;
+
 mod sealed {
     pub trait Sealed {}
 }
@@ -82,3 +85,10 @@ pub trait BdmaController: Controller + Sealed {}
 )]
 #[allow(private_bounds)]
 pub trait MdmaController: Controller + Sealed {}
+
+// Written out here, not in the controller macros, so that rustc's list of
+// the implementors in an error shows these two lines.
+impl<M: StreamMode> StreamController for Dma1<M> {}
+impl<M: StreamMode> StreamController for Dma2<M> {}
+impl BdmaController for Bdma {}
+impl MdmaController for Mdma {}

@@ -230,7 +230,6 @@ macro_rules! stream_controller {
         }
 
         impl<M: $crate::fifo::StreamMode> $crate::bounds::Sealed for $name<M> {}
-        impl<M: $crate::fifo::StreamMode> $crate::bounds::StreamController for $name<M> {}
 
         impl<M: $crate::fifo::StreamMode> $crate::double_buffer::StreamControllerSealed for $name<M> {}
 
@@ -335,7 +334,6 @@ macro_rules! bdma_controller {
         unsafe impl<R: $crate::map::ReachableByBdma> dma_types::region::Reaches<R> for $name {}
 
         impl $crate::bounds::Sealed for $name {}
-        impl $crate::bounds::BdmaController for $name {}
 
         // SAFETY: the BDMA has no bursts: single transfers at every width.
         unsafe impl<W: dma_types::word::Word> dma_types::burst::SupportsBurst<dma_types::burst::Single, W> for $name {}
@@ -431,7 +429,6 @@ macro_rules! mdma_controller {
         unsafe impl<R: $crate::map::ReachableByMdma> dma_types::region::Reaches<R> for $name {}
 
         impl $crate::bounds::Sealed for $name {}
-        impl $crate::bounds::MdmaController for $name {}
 
         // SAFETY: 1–16 beats of every width fit the 128-byte buffer transfer.
         unsafe impl<W: dma_types::word::Word> dma_types::burst::SupportsBurst<dma_types::burst::Single, W> for $name {}
