@@ -542,3 +542,4 @@ impl Hardware {
         model::take_log();
     }
 }
+mod toolkit;
