@@ -105,6 +105,7 @@ use crate::direction::Direction;
 use crate::error::{BufferError, LengthError, ScopedError, TransferErrorKind};
 use crate::peripheral::{Peripheral, ReceiveRequest, RoutableTo, TransmitRequest};
 use crate::region::{range_contains, Reaches, Region};
+use crate::transfer::refuse;
 use crate::word::{Width, Word};
 
 /// A borrowed slice checked, once, to lie in region `R`: a source of the
@@ -321,8 +322,8 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
     {
         const { refuse_mem_to_mem::<CH::Controller>() };
         let plan = self.plan(
-            End::memory::<R, W>(source.as_ptr() as usize, source.len()),
-            End::memory::<R, W>(destination.as_mut_ptr() as usize, destination.len()),
+            End::memory::<R>(source.as_ptr() as usize, source.len()),
+            End::memory::<R>(destination.as_mut_ptr() as usize, destination.len()),
             W::WIDTH,
         )?;
         Ok(self.launch(plan, destination))
@@ -350,8 +351,8 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
         const { refuse_mem_to_mem::<CH::Controller>() };
         let destination = destination.slice;
         let plan = self.plan(
-            End::memory::<RS, W>(source.slice.as_ptr() as usize, source.slice.len()),
-            End::memory::<RD, W>(destination.as_mut_ptr() as usize, destination.len()),
+            End::memory::<RS>(source.slice.as_ptr() as usize, source.slice.len()),
+            End::memory::<RD>(destination.as_mut_ptr() as usize, destination.len()),
             W::WIDTH,
         )?;
         Ok(self.launch(plan, destination))
@@ -382,7 +383,7 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
     {
         const { refuse_fixed_end::<CH::Controller, Q::Region>() };
         let plan = self.plan(
-            End::memory::<R, Q::Word>(source.slice.as_ptr() as usize, source.slice.len()),
+            End::memory::<R>(source.slice.as_ptr() as usize, source.slice.len()),
             End::Peripheral {
                 address: Q::ADDRESS,
                 request: Q::LINE,
@@ -425,7 +426,7 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
                 address: Q::ADDRESS,
                 request: Q::LINE,
             },
-            End::memory::<R, Q::Word>(destination.as_mut_ptr() as usize, destination.len()),
+            End::memory::<R>(destination.as_mut_ptr() as usize, destination.len()),
             <Q::Word as Word>::WIDTH,
         )?;
         Ok(self.launch(plan, (source, destination)))
@@ -544,7 +545,7 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
 #[track_caller]
 const fn refuse_mem_to_mem<C: Controller>() {
     if let Some(refusal) = C::MEM_TO_MEM_REFUSAL {
-        None::<()>.expect(refusal);
+        refuse(true, refusal);
     }
 }
 
@@ -553,9 +554,7 @@ const fn refuse_mem_to_mem<C: Controller>() {
 #[track_caller]
 const fn refuse_fixed_end<C: Controller, R: Region>() {
     if let Some(rule) = C::FIXED_ADDRESS_RULE {
-        if rule.forbids(R::START, R::SIZE) {
-            None::<()>.expect(rule.refusal);
-        }
+        refuse(rule.forbids(R::START, R::SIZE), rule.refusal);
     }
 }
 
@@ -672,7 +671,7 @@ enum End {
 
 impl End {
     #[inline(always)]
-    fn memory<R: Region, W: Word>(address: usize, len: usize) -> End {
+    fn memory<R: Region>(address: usize, len: usize) -> End {
         End::Memory {
             address,
             len,

@@ -160,7 +160,8 @@ impl<CH, S, D> fmt::Display for TransferError<CH, S, D> {
 /// code that the error names.
 #[track_caller]
 #[inline(always)]
-const fn refuse(refused: bool, message: &str) {
+#[allow(clippy::unnecessary_literal_unwrap)] // the point: a located const panic
+pub(crate) const fn refuse(refused: bool, message: &str) {
     if refused {
         None::<()>.expect(message);
     }
