@@ -272,6 +272,9 @@ macro_rules! pl081_controller {
             }
         }
 
+        impl $crate::bounds::Sealed for $name {}
+        impl $crate::bounds::Pl081Controller for $name {}
+
         // SAFETY: `ReachableByDma` lists exactly the regions the PL081s reach.
         unsafe impl<R: $crate::map::ReachableByDma> dma_types::region::Reaches<R> for $name {}
 

@@ -229,6 +229,8 @@ macro_rules! stream_controller {
         {
         }
 
+        impl<M: $crate::fifo::StreamMode> $crate::bounds::Sealed for $name<M> {}
+
         impl<M: $crate::fifo::StreamMode> $crate::double_buffer::StreamControllerSealed for $name<M> {}
 
         // SAFETY: the register pointers are this controller's, and stream n
@@ -331,6 +333,8 @@ macro_rules! bdma_controller {
         // SAFETY: `ReachableByBdma` lists exactly the regions the BDMA reaches.
         unsafe impl<R: $crate::map::ReachableByBdma> dma_types::region::Reaches<R> for $name {}
 
+        impl $crate::bounds::Sealed for $name {}
+
         // SAFETY: the BDMA has no bursts: single transfers at every width.
         unsafe impl<W: dma_types::word::Word> dma_types::burst::SupportsBurst<dma_types::burst::Single, W> for $name {}
 
@@ -423,6 +427,8 @@ macro_rules! mdma_controller {
         // SAFETY: the MDMA reaches every region (TCMs through AHBS, selected
         // per address by the engine).
         unsafe impl<R: $crate::map::ReachableByMdma> dma_types::region::Reaches<R> for $name {}
+
+        impl $crate::bounds::Sealed for $name {}
 
         // SAFETY: 1–16 beats of every width fit the 128-byte buffer transfer.
         unsafe impl<W: dma_types::word::Word> dma_types::burst::SupportsBurst<dma_types::burst::Single, W> for $name {}

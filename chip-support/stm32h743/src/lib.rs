@@ -46,6 +46,7 @@
 //! ```
 #![cfg_attr(not(test), no_std)]
 
+pub mod bounds;
 pub mod cache;
 pub mod circular;
 pub mod controller;
@@ -54,6 +55,7 @@ pub mod engine;
 pub mod fifo;
 pub mod map;
 pub mod node;
+pub mod peripherals;
 pub mod regs;
 pub mod routing;
 mod stream_ring;

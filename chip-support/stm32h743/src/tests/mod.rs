@@ -549,3 +549,4 @@ impl Hardware {
         model::take_log();
     }
 }
+mod toolkit;
