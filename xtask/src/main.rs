@@ -100,7 +100,8 @@ fn demo() -> Result<(), String> {
 fn test() -> Result<(), String> {
     ensure_target()?;
     ensure_qemu()?;
-    // Host unit tests, doc tests and the UI suite (the default members).
+    // Host unit tests, doc tests and the UI suite (the default members,
+    // the reference drivers' register sequences and policies among them).
     cargo(&["test"])?;
     // The STM32H743 firmware must compile and link for its target.
     rustup_ensure("target", H7_TARGET)?;

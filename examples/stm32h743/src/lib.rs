@@ -232,17 +232,27 @@ pub mod setup {
     /// 250 kHz, software NSS (ST HAL `HAL_SPI_Init`: SSI, CFG1, CFG2 while
     /// SPE = 0).
     pub fn spi1_loopback<M: Mmio>(bus: &mut M) {
-        // SAFETY: the kernel clock of SPI1 (disabled) belongs to the example.
-        unsafe { bus.modify_field(rcc::D2CCIP1R, rcc::SPI123SEL_MASK, rcc::SPI123SEL_PER_CK) };
-        enable_clocks(bus, rcc::APB2ENR, 1 << 12); // SPI1EN
-                                                   // SAFETY: PA5–PA7 and SPI1 belong to the example.
+        spi1_clocks_and_pins(bus);
+        // SAFETY: SPI1 belongs to the example.
         unsafe {
-            for pin in [5, 6, 7] {
-                alternate_function(bus, gpio::A, pin, 5);
-            }
             bus.write(spi::SPI1 + spi::CR1, spi::SSI);
             bus.write(spi::SPI1 + spi::CFG1, spi::CFG1_8BIT_DIV256);
             bus.write(spi::SPI1 + spi::CFG2, spi::AFCNTR | spi::SSM | spi::MASTER);
+        }
+    }
+
+    /// SPI1's clocks and pins on the NUCLEO-H743ZI, the part of
+    /// [`spi1_loopback`] a driver that configures the SPI itself needs
+    /// (`dma_reference_drivers_h7::spi::SpiDma`): kernel clock per_ck (HSI,
+    /// 64 MHz; SPI123SEL's reset selection PLL1Q is off), SPI1EN, SCK PA5,
+    /// MISO PA6, MOSI PA7 in AF5.
+    pub fn spi1_clocks_and_pins<M: Mmio>(bus: &mut M) {
+        // SAFETY: the kernel clock of SPI1 (disabled) belongs to the example.
+        unsafe { bus.modify_field(rcc::D2CCIP1R, rcc::SPI123SEL_MASK, rcc::SPI123SEL_PER_CK) };
+        enable_clocks(bus, rcc::APB2ENR, 1 << 12); // SPI1EN
+        for pin in [5, 6, 7] {
+            // SAFETY: PA5–PA7 belong to the example.
+            unsafe { alternate_function(bus, gpio::A, pin, 5) };
         }
     }
 
@@ -290,13 +300,26 @@ pub mod setup {
     /// (ST BSP `stm32h7xx_nucleo.h`, COM1), BRR while UE = 0, then RE and UE
     /// (ST HAL `HAL_UART_Init`).
     pub fn usart3_vcp_receiver<M: Mmio>(bus: &mut M) {
-        enable_clocks(bus, rcc::APB1LENR, 1 << 18); // USART3EN
-                                                    // SAFETY: PD9 and USART3 belong to the example.
+        usart3_vcp_clock_and_rx_pin(bus);
+        // SAFETY: USART3 belongs to the example.
         unsafe {
-            alternate_function(bus, gpio::D, 9, 7);
             bus.write(usart::USART3 + usart::BRR, usart::BRR_115200_AT_64MHZ);
             bus.write(usart::USART3 + usart::CR1, usart::RE | usart::UE);
         }
+    }
+
+    /// USART3's bus clock and RX pin on the NUCLEO-H743ZI (the ST-LINK
+    /// virtual COM port), the part of [`usart3_vcp_receiver`] a driver that
+    /// configures the USART itself needs
+    /// (`dma_reference_drivers_h7::uart::RingBufferedUartRx`): USART3EN, RX
+    /// on PD9 in AF7 (ST BSP `stm32h7xx_nucleo.h`, COM1; TX would be PD8,
+    /// AF7). The kernel clock stays PCLK1 (USART234578SEL's reset value,
+    /// 64 MHz).
+    pub fn usart3_vcp_clock_and_rx_pin<M: Mmio>(bus: &mut M) {
+        enable_clocks(bus, rcc::APB1LENR, 1 << 18); // USART3EN
+
+        // SAFETY: PD9 belongs to the example.
+        unsafe { alternate_function(bus, gpio::D, 9, 7) };
     }
 
     /// Lets USART3 request DMA for each received byte: the last step, after

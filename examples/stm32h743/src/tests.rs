@@ -212,3 +212,39 @@ fn usart3_receiver_has_its_rx_pin_and_baud_rate() {
         .unwrap();
     assert!(brr < ue && ue < dmar);
 }
+
+/// What `h7_spi_driver` sets up before `SpiDma::new` configures SPI1 itself:
+/// a running kernel clock, SPI1EN and the three pins, and no SPI register
+/// (the driver owns those).
+#[test]
+fn spi1_clocks_and_pins_leave_spi1_to_the_driver() {
+    let mut model = ResetModel::new();
+    setup::spi1_clocks_and_pins(&mut model);
+    assert_eq!(model.field(rcc::D2CCIP1R, 12, 3), 0b100, "per_ck");
+    assert_eq!(model.field(rcc::D1CCIPR, 28, 2), 0, "per_ck = HSI");
+    assert_ne!(model.get(rcc::APB2ENR) & (1 << 12), 0, "SPI1EN is off");
+    model.assert_pin(gpio::A, 5, 5, "SPI1 SCK (D13)");
+    model.assert_pin(gpio::A, 6, 5, "SPI1 MISO (D12)");
+    model.assert_pin(gpio::A, 7, 5, "SPI1 MOSI (D11)");
+    assert!(model
+        .writes
+        .iter()
+        .all(|&(at, _)| !(spi::SPI1..spi::SPI1 + 0x400).contains(&at)));
+}
+
+/// What `h7_uart_ring` sets up before `RingBufferedUartRx::new` configures
+/// USART3 itself: USART3EN and RX on PD9 (AF7), kernel clock PCLK1 left at
+/// its reset selection (64 MHz, the driver's default `Config`), and no
+/// USART register.
+#[test]
+fn usart3_clock_and_rx_pin_leave_usart3_to_the_driver() {
+    let mut model = ResetModel::new();
+    setup::usart3_vcp_clock_and_rx_pin(&mut model);
+    assert_eq!(model.field(rcc::D2CCIP2R, 0, 3), 0, "rcc_pclk1");
+    assert_ne!(model.get(rcc::APB1LENR) & (1 << 18), 0, "USART3EN is off");
+    model.assert_pin(gpio::D, 9, 7, "USART3 RX (ST-LINK VCP)");
+    assert!(model
+        .writes
+        .iter()
+        .all(|&(at, _)| !(usart::USART3..usart::USART3 + 0x400).contains(&at)));
+}
