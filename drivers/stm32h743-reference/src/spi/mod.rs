@@ -61,7 +61,7 @@ use core::num::NonZeroU16;
 
 use dma_stm32h743::bounds::StreamController;
 use dma_stm32h743::map::AxiSram;
-use dma_stm32h743::peripherals::{Spi1, Spi2, Spi3};
+use dma_stm32h743::peripherals::{Spi1, Spi1Ends, Spi2, Spi2Ends, Spi3, Spi3Ends};
 use dma_stm32h743::routing::{Spi1Rx, Spi1Tx, Spi2Rx, Spi2Tx, Spi3Rx, Spi3Tx};
 use dma_types::buffer::{Buffer, Destination, Source};
 use dma_types::cache::CacheAligned;
@@ -85,52 +85,68 @@ mod sealed {
     impl Sealed for dma_stm32h743::peripherals::Spi3 {}
 }
 
-/// An SPI of the SPI v2 IP whose requests DMAMUX1 routes to the streams of
-/// DMA1/DMA2 (`C`): SPI1, SPI2, SPI3.
+/// An SPI of the SPI v2 IP whose requests DMAMUX1 routes to every stream of
+/// DMA1/DMA2: SPI1, SPI2, SPI3.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an SPI this driver runs on DMA1/DMA2 streams",
     label = "not SPI1, SPI2 or SPI3",
     note = "pass `Spi1`, `Spi2` or `Spi3` from `dma_stm32h743::peripherals`; SPI6's requests go through DMAMUX2 to the BDMA only"
 )]
 #[allow(private_bounds)]
-pub trait Instance<C>: sealed::Sealed {
+pub trait Instance: sealed::Sealed + Sized {
     /// Base address of the register block (CMSIS `SPIx_BASE`).
     const BASE: usize;
     /// The receive request line (RXDR, 8-bit accesses).
-    type Rx: ReceiveRequest<Word = u8> + RoutableTo<C>;
+    type Rx: ReceiveRequest<Word = u8>;
     /// The transmit request line (TXDR, 8-bit accesses).
-    type Tx: TransmitRequest<Word = u8> + RoutableTo<C>;
+    type Tx: TransmitRequest<Word = u8>;
     /// Consumes the singleton and returns its two DMA ends.
     fn into_ends(self) -> (Peripheral<Self::Rx>, Peripheral<Self::Tx>);
     /// Returns the singleton for its two ends.
     fn from_ends(rx: Peripheral<Self::Rx>, tx: Peripheral<Self::Tx>) -> Self;
 }
 
-macro_rules! instances {
-    ($($spi:ident: $ends:ident, $rx:ident, $tx:ident, $base:literal;)*) => {$(
-        impl<C: StreamController> Instance<C> for $spi {
-            const BASE: usize = $base;
-            type Rx = $rx;
-            type Tx = $tx;
-            #[inline]
-            fn into_ends(self) -> (Peripheral<$rx>, Peripheral<$tx>) {
-                let ends = self.split();
-                (ends.rx, ends.tx)
-            }
-            #[inline]
-            fn from_ends(rx: Peripheral<$rx>, tx: Peripheral<$tx>) -> Self {
-                dma_stm32h743::peripherals::$ends { rx, tx }.join()
-            }
-        }
-    )*};
+// Written out, not by a macro, so that rustc's list of the implementors in
+// an error shows these three lines. Bases: CMSIS `SPI1_BASE`
+// (D2_APB2PERIPH_BASE + 0x3000), `SPI2_BASE` and `SPI3_BASE`
+// (D2_APB1PERIPH_BASE + 0x3800, + 0x3C00).
+impl Instance for Spi1 {
+    const BASE: usize = 0x4001_3000;
+    type Rx = Spi1Rx;
+    type Tx = Spi1Tx;
+    fn into_ends(self) -> (Peripheral<Spi1Rx>, Peripheral<Spi1Tx>) {
+        let ends = self.split();
+        (ends.rx, ends.tx)
+    }
+    fn from_ends(rx: Peripheral<Spi1Rx>, tx: Peripheral<Spi1Tx>) -> Self {
+        Spi1Ends { rx, tx }.join()
+    }
 }
 
-// Bases: CMSIS `SPI1_BASE` (D2_APB2PERIPH_BASE + 0x3000), `SPI2_BASE`
-// (D2_APB1PERIPH_BASE + 0x3800), `SPI3_BASE` (D2_APB1PERIPH_BASE + 0x3C00).
-instances! {
-    Spi1: Spi1Ends, Spi1Rx, Spi1Tx, 0x4001_3000;
-    Spi2: Spi2Ends, Spi2Rx, Spi2Tx, 0x4000_3800;
-    Spi3: Spi3Ends, Spi3Rx, Spi3Tx, 0x4000_3C00;
+impl Instance for Spi2 {
+    const BASE: usize = 0x4000_3800;
+    type Rx = Spi2Rx;
+    type Tx = Spi2Tx;
+    fn into_ends(self) -> (Peripheral<Spi2Rx>, Peripheral<Spi2Tx>) {
+        let ends = self.split();
+        (ends.rx, ends.tx)
+    }
+    fn from_ends(rx: Peripheral<Spi2Rx>, tx: Peripheral<Spi2Tx>) -> Self {
+        Spi2Ends { rx, tx }.join()
+    }
+}
+
+impl Instance for Spi3 {
+    const BASE: usize = 0x4000_3C00;
+    type Rx = Spi3Rx;
+    type Tx = Spi3Tx;
+    fn into_ends(self) -> (Peripheral<Spi3Rx>, Peripheral<Spi3Tx>) {
+        let ends = self.split();
+        (ends.rx, ends.tx)
+    }
+    fn from_ends(rx: Peripheral<Spi3Rx>, tx: Peripheral<Spi3Tx>) -> Self {
+        Spi3Ends { rx, tx }.join()
+    }
 }
 
 /// The kernel clock divider (CFG1.MBR: 2 to 256).
@@ -283,41 +299,47 @@ pub const DIRECT_REACH: Reach = Reach {
     },
 };
 
-/// What the receive side owns while idle.
-struct RxSide<S: Instance<C>, C: StreamController, IR: ChannelIndex, const N: usize> {
+/// What the driver owns between calls: the SPI singleton (its request
+/// lines' ends are split off for a transaction and joined again after),
+/// both streams and both bounce buffers.
+struct Parts<S, C, IR, IT, const N: usize> {
+    spi: S,
+    rx_channel: Channel<C, IR>,
+    tx_channel: Channel<C, IT>,
+    rx_bounce: BounceWindow<N>,
+    tx_bounce: BounceWindow<N>,
+}
+
+/// The receive side of a bounce transaction: stream, end and buffer.
+struct RxSide<C, IR, Q, const N: usize> {
     channel: Channel<C, IR>,
-    end: Peripheral<S::Rx>,
+    end: Peripheral<Q>,
     bounce: BounceWindow<N>,
 }
 
-/// What the transmit side owns while idle.
-struct TxSide<S: Instance<C>, C: StreamController, IT: ChannelIndex, const N: usize> {
+/// The transmit side of a bounce transaction.
+struct TxSide<C, IT, Q, const N: usize> {
     channel: Channel<C, IT>,
-    end: Peripheral<S::Tx>,
+    end: Peripheral<Q>,
     bounce: BounceWindow<N>,
 }
 
 /// SPI `S` (SPI1–3) as a master on two streams of `C` (DMA1 or DMA2): `IR`
 /// receives, `IT` transmits, with bounce buffers of `N` bytes.
-pub struct SpiDma<S, C, IR, IT, const N: usize>
-where
-    S: Instance<C>,
-    C: StreamController,
-    IR: ChannelIndex,
-    IT: ChannelIndex,
-{
+///
+/// The type has no bounds of its own; [`SpiDma::new`] states them, so a
+/// wrong argument is one error, with the message of the bound it misses.
+pub struct SpiDma<S, C, IR, IT, const N: usize> {
     regs: SpiRegisters<Hardware>,
     config: Config,
     /// `None` only once the parts were leaked ([`SpiError::Lost`]) or while
-    /// a [`SpiDmaTransfer`] holds the channels.
-    rx: Option<RxSide<S, C, IR, N>>,
-    tx: Option<TxSide<S, C, IT, N>>,
+    /// a [`SpiDmaTransfer`] holds them.
+    parts: Option<Parts<S, C, IR, IT, N>>,
 }
 
 impl<S, C, IR, IT, const N: usize> fmt::Debug for SpiDma<S, C, IR, IT, N>
 where
-    S: Instance<C>,
-    C: StreamController,
+    S: Instance,
     IR: ChannelIndex,
     IT: ChannelIndex,
 {
@@ -328,7 +350,7 @@ where
             .field("tx_stream", &IT::INDEX)
             .field("bounce", &N)
             .field("config", &self.config)
-            .field("lost", &(self.rx.is_none() || self.tx.is_none()))
+            .field("lost", &self.parts.is_none())
             .finish()
     }
 }
@@ -344,7 +366,9 @@ pub type SpiDmaParts<S, C, IR, IT, const N: usize> = (
 
 impl<S, C, IR, IT, const N: usize> SpiDma<S, C, IR, IT, N>
 where
-    S: Instance<C>,
+    S: Instance,
+    S::Rx: RoutableTo<C>,
+    S::Tx: RoutableTo<C>,
     C: StreamController + Reaches<AxiSram>,
     IR: ChannelIndex,
     IT: ChannelIndex,
@@ -371,23 +395,20 @@ where
                 "an SPI bounce buffer holds 1 to 65535 bytes: one transaction's TSIZE is 16 bits; a longer call is cut into transactions anyway"
             )
         };
-        let (rx_end, tx_end) = spi.into_ends();
-        // SAFETY: `spi` was consumed: the driver owns the SPI at `S::BASE`
-        // until `into_parts` gives the singleton back.
+        // SAFETY: the driver holds `spi` (or, during a transaction, its two
+        // ends), so it owns the SPI at `S::BASE` until `into_parts` gives
+        // the singleton back.
         let mut regs = unsafe { SpiRegisters::new(Hardware, S::BASE) };
         regs.configure(&config);
         SpiDma {
             regs,
             config,
-            rx: Some(RxSide {
-                channel: rx_channel,
-                end: rx_end,
-                bounce: rx_bounce.into_window(),
-            }),
-            tx: Some(TxSide {
-                channel: tx_channel,
-                end: tx_end,
-                bounce: tx_bounce.into_window(),
+            parts: Some(Parts {
+                spi,
+                rx_channel,
+                tx_channel,
+                rx_bounce: rx_bounce.into_window(),
+                tx_bounce: tx_bounce.into_window(),
             }),
         }
     }
@@ -412,16 +433,14 @@ where
     ///
     /// [`SpiError::Lost`] if they were leaked (see that variant).
     pub fn into_parts(self) -> Result<SpiDmaParts<S, C, IR, IT, N>, SpiError> {
-        match (self.rx, self.tx) {
-            (Some(rx), Some(tx)) => Ok((
-                S::from_ends(rx.end, tx.end),
-                rx.channel,
-                tx.channel,
-                rx.bounce.into_buffer(),
-                tx.bounce.into_buffer(),
-            )),
-            _ => Err(SpiError::Lost),
-        }
+        let parts = self.parts.ok_or(SpiError::Lost)?;
+        Ok((
+            parts.spi,
+            parts.rx_channel,
+            parts.tx_channel,
+            parts.rx_bounce.into_buffer(),
+            parts.tx_bounce.into_buffer(),
+        ))
     }
 
     /// Starts a full-duplex transaction that sends `tx` while receiving into
@@ -465,19 +484,17 @@ where
                 None => panic!("an SPI transfer of zero bytes"),
             }
         };
-        let (Some(rx_side), Some(tx_side)) = (self.rx.take(), self.tx.take()) else {
+        let Some(parts) = self.parts.take() else {
             return Err((SpiError::Lost, self, rx, tx));
         };
-        let RxSide {
-            channel: rx_channel,
-            end: rx_end,
-            bounce: rx_bounce,
-        } = rx_side;
-        let TxSide {
-            channel: tx_channel,
-            end: tx_end,
-            bounce: tx_bounce,
-        } = tx_side;
+        let Parts {
+            spi,
+            rx_channel,
+            tx_channel,
+            rx_bounce,
+            tx_bounce,
+        } = parts;
+        let (rx_end, tx_end) = spi.into_ends();
         let started = self.regs.start(
             Comm::Duplex,
             frames,
@@ -519,13 +536,23 @@ where
     /// nested `Channel::scope`s: both streams have stopped before a scope
     /// returns, also if a wait fails or panics, so the borrows end only
     /// then.
+    ///
+    /// [`plan::route`] sends here only slices the streams reach, and for
+    /// full duplex two of one length.
     fn direct(
         &mut self,
         comm: Comm,
         mut read: Option<&mut [u8]>,
         write: Option<&[u8]>,
     ) -> Result<(), SpiError> {
-        let (Some(rx), Some(tx)) = (self.rx.as_mut(), self.tx.as_mut()) else {
+        let Some(Parts {
+            spi,
+            mut rx_channel,
+            mut tx_channel,
+            rx_bounce,
+            tx_bounce,
+        }) = self.parts.take()
+        else {
             return Err(SpiError::Lost);
         };
         let regs = &mut self.regs;
@@ -533,13 +560,17 @@ where
             .as_ref()
             .map_or(0, |r| r.len())
             .max(write.map_or(0, <[u8]>::len));
+        // The ends go to the scopes by reference; the singleton is joined
+        // again below, on every path that returns.
+        let (mut rx_end, mut tx_end) = spi.into_ends();
+        let mut result = Ok(());
         for chunk in chunks(total, MAX_DIRECT_CHUNK) {
             let range = chunk.offset..chunk.offset + chunk.frames();
             let into = read.as_deref_mut().map(|r| &mut r[range.clone()]);
             let from = write.map(|w| &w[range]);
-            let (rx_end, tx_end) = (&mut rx.end, &mut tx.end);
-            let streamed = tx.channel.scope(|tx_scope| {
-                rx.channel.scope(|rx_scope| {
+            let (rx_end, tx_end) = (&mut rx_end, &mut tx_end);
+            let streamed = tx_channel.scope(|tx_scope| {
+                rx_channel.scope(|rx_scope| {
                     let (receive, send) = regs.start(
                         comm,
                         chunk.len,
@@ -567,9 +598,19 @@ where
                     Ok::<(), ScopedError>(())
                 })
             });
-            end_transaction(regs, streamed.map_err(SpiError::from))?;
+            result = end_transaction(regs, streamed.map_err(SpiError::from));
+            if result.is_err() {
+                break;
+            }
         }
-        Ok(())
+        self.parts = Some(Parts {
+            spi: S::from_ends(rx_end, tx_end),
+            rx_channel,
+            tx_channel,
+            rx_bounce,
+            tx_bounce,
+        });
+        result
     }
 
     /// Clocks the call through the bounce buffers: for each transaction,
@@ -577,8 +618,26 @@ where
     /// (typed transfers of a `Window`), and copies the received bytes out.
     fn bounce(&mut self, mut slices: Slices<'_>) -> Result<(), SpiError> {
         let comm = slices.comm();
-        let (Some(mut rx), Some(mut tx)) = (self.rx.take(), self.tx.take()) else {
+        let Some(parts) = self.parts.take() else {
             return Err(SpiError::Lost);
+        };
+        let Parts {
+            spi,
+            rx_channel,
+            tx_channel,
+            rx_bounce,
+            tx_bounce,
+        } = parts;
+        let (rx_end, tx_end) = spi.into_ends();
+        let mut rx = RxSide {
+            channel: rx_channel,
+            end: rx_end,
+            bounce: rx_bounce,
+        };
+        let mut tx = TxSide {
+            channel: tx_channel,
+            end: tx_end,
+            bounce: tx_bounce,
         };
         let mut result = Ok(());
         for chunk in chunks(plan::total_frames(slices.call()), N) {
@@ -596,7 +655,8 @@ where
             let (next_rx, next_tx, outcome) =
                 bounce_transaction(&mut self.regs, comm, chunk, rx, tx);
             let (Some(next_rx), Some(next_tx)) = (next_rx, next_tx) else {
-                // A stream did not stop: its parts stay leaked.
+                // A stream did not stop: its parts stay leaked, and the
+                // driver is lost with them.
                 return outcome.and(Err(SpiError::Lost));
             };
             (rx, tx) = (next_rx, next_tx);
@@ -608,8 +668,13 @@ where
                 slices.unstage(&rx.bounce.buffer()[..], chunk);
             }
         }
-        self.rx = Some(rx);
-        self.tx = Some(tx);
+        self.parts = Some(Parts {
+            spi: S::from_ends(rx.end, tx.end),
+            rx_channel: rx.channel,
+            tx_channel: tx.channel,
+            rx_bounce: rx.bounce,
+            tx_bounce: tx.bounce,
+        });
         result
     }
 }
@@ -619,22 +684,23 @@ where
 /// end of the transaction, and closes it. Gives back each side whose
 /// stream stopped (`None` for one that did not report stopped: leaked).
 #[allow(clippy::type_complexity)]
-fn bounce_transaction<S, C, IR, IT, const N: usize>(
+fn bounce_transaction<C, IR, IT, QR, QT, const N: usize>(
     regs: &mut SpiRegisters<Hardware>,
     comm: Comm,
     chunk: Chunk,
-    rx: RxSide<S, C, IR, N>,
-    tx: TxSide<S, C, IT, N>,
+    rx: RxSide<C, IR, QR, N>,
+    tx: TxSide<C, IT, QT, N>,
 ) -> (
-    Option<RxSide<S, C, IR, N>>,
-    Option<TxSide<S, C, IT, N>>,
+    Option<RxSide<C, IR, QR, N>>,
+    Option<TxSide<C, IT, QT, N>>,
     Result<(), SpiError>,
 )
 where
-    S: Instance<C>,
     C: StreamController + Reaches<AxiSram>,
     IR: ChannelIndex,
     IT: ChannelIndex,
+    QR: ReceiveRequest<Word = u8> + RoutableTo<C>,
+    QT: TransmitRequest<Word = u8> + RoutableTo<C>,
 {
     let mut idle_rx = Some(rx);
     let mut idle_tx = Some(tx);
@@ -806,7 +872,7 @@ impl Slices<'_> {
 
 impl<S, C, IR, IT, const N: usize> ErrorType for SpiDma<S, C, IR, IT, N>
 where
-    S: Instance<C>,
+    S: Instance,
     C: StreamController,
     IR: ChannelIndex,
     IT: ChannelIndex,
@@ -820,7 +886,9 @@ where
 /// bounce buffers ([`plan::route`]).
 impl<S, C, IR, IT, const N: usize> SpiBus<u8> for SpiDma<S, C, IR, IT, N>
 where
-    S: Instance<C>,
+    S: Instance,
+    S::Rx: RoutableTo<C>,
+    S::Tx: RoutableTo<C>,
     C: StreamController + Reaches<AxiSram>,
     IR: ChannelIndex,
     IT: ChannelIndex,
@@ -862,7 +930,7 @@ where
 #[must_use = "dropping an SPI DMA transfer stops it; call `wait`"]
 pub struct SpiDmaTransfer<S, C, IR, IT, const N: usize, RX, TX>
 where
-    S: Instance<C>,
+    S: Instance,
     C: StreamController,
     IR: ChannelIndex,
     IT: ChannelIndex,
@@ -877,7 +945,7 @@ where
 /// bounce buffers, and both running streams.
 struct InFlight<S, C, IR, IT, const N: usize, RX, TX>
 where
-    S: Instance<C>,
+    S: Instance,
     C: StreamController,
     IR: ChannelIndex,
     IT: ChannelIndex,
@@ -923,7 +991,7 @@ impl<D, RX, TX> fmt::Debug for SpiDmaFailed<D, RX, TX> {
 
 impl<S, C, IR, IT, const N: usize, RX, TX> fmt::Debug for SpiDmaTransfer<S, C, IR, IT, N, RX, TX>
 where
-    S: Instance<C>,
+    S: Instance,
     C: StreamController,
     IR: ChannelIndex,
     IT: ChannelIndex,
@@ -943,7 +1011,9 @@ pub type SpiDmaResult<S, C, IR, IT, const N: usize, RX, TX> =
 
 impl<S, C, IR, IT, const N: usize, RX, TX> SpiDmaTransfer<S, C, IR, IT, N, RX, TX>
 where
-    S: Instance<C>,
+    S: Instance,
+    S::Rx: RoutableTo<C>,
+    S::Tx: RoutableTo<C>,
     C: StreamController + Reaches<AxiSram> + Reaches<RX::Region> + Reaches<TX::Region>,
     IR: ChannelIndex,
     IT: ChannelIndex,
@@ -1013,15 +1083,12 @@ where
         let outcome = end_transaction(&mut spi.regs, sent.and(received));
         let (rx_channel, rx_end, rx) = rx_parts;
         let (tx_channel, tx, tx_end) = tx_parts;
-        spi.rx = Some(RxSide {
-            channel: rx_channel,
-            end: rx_end,
-            bounce: rx_bounce,
-        });
-        spi.tx = Some(TxSide {
-            channel: tx_channel,
-            end: tx_end,
-            bounce: tx_bounce,
+        spi.parts = Some(Parts {
+            spi: S::from_ends(rx_end, tx_end),
+            rx_channel,
+            tx_channel,
+            rx_bounce,
+            tx_bounce,
         });
         match outcome {
             Ok(()) => Ok((spi, rx, tx)),
@@ -1032,7 +1099,7 @@ where
 
 impl<S, C, IR, IT, const N: usize, RX, TX> Drop for SpiDmaTransfer<S, C, IR, IT, N, RX, TX>
 where
-    S: Instance<C>,
+    S: Instance,
     C: StreamController,
     IR: ChannelIndex,
     IT: ChannelIndex,

@@ -20,14 +20,16 @@
 //! [`read`]: RingBufferedUartRx::read
 //!
 //! ```no_run
-//! use dma_reference_drivers_h7::uart::{Config, RingBufferedUartRx, UartError};
+//! use dma_reference_drivers_h7::uart::{Config, IntoRingBuffered, UartError};
 //! use dma_stm32h743::peripherals::Usart3;
 //! use dma_stm32h743::{dma_buffers, Dma1};
 //!
 //! let (ring, _) = dma_buffers!([u8; 256]);
 //! let stream = Dma1::take().unwrap().split().ch2;
 //! let config = Config::default(); // 115 200 baud from a 64 MHz kernel clock
-//! let mut rx = RingBufferedUartRx::new(Usart3::take().unwrap(), stream, ring, config)
+//! let mut rx = Usart3::take()
+//!     .unwrap()
+//!     .into_ring_buffered(stream, ring, config)
 //!     .map_err(|(error, ..)| error)?;
 //! let mut line = [0u8; 64];
 //! loop {
@@ -48,7 +50,7 @@ use core::fmt;
 use dma_stm32h743::bounds::StreamController;
 use dma_stm32h743::circular::CircularReceive;
 use dma_stm32h743::double_buffer::StreamController as RingStream;
-use dma_stm32h743::peripherals::{Usart1, Usart2, Usart3};
+use dma_stm32h743::peripherals::{Usart1, Usart1Ends, Usart2, Usart2Ends, Usart3, Usart3Ends};
 use dma_stm32h743::routing::{Usart1Rx, Usart1Tx, Usart2Rx, Usart2Tx, Usart3Rx, Usart3Tx};
 use dma_types::buffer::Destination;
 use dma_types::channel::{Channel, ChannelIndex};
@@ -66,21 +68,31 @@ mod sealed {
     impl Sealed for dma_stm32h743::peripherals::Usart1 {}
     impl Sealed for dma_stm32h743::peripherals::Usart2 {}
     impl Sealed for dma_stm32h743::peripherals::Usart3 {}
+
+    /// The chip's peripheral singletons: the types `into_ring_buffered` is
+    /// offered on (it then asks for a USART it serves).
+    pub trait Singleton {}
+    macro_rules! singletons {
+        ($($name:ident),*) => {$(impl Singleton for dma_stm32h743::peripherals::$name {})*};
+    }
+    singletons!(
+        Adc1, Tim1, I2c1, Spi1, Spi2, Spi3, Usart1, Usart2, Usart3, Lpuart1, Spi6, I2c4, Adc3
+    );
 }
 
-/// A USART whose requests DMAMUX1 routes to the streams of DMA1/DMA2
-/// (`C`): USART1, USART2, USART3.
+/// A USART whose requests DMAMUX1 routes to the streams of DMA1/DMA2:
+/// USART1, USART2, USART3.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a USART this driver receives on a DMA1/DMA2 stream",
     label = "not USART1, USART2 or USART3",
     note = "pass `Usart1`, `Usart2` or `Usart3` from `dma_stm32h743::peripherals`; LPUART1's requests go through DMAMUX2 to the BDMA only"
 )]
 #[allow(private_bounds)]
-pub trait Instance<C>: sealed::Sealed {
+pub trait Instance: sealed::Sealed + Sized {
     /// Base address of the register block (CMSIS `USARTx_BASE`).
     const BASE: usize;
-    /// The receive request line (RDR).
-    type Rx: ReceiveRequest<Word = u8> + RoutableTo<C>;
+    /// The receive request line (RDR), routed to every DMA1/DMA2 stream.
+    type Rx: ReceiveRequest<Word = u8>;
     /// The transmit request line (TDR): kept, unused, to give the singleton
     /// back.
     type Tx: TransmitRequest<Word = u8>;
@@ -90,31 +102,47 @@ pub trait Instance<C>: sealed::Sealed {
     fn from_ends(rx: Peripheral<Self::Rx>, tx: Peripheral<Self::Tx>) -> Self;
 }
 
-macro_rules! instances {
-    ($($usart:ident: $ends:ident, $rx:ident, $tx:ident, $base:literal;)*) => {$(
-        impl<C: StreamController> Instance<C> for $usart {
-            const BASE: usize = $base;
-            type Rx = $rx;
-            type Tx = $tx;
-            #[inline]
-            fn into_ends(self) -> (Peripheral<$rx>, Peripheral<$tx>) {
-                let ends = self.split();
-                (ends.rx, ends.tx)
-            }
-            #[inline]
-            fn from_ends(rx: Peripheral<$rx>, tx: Peripheral<$tx>) -> Self {
-                dma_stm32h743::peripherals::$ends { rx, tx }.join()
-            }
-        }
-    )*};
+// Written out, not by a macro, so that rustc's list of the implementors in
+// an error shows these three lines. Bases: CMSIS `USART1_BASE`
+// (D2_APB2PERIPH_BASE + 0x1000), `USART2_BASE` and `USART3_BASE`
+// (D2_APB1PERIPH_BASE + 0x4400, + 0x4800).
+impl Instance for Usart1 {
+    const BASE: usize = 0x4001_1000;
+    type Rx = Usart1Rx;
+    type Tx = Usart1Tx;
+    fn into_ends(self) -> (Peripheral<Usart1Rx>, Peripheral<Usart1Tx>) {
+        let ends = self.split();
+        (ends.rx, ends.tx)
+    }
+    fn from_ends(rx: Peripheral<Usart1Rx>, tx: Peripheral<Usart1Tx>) -> Self {
+        Usart1Ends { rx, tx }.join()
+    }
 }
 
-// Bases: CMSIS `USART1_BASE` (D2_APB2PERIPH_BASE + 0x1000), `USART2_BASE`
-// (D2_APB1PERIPH_BASE + 0x4400), `USART3_BASE` (D2_APB1PERIPH_BASE + 0x4800).
-instances! {
-    Usart1: Usart1Ends, Usart1Rx, Usart1Tx, 0x4001_1000;
-    Usart2: Usart2Ends, Usart2Rx, Usart2Tx, 0x4000_4400;
-    Usart3: Usart3Ends, Usart3Rx, Usart3Tx, 0x4000_4800;
+impl Instance for Usart2 {
+    const BASE: usize = 0x4000_4400;
+    type Rx = Usart2Rx;
+    type Tx = Usart2Tx;
+    fn into_ends(self) -> (Peripheral<Usart2Rx>, Peripheral<Usart2Tx>) {
+        let ends = self.split();
+        (ends.rx, ends.tx)
+    }
+    fn from_ends(rx: Peripheral<Usart2Rx>, tx: Peripheral<Usart2Tx>) -> Self {
+        Usart2Ends { rx, tx }.join()
+    }
+}
+
+impl Instance for Usart3 {
+    const BASE: usize = 0x4000_4800;
+    type Rx = Usart3Rx;
+    type Tx = Usart3Tx;
+    fn into_ends(self) -> (Peripheral<Usart3Rx>, Peripheral<Usart3Tx>) {
+        let ends = self.split();
+        (ends.rx, ends.tx)
+    }
+    fn from_ends(rx: Peripheral<Usart3Rx>, tx: Peripheral<Usart3Tx>) -> Self {
+        Usart3Ends { rx, tx }.join()
+    }
 }
 
 /// The line settings: 8 data bits, no parity, one stop bit at `baud_rate`,
@@ -290,7 +318,7 @@ where
 /// of `C` (DMA1 or DMA2, direct mode).
 pub struct RingBufferedUartRx<U, C, I, B>
 where
-    U: Instance<C>,
+    U: Instance,
     C: StreamController + RingStream,
     I: ChannelIndex,
     B: Destination,
@@ -303,7 +331,7 @@ where
 
 impl<U, C, I, B> fmt::Debug for RingBufferedUartRx<U, C, I, B>
 where
-    U: Instance<C>,
+    U: Instance,
     C: StreamController + RingStream,
     I: ChannelIndex,
     B: Destination,
@@ -323,21 +351,21 @@ where
     }
 }
 
-/// The parts [`RingBufferedUartRx::into_parts`] gives back.
-pub type UartParts<U, C, I, B> = (U, Channel<C, I>, B);
+/// What a [`IntoRingBuffered::into_ring_buffered`] that could not configure
+/// the USART gives back.
+pub type Refused<U, C, I, B> = (ConfigError, U, Channel<C, I>, B);
 
-impl<U, C, I, B> RingBufferedUartRx<U, C, I, B>
-where
-    U: Instance<C>,
-    C: StreamController + RingStream + Reaches<B::Region>,
-    I: ChannelIndex,
-    B: Destination<Word = u8, Request = Memory>,
-{
-    /// Takes USART `usart` (the singleton proves the driver owns its
-    /// registers and request lines), a stream in direct mode and a ring
-    /// buffer, configures an 8N1 receiver and starts the stream filling the
-    /// ring. The board has already enabled the USART's bus clock and put
-    /// its RX pin in its alternate function.
+/// Turns a USART singleton into a ring-buffered receiver (embassy's
+/// `UartRx::into_ring_buffered`).
+///
+/// A method with its bounds on the method, so passing LPUART1 (or another
+/// peripheral) is one error with the message of [`Instance`].
+pub trait IntoRingBuffered: sealed::Singleton + Sized {
+    /// Takes the USART (the singleton proves the driver owns its registers
+    /// and request lines), a stream in direct mode and a ring buffer,
+    /// configures an 8N1 receiver and starts the stream filling the ring.
+    /// The board has already enabled the USART's bus clock and put its RX
+    /// pin in its alternate function.
     ///
     /// Checked when the program is built (by `CircularReceive`): the ring in
     /// a region the stream reaches, an even length of 2 to 65 534 bytes,
@@ -347,28 +375,63 @@ where
     ///
     /// The [`ConfigError`], with the parts given back.
     #[allow(clippy::type_complexity)]
-    pub fn new(
-        usart: U,
+    fn into_ring_buffered<C, I, B>(
+        self,
         channel: Channel<C, I>,
         ring: B,
         config: Config,
-    ) -> Result<Self, (ConfigError, U, Channel<C, I>, B)> {
-        let (rx_end, tx_end) = usart.into_ends();
-        // SAFETY: `usart` was consumed: the driver owns the USART at
-        // `U::BASE` until `into_parts` gives the singleton back.
-        let mut regs = unsafe { UsartRegisters::new(Hardware, U::BASE) };
+    ) -> Result<RingBufferedUartRx<Self, C, I, B>, Refused<Self, C, I, B>>
+    where
+        Self: Instance,
+        <Self as Instance>::Rx: RoutableTo<C>,
+        C: StreamController + RingStream + Reaches<B::Region>,
+        I: ChannelIndex,
+        B: Destination<Word = u8, Request = Memory>;
+}
+
+impl<U: sealed::Singleton> IntoRingBuffered for U {
+    #[allow(clippy::type_complexity)]
+    fn into_ring_buffered<C, I, B>(
+        self,
+        channel: Channel<C, I>,
+        ring: B,
+        config: Config,
+    ) -> Result<RingBufferedUartRx<Self, C, I, B>, Refused<Self, C, I, B>>
+    where
+        Self: Instance,
+        <Self as Instance>::Rx: RoutableTo<C>,
+        C: StreamController + RingStream + Reaches<B::Region>,
+        I: ChannelIndex,
+        B: Destination<Word = u8, Request = Memory>,
+    {
+        let (rx_end, tx_end) = self.into_ends();
+        // SAFETY: the USART singleton was consumed: the driver owns the
+        // USART at `U::BASE` until `into_parts` gives the singleton back.
+        let mut regs = unsafe { UsartRegisters::new(Hardware, Self::BASE) };
         if let Err(error) = regs.configure(&config) {
-            return Err((error, U::from_ends(rx_end, tx_end), channel, ring));
+            return Err((error, Self::from_ends(rx_end, tx_end), channel, ring));
         }
-        let mut this = RingBufferedUartRx {
+        let mut receiver = RingBufferedUartRx {
             regs,
             state: State::Stopped(channel, rx_end, ring),
             tx_end: Some(tx_end),
         };
-        this.start();
-        Ok(this)
+        receiver.start();
+        Ok(receiver)
     }
+}
 
+/// The parts [`RingBufferedUartRx::into_parts`] gives back.
+pub type UartParts<U, C, I, B> = (U, Channel<C, I>, B);
+
+impl<U, C, I, B> RingBufferedUartRx<U, C, I, B>
+where
+    U: Instance,
+    U::Rx: RoutableTo<C>,
+    C: StreamController + RingStream + Reaches<B::Region>,
+    I: ChannelIndex,
+    B: Destination<Word = u8, Request = Memory>,
+{
     /// Starts the stream on the ring (the ring starts empty) and the USART's
     /// DMA requests, if the parts are idle.
     fn start(&mut self) {
@@ -500,7 +563,7 @@ where
 
 impl<U, C, I, B> Drop for RingBufferedUartRx<U, C, I, B>
 where
-    U: Instance<C>,
+    U: Instance,
     C: StreamController + RingStream,
     I: ChannelIndex,
     B: Destination,

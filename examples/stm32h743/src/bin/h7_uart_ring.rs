@@ -19,7 +19,7 @@
 
 use cortex_m_rt::entry;
 use dma_examples_h7::{enable_clocks, rcc, setup, Hardware};
-use dma_reference_drivers_h7::uart::{Config, RingBufferedUartRx, UartError};
+use dma_reference_drivers_h7::uart::{Config, IntoRingBuffered, UartError};
 use dma_stm32h743::peripherals::Usart3;
 use dma_stm32h743::{dma_buffers, Dma1};
 
@@ -34,8 +34,9 @@ fn main() -> ! {
 
     let (ring, _) = dma_buffers!([u8; 256]);
     let stream = Dma1::take().unwrap().split().ch2;
-    let Ok(mut rx) =
-        RingBufferedUartRx::new(Usart3::take().unwrap(), stream, ring, Config::default())
+    let Ok(mut rx) = Usart3::take()
+        .unwrap()
+        .into_ring_buffered(stream, ring, Config::default())
     else {
         fail()
     };
