@@ -46,10 +46,46 @@
 //!   next element may be landing in the oldest slot right now); once the
 //!   hardware has stopped, a full ring is read whole.
 //!
-//! The one assumption: while [`RingHardware::sample`] runs (three or four
-//! register accesses) the hardware moves fewer than
-//! [`Layout::mark_spacing`] elements, so it cannot pass a mark whose flag was
-//! just read set and is about to be acknowledged.
+//! # The one hardware assumption
+//!
+//! **From the first flag read of a [`RingHardware::sample`] to its position
+//! read, the hardware moves fewer than [`Layout::mark_spacing`] elements.**
+//! It is a duty of the chip ([`RingHardware`]'s `# Safety`): its sample is a
+//! handful of register accesses that nothing may stretch (the STM32H743
+//! hook masks interrupts around them), and its rings must be long enough
+//! that the DMA cannot fill half a block during those accesses (a ring of
+//! a few elements fed at the bus's full speed is outside it). What the
+//! hardware does after the position read is not limited: that is a move
+//! between two calls, which the next sample sees.
+//!
+//! Why the ring relies on this instead of detecting a breach: the flags
+//! tell which marks were passed up to the flag read, the position where the
+//! hardware is at the position read, and whatever it passes in between
+//! shows only in the *next* sample's flags. If it may pass a whole lap
+//! there, one sample cannot tell "moved 2" from "moved 2 plus a lap". The
+//! model tests once allowed that, and failed on exactly this (see
+//! `overwritten_before_the_copy_of_a_read_latest_is_an_overrun` in
+//! `dma-types/tests/ring_scenarios.rs`): a `read_latest` of 5 elements of
+//! an 8-element ring counted up to element 53 and copied slots 1..5; the
+//! check after the copy read the complete flag and position 0. Had the
+//! hardware gone from 54 to 56, the copy was intact; it had gone to 58
+//! before the flag read (slot 1 held 57) and on to 64 before the position
+//! read. Both histories give the same samples, so a ring either returns
+//! `[57, 50, 51, 52, 53]` in the second or reports an `Overrun` in the
+//! first. Doing the latter without the assumption means never trusting the
+//! last sample's position: only its flags would bound how far the hardware
+//! got (up to the next mark or the one after), so most copies of more than
+//! half a block and every full `read_latest` would be an `Overrun`, and a
+//! transmit could not report an underrun at the next call (the same
+//! ambiguity at `free`; `transmit_caught_up_just_before_a_call_is_an_underrun`).
+//! A second sample per call, whose flags bracket the first one's position,
+//! would restore the precision, but would still need the flag read and its
+//! acknowledgement to be uninterrupted (a flag set again between them is
+//! wiped by the write-1-to-clear and loses a lap just as invisibly): the
+//! same duty for the same few accesses. So the assumption stays, stated
+//! for the whole span from the flag read to the position read, and the
+//! model tests generate only hardware that keeps it (their simulation
+//! refuses a schedule that does not).
 //!
 //! # Why volatile copies, and the cache
 //!
@@ -256,6 +292,13 @@ pub struct Sample {
 ///   receive: stored). It reports `stopped` only when the hardware will not
 ///   access the memory again, and `error` whenever the hardware reported a
 ///   transfer error since it started.
+/// - From its first flag read to its position read, `sample` must take so
+///   little time that the hardware moves fewer than
+///   `layout().mark_spacing()` elements: nothing may interrupt those
+///   accesses (mask interrupts around them), and a layout whose half block
+///   the hardware can fill in that time must not be offered (see the
+///   [module documentation](self#the-one-hardware-assumption) for why no
+///   ring can detect a breach).
 /// - Nothing else may clear the flags while the value exists.
 /// - [`RingHardware::stop`] must return `Ok` only once the hardware no
 ///   longer accesses the memory.
