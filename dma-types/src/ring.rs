@@ -38,8 +38,13 @@
 //!   position has passed but whose flag was not seen yet (the hardware
 //!   passed it between the two reads) is not counted: the ring stops just
 //!   before that mark and takes the rest at the next call, when the flag is
-//!   there. Data is never counted before its flag, so no flag is ever left
-//!   over for a mark already counted.
+//!   there. Data is never counted before its flag, so no flag is left over
+//!   for a mark already counted, except after a gap reported as a possible
+//!   lap (there one flag vouches for every mark of its kind, also one
+//!   passed after the flag read). Until a sample shows no flag at all, a
+//!   flag without its mark is then only a possible lap (an `Overrun`), not
+//!   proof that a whole lap was written (which would let `read_latest`
+//!   return slots of the first lap that the hardware never wrote).
 //! - The overrun check is repeated *after* the copy, so data the hardware
 //!   overwrote while it was being copied is an `Err`, not a result.
 //! - A full ring of unread data is an overrun while the hardware runs (its
@@ -423,6 +428,12 @@ struct Tracker {
     /// Slot of the next element the hardware will finish, as counted: a
     /// lower bound of the real position (modulo the capacity).
     slot: usize,
+    /// Whether a flag seen from now on may be left over from a mark already
+    /// counted. Only a lapped step makes this possible: there a flag seen
+    /// set vouches for every mark of its kind in the step, including one
+    /// the hardware passed after the flag read, whose own flag then arrives
+    /// later. A sample that shows no flag at all proves none is pending.
+    suspect: bool,
 }
 
 /// What one sample adds to the count.
@@ -439,8 +450,9 @@ struct Step {
     /// flags contradict the position.
     lapped: bool,
     /// Elements the hardware certainly wrote in this step: `advance`, plus
-    /// a lap when a flag was seen whose mark the position did not pass
-    /// (that mark was passed a lap ago).
+    /// a lap when a flag was seen whose mark the position did not pass and
+    /// no flag can be left over from an earlier step (so that mark was
+    /// passed a lap ago).
     certain: usize,
 }
 
@@ -450,6 +462,7 @@ impl Tracker {
         let capacity = layout.capacity;
         if sample.position > capacity {
             // Not a position of this ring: the count cannot go on from here.
+            self.suspect = true;
             return Step {
                 advance: 0,
                 reach: capacity,
@@ -483,14 +496,28 @@ impl Tracker {
             mark += spacing;
         }
         // A flag seen set with no mark of its kind in the step: the hardware
-        // passed that mark a lap ago (or the flags contradict the position).
+        // passed that mark a lap ago, or the flag is left over from a mark
+        // an earlier lapped step counted (or the flags contradict the
+        // position). Either way a lap cannot be excluded; but only when no
+        // flag can be left over does it prove that a whole lap was written.
         let unused = (sample.half && !half_used) || (sample.complete && !complete_used);
+        let lapped = (sample.half && sample.complete) || unused;
+        let proves_lap = unused && !self.suspect;
+        if lapped {
+            self.suspect = true;
+        } else if !sample.half && !sample.complete {
+            self.suspect = false;
+        }
         self.slot = (self.slot + advance) % capacity;
         Step {
             advance,
             reach,
-            lapped: (sample.half && sample.complete) || unused,
-            certain: if unused { advance + capacity } else { advance },
+            lapped,
+            certain: if proves_lap {
+                advance + capacity
+            } else {
+                advance
+            },
         }
     }
 }
@@ -521,7 +548,10 @@ impl<H: RingHardware> Core<H> {
         Core {
             hardware,
             layout,
-            tracker: Tracker { slot: 0 },
+            tracker: Tracker {
+                slot: 0,
+                suspect: false,
+            },
             failed: None,
         }
     }
