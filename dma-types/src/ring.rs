@@ -297,11 +297,11 @@ pub struct Sample {
 ///   receive: stored). It reports `stopped` only when the hardware will not
 ///   access the memory again, and `error` whenever the hardware reported a
 ///   transfer error since it started.
-/// - From its first flag read to its position read, `sample` must take so
-///   little time that the hardware moves fewer than
-///   `layout().mark_spacing()` elements: nothing may interrupt those
-///   accesses (mask interrupts around them), and a layout whose half block
-///   the hardware can fill in that time must not be offered (see the
+/// - From its first flag read to its position read, `sample` must make
+///   only its register accesses, back to back, with interrupts masked, so
+///   that the hardware moves fewer than `layout().mark_spacing()` elements
+///   meanwhile; a chip offers or documents only layouts whose half block
+///   its hardware cannot fill in that time (see the
 ///   [module documentation](self#the-one-hardware-assumption) for why no
 ///   ring can detect a breach).
 /// - Nothing else may clear the flags while the value exists.
