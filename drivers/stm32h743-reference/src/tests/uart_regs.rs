@@ -220,3 +220,34 @@ fn take_status_reports_each_flag_once_in_embassys_order() {
         );
     }
 }
+
+#[test]
+fn the_interrupt_handler_masks_what_raised_it_and_keeps_the_flags() {
+    // ST HAL `HAL_UART_IRQHandler` (stm32h7xx_hal_uart.c line 2209) serves
+    // IDLE only with IDLEIE set (line 2375) and FE/NE/ORE only with CR3.EIE
+    // set (lines 2249-2267); here the flags are left for the reader, so the
+    // handler masks the enables instead of clearing the flags.
+    for (flags, wakes) in [(IDLE, true), (FE, true), (ORE | IDLE, true), (0, false)] {
+        let model = Model::new();
+        let mut usart = usart_at(&model);
+        usart.arm_interrupt();
+        assert_eq!(model.get(BASE + CR1) & IDLEIE, IDLEIE);
+        assert_eq!(model.get(BASE + CR3) & EIE, EIE);
+        model.set(BASE + ISR, flags);
+        assert_eq!(usart.on_interrupt(), wakes, "ISR {flags:#x}");
+        assert_eq!(model.get(BASE + ISR), flags, "flags stay for take_status");
+        if wakes {
+            assert_eq!(model.get(BASE + CR1) & IDLEIE, 0);
+            assert_eq!(model.get(BASE + CR3) & EIE, 0);
+            // Masked: the same flags do not raise it again.
+            assert!(!usart.on_interrupt());
+        } else {
+            assert!(model.writes_to(BASE + ICR).is_empty());
+        }
+    }
+    // An idle flag while the reader did not arm the interrupt is not ours.
+    let model = Model::new();
+    let mut usart = usart_at(&model);
+    model.set(BASE + ISR, IDLE);
+    assert!(!usart.on_interrupt());
+}

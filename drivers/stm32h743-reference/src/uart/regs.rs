@@ -199,6 +199,30 @@ impl<M: Mmio> UsartRegisters<M> {
         self.modify(CR3, DMAR | EIE, 0);
     }
 
+    /// Lets the next idle line or receive error raise the USART's interrupt
+    /// (CR1.IDLEIE, CR3.EIE): an asynchronous read arms it before it waits.
+    pub fn arm_interrupt(&mut self) {
+        self.modify(CR3, EIE, EIE);
+        self.modify(CR1, IDLEIE, IDLEIE);
+    }
+
+    /// The USART's interrupt handler: if an armed idle line or receive error
+    /// raised it, masks IDLEIE and EIE (the flags stay set for the reader's
+    /// `take_status`, so the level interrupt must be masked, not cleared)
+    /// and returns `true`: wake the reader. Returns `false` for anything
+    /// else.
+    pub fn on_interrupt(&mut self) -> bool {
+        let isr = self.read(ISR);
+        let armed_idle = isr & IDLE != 0 && self.read(CR1) & IDLEIE != 0;
+        let armed_error = isr & (PE | FE | NE | ORE) != 0 && self.read(CR3) & EIE != 0;
+        if !(armed_idle || armed_error) {
+            return false;
+        }
+        self.modify(CR1, IDLEIE, 0);
+        self.modify(CR3, EIE, 0);
+        true
+    }
+
     /// Reads ISR and clears (ICR) the receive errors and the idle flag it
     /// showed, so each is reported once.
     pub fn take_status(&mut self) -> Status {
