@@ -99,7 +99,7 @@
 use core::marker::PhantomData;
 use core::sync::atomic::{fence, Ordering};
 
-use crate::channel::{Channel, ChannelHandle, ChannelIndex, DescriptorStorage};
+use crate::channel::{Channel, ChannelHandle, ChannelNumber, DescriptorStorage};
 use crate::controller::{Controller, TransferPlan};
 use crate::direction::Direction;
 use crate::error::{BufferError, LengthError, ScopedError, TransferErrorKind};
@@ -109,7 +109,7 @@ use crate::word::{Width, Word};
 impl<C, I, L> Channel<C, I, L>
 where
     C: Controller,
-    I: ChannelIndex,
+    I: ChannelNumber,
     L: DescriptorStorage<C::Descriptor>,
 {
     /// Runs `body` with a [`Scope`] in which transfers may use memory
@@ -195,7 +195,7 @@ pub struct Scope<'env, CH: ChannelHandle> {
 impl<CH: ChannelHandle> core::fmt::Debug for Scope<'_, CH> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Scope")
-            .field("channel", &CH::INDEX)
+            .field("channel", &self.channel.index())
             .field("running", &self.running)
             .finish()
     }
@@ -233,7 +233,7 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
         if self.running {
             // Only a forgotten handle leaves `running` set here: a live one
             // borrows the scope.
-            if CH::Controller::is_active(CH::INDEX) {
+            if CH::Controller::is_active(self.channel.index()) {
                 return Err(ScopedError::ChannelBusy);
             }
             self.settle();
@@ -278,7 +278,7 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
         // descriptor storage holds the items after the first block. No other
         // transfer runs on the channel: `running` was clear or the hardware
         // inactive.
-        unsafe { CH::Controller::start(CH::INDEX, &plan, self.channel.descriptors_mut()) };
+        unsafe { CH::Controller::start(self.channel.index(), &plan, self.channel.descriptors_mut()) };
         self.running = true;
         self.dirty = if R::CACHEABLE {
             (plan.destination, written)
@@ -319,7 +319,7 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
     #[inline]
     fn halt(&mut self) {
         // SAFETY: the scope borrows the channel mutably, so it owns it.
-        while unsafe { CH::Controller::stop(CH::INDEX) }.is_err() {
+        while unsafe { CH::Controller::stop(self.channel.index()) }.is_err() {
             core::hint::spin_loop();
         }
         self.settle();
@@ -327,7 +327,7 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
 
     #[inline]
     fn remaining(&self) -> usize {
-        CH::Controller::remaining(CH::INDEX, self.channel.descriptors())
+        CH::Controller::remaining(self.channel.index(), self.channel.descriptors())
     }
 }
 
@@ -354,7 +354,7 @@ pub struct ScopedTransfer<'transfer, 'env, CH: ChannelHandle, W> {
 impl<CH: ChannelHandle, W> core::fmt::Debug for ScopedTransfer<'_, '_, CH, W> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ScopedTransfer")
-            .field("channel", &CH::INDEX)
+            .field("channel", &self.scope.channel.index())
             .field("destination_len", &self.destination.len())
             .finish()
     }
@@ -364,7 +364,7 @@ impl<'env, CH: ChannelHandle, W> ScopedTransfer<'_, 'env, CH, W> {
     /// Returns whether the hardware has finished (or stopped on an error).
     #[inline]
     pub fn is_done(&self) -> bool {
-        !CH::Controller::is_active(CH::INDEX)
+        !CH::Controller::is_active(self.scope.channel.index())
     }
 
     /// Returns the number of elements not yet transferred.
@@ -382,11 +382,11 @@ impl<'env, CH: ChannelHandle, W> ScopedTransfer<'_, 'env, CH, W> {
     /// on a bus error (the destination then comes back when the scope ends).
     #[inline]
     pub fn wait(mut self) -> Result<&'env mut [W], ScopedError> {
-        while CH::Controller::is_active(CH::INDEX) {
+        while CH::Controller::is_active(self.scope.channel.index()) {
             core::hint::spin_loop();
         }
         self.scope.settle();
-        if CH::Controller::has_error(CH::INDEX) {
+        if CH::Controller::has_error(self.scope.channel.index()) {
             return Err(ScopedError::Failed {
                 kind: TransferErrorKind::Bus,
                 remaining: self.scope.remaining(),

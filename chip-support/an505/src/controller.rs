@@ -12,7 +12,8 @@ pub struct Channels<C> {
 }
 
 /// What the interrupt handler of one controller keeps: the terminal-count
-/// interrupts it served and the errors it took off the hardware.
+/// interrupts it served, the errors it took off the hardware, and the
+/// wakers of the tasks awaiting each channel.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct HandlerState {
@@ -20,15 +21,18 @@ pub struct HandlerState {
     pub served: core::sync::atomic::AtomicU32,
     /// Errors acknowledged, per channel, until the channel starts again.
     pub errors: crate::engine::ErrorLog,
+    /// The waker of each channel's awaiting task.
+    pub wakers: dma_types::interrupt::WakerSlots<2>,
 }
 
 impl HandlerState {
-    /// Nothing served, nothing recorded.
+    /// Nothing served, nothing recorded, no waker.
     #[allow(clippy::new_without_default)]
     pub const fn new() -> HandlerState {
         HandlerState {
             served: core::sync::atomic::AtomicU32::new(0),
             errors: crate::engine::ErrorLog::new(),
+            wakers: dma_types::interrupt::WakerSlots::new(),
         }
     }
 }
@@ -121,20 +125,25 @@ macro_rules! pl081_controller {
             /// and returns whether it was; called by the handler that
             /// [`bind_interrupts!`](crate::bind_interrupts) installs.
             ///
-            /// Terminal count: acknowledges the channel flags and counts the
-            /// interrupt. Error: clears the channel flags, so the shared line
-            /// falls, and records them per channel, so the transfer that owns
-            /// the channel still reports its error from `wait()`; the line
-            /// stays enabled for the next error of either channel.
+            /// Terminal count: acknowledges the channel flags, counts the
+            /// interrupt and wakes the task awaiting each finished channel.
+            /// Error: clears the channel flags, so the shared line falls,
+            /// records them per channel, so the transfer that owns the
+            /// channel still reports its error from `wait()`, and wakes the
+            /// task awaiting each failed channel; the line stays enabled for
+            /// the next error of either channel. A channel whose flag is not
+            /// set is neither acknowledged nor woken.
             #[inline]
             pub fn handle_interrupt(irq: u16) -> bool {
                 if irq == Self::TERMINAL_COUNT_IRQ {
-                    Self::on_terminal_count();
+                    let finished = Self::on_terminal_count();
                     Self::terminal_count_counter()
                         .fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+                    Self::state().wakers.wake_finished(finished);
                     true
                 } else if irq == Self::ERROR_IRQ {
-                    $crate::engine::on_error(Self::registers(), Self::errors());
+                    let failed = $crate::engine::on_error(Self::registers(), Self::errors());
+                    Self::state().wakers.wake_finished(failed);
                     true
                 } else {
                     false
@@ -240,7 +249,10 @@ macro_rules! pl081_controller {
         // each end of a transfer raises the terminal-count or the error line,
         // and both are unmasked; `sleep_until` checks with PRIMASK set before
         // each `wfi`, sleeps only where both lines can wake the core, and
-        // polls (leaving the masking alone) where they cannot.
+        // polls (leaving the masking alone) where they cannot. The handler
+        // wakes a channel's slot after acknowledging its flag; `is_active`
+        // reads EnbldChns, which the acknowledgement leaves alone, and an
+        // acknowledged error is recorded for `has_error`.
         unsafe impl dma_types::interrupt::CompletionInterrupt for $name {
             #[inline]
             unsafe fn unmask_completion_interrupt() {
@@ -254,6 +266,11 @@ macro_rules! pl081_controller {
             #[inline]
             fn sleep_until<F: FnMut() -> bool>(done: F) {
                 $crate::interrupt::sleep_until(&[Self::TERMINAL_COUNT_IRQ, Self::ERROR_IRQ], done)
+            }
+
+            #[inline]
+            fn waker(channel: usize) -> &'static dma_types::interrupt::WakerSlot {
+                Self::state().wakers.slot(channel)
             }
         }
 

@@ -349,6 +349,7 @@ fn peripheral_to_memory_is_dmac_flow_controlled_with_the_source_line() {
     transfer.wait().unwrap();
 }
 
+mod asynch;
 mod attacks;
 mod chain_properties;
 pub(crate) mod hardware;

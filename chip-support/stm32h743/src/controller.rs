@@ -248,17 +248,17 @@ macro_rules! stream_controller {
             }
         }
 
-        impl<M: $crate::fifo::StreamMode, I: dma_types::channel::ChannelIndex> $crate::fifo::StreamModeExt
+        impl<M: $crate::fifo::StreamMode, I: dma_types::channel::ChannelNumber> $crate::fifo::StreamModeExt
             for dma_types::channel::Channel<$name<M>, I>
         {
             type WithMode<M2: $crate::fifo::StreamMode> = dma_types::channel::Channel<$name<M2>, I>;
 
             #[inline]
             fn with_mode<M2: $crate::fifo::StreamMode>(self) -> dma_types::channel::Channel<$name<M2>, I> {
-                let _ = self;
-                // SAFETY: `self`, the only handle of stream `I`, was consumed;
+                // SAFETY: `self`, the only handle of its stream, is consumed
+                // into a handle of the same stream of the same controller;
                 // the setting is a type, nothing to program.
-                unsafe { dma_types::channel::Channel::steal() }
+                unsafe { self.recast() }
             }
         }
 
