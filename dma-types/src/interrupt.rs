@@ -371,6 +371,23 @@ where
     }
 }
 
+impl<CH, S, D, B> TransferFuture<CH, S, D, B>
+where
+    CH: ChannelHandle,
+    S: Source,
+    D: Destination,
+{
+    /// Returns the running transfer, or `None` if the future already
+    /// resolved: after a `select` that another branch won (the future was
+    /// passed by `&mut`), `into_transfer()?.abort()` stops the channel and
+    /// gives the channel and the buffers back, where dropping the future
+    /// would stop it and drop them.
+    #[inline]
+    pub fn into_transfer(self) -> Option<Transfer<CH, S, D, B, Running>> {
+        self.transfer
+    }
+}
+
 impl<CH, S, D, B> Future for TransferFuture<CH, S, D, B>
 where
     CH: ChannelHandle,
@@ -441,6 +458,15 @@ impl<CH: ChannelHandle, L: StaticChain> core::fmt::Debug for ChainFuture<CH, L> 
     }
 }
 
+impl<CH: ChannelHandle, L: StaticChain> ChainFuture<CH, L> {
+    /// Returns the running chain, or `None` if the future already resolved
+    /// (see [`TransferFuture::into_transfer`]).
+    #[inline]
+    pub fn into_chain_transfer(self) -> Option<ChainTransfer<CH, L>> {
+        self.chain
+    }
+}
+
 impl<CH, L> Future for ChainFuture<CH, L>
 where
     CH: ChannelHandle<Controller: LinkedList + CompletionInterrupt>,
@@ -454,8 +480,7 @@ where
             return Poll::Pending;
         };
         // Register first, then read the hardware (see `TransferFuture`).
-        <CH::Controller as CompletionInterrupt>::waker(chain.channel_index())
-            .register(cx.waker());
+        <CH::Controller as CompletionInterrupt>::waker(chain.channel_index()).register(cx.waker());
         if !chain.is_done() {
             return Poll::Pending;
         }

@@ -278,7 +278,9 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
         // descriptor storage holds the items after the first block. No other
         // transfer runs on the channel: `running` was clear or the hardware
         // inactive.
-        unsafe { CH::Controller::start(self.channel.index(), &plan, self.channel.descriptors_mut()) };
+        unsafe {
+            CH::Controller::start(self.channel.index(), &plan, self.channel.descriptors_mut())
+        };
         self.running = true;
         self.dirty = if R::CACHEABLE {
             (plan.destination, written)

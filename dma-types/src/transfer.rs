@@ -562,7 +562,9 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
         // `abort`, `stop` or `Drop`). `Shape::CHECKED` guaranteed a non-zero
         // count and enough descriptors; the reach bounds of the constructor
         // guaranteed the controller reaches every address.
-        unsafe { CH::Controller::start(self.channel.index(), &plan, self.channel.descriptors_mut()) };
+        unsafe {
+            CH::Controller::start(self.channel.index(), &plan, self.channel.descriptors_mut())
+        };
         self.into_state()
     }
 
@@ -580,7 +582,11 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
         // SAFETY: as in `start`; the suspended transfer owns everything until
         // it is stopped or resumed and waited for.
         unsafe {
-            CH::Controller::start_suspended(self.channel.index(), &plan, self.channel.descriptors_mut())
+            CH::Controller::start_suspended(
+                self.channel.index(),
+                &plan,
+                self.channel.descriptors_mut(),
+            )
         };
         self.into_state()
     }

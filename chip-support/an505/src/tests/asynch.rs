@@ -56,8 +56,16 @@ pub(crate) fn words() -> Buffer<HostMemory, &'static mut [u32; 8]> {
 fn awaiting_unmasks_the_lines_and_the_handler_wakes_only_the_finished_channel() {
     hardware::install();
     let both = channels();
-    let mut first = both.ch0.mem_to_mem(words(), words()).start().wait_async(TestIrqs);
-    let mut second = both.ch1.mem_to_mem(words(), words()).start().wait_async(TestIrqs);
+    let mut first = both
+        .ch0
+        .mem_to_mem(words(), words())
+        .start()
+        .wait_async(TestIrqs);
+    let mut second = both
+        .ch1
+        .mem_to_mem(words(), words())
+        .start()
+        .wait_async(TestIrqs);
     assert!(is_unmasked(TestDma::TERMINAL_COUNT_IRQ));
     assert!(is_unmasked(TestDma::ERROR_IRQ));
     let (waker0, count0) = counting_waker();
@@ -67,10 +75,21 @@ fn awaiting_unmasks_the_lines_and_the_handler_wakes_only_the_finished_channel() 
 
     // Channel 1 finishes; the NVIC model takes its terminal-count line.
     hardware::finish(1);
-    assert_eq!(peek(INT_TC_CLEAR), 0b10, "the handler acknowledged channel 1 only");
-    assert_eq!((wakes(&count0), wakes(&count1)), (0, 1), "exactly channel 1's task woke");
+    assert_eq!(
+        peek(INT_TC_CLEAR),
+        0b10,
+        "the handler acknowledged channel 1 only"
+    );
+    assert_eq!(
+        (wakes(&count0), wakes(&count1)),
+        (0, 1),
+        "exactly channel 1's task woke"
+    );
     assert!(matches!(poll(&mut second, &waker1), Poll::Ready(Ok(_))));
-    assert!(poll(&mut first, &waker0).is_pending(), "channel 0 still runs");
+    assert!(
+        poll(&mut first, &waker0).is_pending(),
+        "channel 0 still runs"
+    );
 
     hardware::finish(0);
     assert_eq!((wakes(&count0), wakes(&count1)), (1, 1));
@@ -84,7 +103,11 @@ fn awaiting_unmasks_the_lines_and_the_handler_wakes_only_the_finished_channel() 
 #[test]
 fn a_transfer_that_ended_before_the_first_poll_resolves_at_once() {
     hardware::install();
-    let mut future = channels().ch0.mem_to_mem(words(), words()).start().wait_async(TestIrqs);
+    let mut future = channels()
+        .ch0
+        .mem_to_mem(words(), words())
+        .start()
+        .wait_async(TestIrqs);
     hardware::finish(0);
     let (waker, count) = counting_waker();
     assert!(matches!(poll(&mut future, &waker), Poll::Ready(Ok(_))));
@@ -94,7 +117,11 @@ fn a_transfer_that_ended_before_the_first_poll_resolves_at_once() {
 #[test]
 fn a_bus_error_wakes_the_task_and_resolves_to_the_error_with_the_residue() {
     hardware::install();
-    let mut future = channels().ch0.mem_to_mem(words(), words()).start().wait_async(TestIrqs);
+    let mut future = channels()
+        .ch0
+        .mem_to_mem(words(), words())
+        .start()
+        .wait_async(TestIrqs);
     let (waker, count) = counting_waker();
     assert!(poll(&mut future, &waker).is_pending());
     hardware::fail(0, 3);
@@ -105,7 +132,12 @@ fn a_bus_error_wakes_the_task_and_resolves_to_the_error_with_the_residue() {
     assert_eq!(error.kind, TransferErrorKind::Bus);
     assert_eq!(error.stopped.remaining, 3);
     // The parts came back: the channel runs the next transfer.
-    let mut again = error.stopped.channel.mem_to_mem(words(), words()).start().wait_async(TestIrqs);
+    let mut again = error
+        .stopped
+        .channel
+        .mem_to_mem(words(), words())
+        .start()
+        .wait_async(TestIrqs);
     hardware::finish(0);
     assert!(matches!(poll(&mut again, &waker), Poll::Ready(Ok(_))));
 }
@@ -138,8 +170,10 @@ fn an_erased_channel_runs_and_awaits_exactly_like_the_typed_one() {
     hardware::install();
     let typed = channels().ch1;
     let (source, destination) = (words(), words());
-    let (source_address, destination_address) =
-        (source.as_ptr() as usize as u32, destination.as_ptr() as usize as u32);
+    let (source_address, destination_address) = (
+        source.as_ptr() as usize as u32,
+        destination.as_ptr() as usize as u32,
+    );
     hardware::clear_writes();
     let transfer = typed.mem_to_mem(source, destination).start();
     let typed_writes = hardware::writes();

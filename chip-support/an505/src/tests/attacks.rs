@@ -880,7 +880,11 @@ fn i12_02_dropping_a_pending_future_stops_the_channel_before_releasing_memory() 
     assert!(super::asynch::poll(&mut future, &waker).is_pending());
     drop(future);
     let config = released.get().expect("released after a clean stop");
-    assert_eq!(config & hardware::CONFIG_E, 0, "disabled before the release");
+    assert_eq!(
+        config & hardware::CONFIG_E,
+        0,
+        "disabled before the release"
+    );
     assert_eq!(peek(ENBLD_CHNS) & 1, 0);
 }
 
@@ -897,7 +901,11 @@ fn i12_02_dropping_a_future_whose_channel_never_stops_leaks_the_memory() {
     let (waker, _) = super::asynch::counting_waker();
     assert!(super::asynch::poll(&mut future, &waker).is_pending());
     drop(future);
-    assert_eq!(released.get(), None, "the destination was leaked, not released");
+    assert_eq!(
+        released.get(),
+        None,
+        "the destination was leaked, not released"
+    );
 }
 
 /// Issue 12 item 2: a forgotten future leaks the transfer: the hardware
@@ -914,7 +922,11 @@ fn i12_02_a_forgotten_future_leaks_and_never_releases_memory() {
         .wait_async(TestIrqs);
     core::mem::forget(future);
     assert_eq!(released.get(), None);
-    assert_eq!(peek(ENBLD_CHNS) & 1, 1, "the channel runs on, owning its memory");
+    assert_eq!(
+        peek(ENBLD_CHNS) & 1,
+        1,
+        "the channel runs on, owning its memory"
+    );
 }
 
 /// Issue 12 item 1: the wake path is race-free. The transfer ends (and the
@@ -927,7 +939,8 @@ fn i12_01_an_end_between_the_polls_read_and_its_return_still_wakes_the_task() {
     let armed = Rc::new(Cell::new(false));
     let trigger = armed.clone();
     hardware::install_with(move |offset, access| {
-        let read_enabled = matches!(access, crate::regs::model::Access::Read(value) if value & 1 != 0);
+        let read_enabled =
+            matches!(access, crate::regs::model::Access::Read(value) if value & 1 != 0);
         if trigger.get() && offset == ENBLD_CHNS && read_enabled {
             trigger.set(false);
             // The poll just read "enabled"; now the chain ends.
@@ -944,7 +957,11 @@ fn i12_01_an_end_between_the_polls_read_and_its_return_still_wakes_the_task() {
         super::asynch::poll(&mut future, &waker).is_pending(),
         "the read saw the channel running"
     );
-    assert_eq!(super::asynch::wakes(&count), 1, "the handler woke the registered waker");
+    assert_eq!(
+        super::asynch::wakes(&count),
+        1,
+        "the handler woke the registered waker"
+    );
     assert!(matches!(
         super::asynch::poll(&mut future, &waker),
         core::task::Poll::Ready(Ok(_))
