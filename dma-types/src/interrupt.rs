@@ -181,15 +181,22 @@ impl<const N: usize> core::fmt::Debug for WakerSlots<N> {
     note = "wait for the transfer with `wait()`, which polls the controller"
 )]
 pub unsafe trait CompletionInterrupt: Controller {
-    /// Unmasks the controller's completion and error interrupt lines in the
-    /// interrupt controller.
+    /// The controller as a `bind_interrupts!` list names it: the controller
+    /// type itself, or its form without settings that do not change its
+    /// interrupts (an STM32H7 `Dma1` for a `Dma1<Fifo<Full>>`). A binding
+    /// proves [`Bound`] of this type.
+    type Interrupts: 'static;
+
+    /// Unmasks the completion and error interrupt lines that serve channel
+    /// `channel` in the interrupt controller (a controller may have one
+    /// line for all channels, or one per channel).
     ///
     /// # Safety
     ///
     /// The handler of those lines must be installed and must acknowledge
     /// them (a [`Bound`] binding proves it); otherwise the core re-enters
     /// an interrupt nobody clears.
-    unsafe fn unmask_completion_interrupt();
+    unsafe fn unmask_completion_interrupt(channel: usize);
 
     /// Waits until `done` returns `true`: sleeps, waking on every
     /// interrupt, where the completion interrupt can wake the core, and
@@ -223,7 +230,26 @@ pub unsafe trait CompletionInterrupt: Controller {
     label = "no handler for `{C}`'s interrupt is installed through `{Self}`",
     note = "add `{C}` to your `bind_interrupts!` list (the one that declares `{Self}`), or call `wait()` to poll instead of sleeping or awaiting"
 )]
-pub unsafe trait Bound<C: CompletionInterrupt> {}
+pub unsafe trait Bound<C> {}
+
+/// What `bind_interrupts!` implements, once per controller it lists, for
+/// its binding type `B`; [`Bound`] follows from it. Listing a controller
+/// twice in one binding implements it twice, which the compiler rejects
+/// naming this trait: list each controller once.
+///
+/// # Safety
+///
+/// As [`Bound`]: only for a controller whose handler the binding installs.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{B}` does not bind the completion interrupt of `{Self}`",
+    label = "no handler for `{Self}`'s interrupt is installed through `{B}`",
+    note = "add `{Self}` to your `bind_interrupts!` list (the one that declares `{B}`), or call `wait()` to poll instead of sleeping or awaiting"
+)]
+pub unsafe trait ListEachControllerOnce<B> {}
+
+// SAFETY: `ListEachControllerOnce` carries the same promise.
+unsafe impl<B, C: ListEachControllerOnce<B>> Bound<C> for B {}
 
 impl<CH, S, D, B> Transfer<CH, S, D, B, Running>
 where
@@ -253,12 +279,12 @@ where
     #[inline]
     pub fn wait_for_interrupt<I>(self, irqs: I) -> Result<(CH, S, D), TransferError<CH, S, D>>
     where
-        I: Bound<CH::Controller>,
+        I: Bound<<CH::Controller as CompletionInterrupt>::Interrupts>,
     {
         let _ = irqs;
-        // SAFETY: `I: Bound<CH::Controller>` proves the handler of these
-        // lines is installed.
-        unsafe { CH::Controller::unmask_completion_interrupt() };
+        // SAFETY: `I: Bound<…>` proves the handler of these lines is
+        // installed.
+        unsafe { CH::Controller::unmask_completion_interrupt(self.channel_index()) };
         CH::Controller::sleep_until(|| self.is_done());
         self.wait()
     }
@@ -282,12 +308,16 @@ where
     #[inline]
     pub fn wait_for_interrupt<I>(self, irqs: I) -> Result<(CH, L), ChainError<CH, L>>
     where
-        I: Bound<CH::Controller>,
+        I: Bound<<CH::Controller as CompletionInterrupt>::Interrupts>,
     {
         let _ = irqs;
-        // SAFETY: `I: Bound<CH::Controller>` proves the handler of these
-        // lines is installed.
-        unsafe { <CH::Controller as CompletionInterrupt>::unmask_completion_interrupt() };
+        // SAFETY: `I: Bound<…>` proves the handler of these lines is
+        // installed.
+        unsafe {
+            <CH::Controller as CompletionInterrupt>::unmask_completion_interrupt(
+                self.channel_index(),
+            )
+        };
         <CH::Controller as CompletionInterrupt>::sleep_until(|| self.is_done());
         self.wait()
     }
@@ -317,12 +347,12 @@ where
     #[inline]
     pub fn wait_async<I>(self, irqs: I) -> TransferFuture<CH, S, D, B>
     where
-        I: Bound<CH::Controller>,
+        I: Bound<<CH::Controller as CompletionInterrupt>::Interrupts>,
     {
         let _ = irqs;
-        // SAFETY: `I: Bound<CH::Controller>` proves the handler of these
-        // lines is installed.
-        unsafe { CH::Controller::unmask_completion_interrupt() };
+        // SAFETY: `I: Bound<…>` proves the handler of these lines is
+        // installed.
+        unsafe { CH::Controller::unmask_completion_interrupt(self.channel_index()) };
         TransferFuture {
             transfer: Some(self),
         }
@@ -428,12 +458,16 @@ where
     #[inline]
     pub fn wait_async<I>(self, irqs: I) -> ChainFuture<CH, L>
     where
-        I: Bound<CH::Controller>,
+        I: Bound<<CH::Controller as CompletionInterrupt>::Interrupts>,
     {
         let _ = irqs;
-        // SAFETY: `I: Bound<CH::Controller>` proves the handler of these
-        // lines is installed.
-        unsafe { <CH::Controller as CompletionInterrupt>::unmask_completion_interrupt() };
+        // SAFETY: `I: Bound<…>` proves the handler of these lines is
+        // installed.
+        unsafe {
+            <CH::Controller as CompletionInterrupt>::unmask_completion_interrupt(
+                self.channel_index(),
+            )
+        };
         ChainFuture { chain: Some(self) }
     }
 }

@@ -15,10 +15,11 @@
 //! | cache-line aligned buffers for cacheable regions | [`cache`] |
 //! | run-time ranges of buffers | [`window`] |
 //! | directions | [`direction`] |
-//! | channel handles | [`channel`] |
+//! | channel handles, erased channels | [`channel`] |
+//! | channel priority | [`priority`] |
 //! | transfer typestates | [`transfer`] |
 //! | transfers of borrowed (non-`'static`) memory, stopped before the borrow ends | [`scoped`] |
-//! | interrupt-driven completion, only where bound | [`interrupt`] |
+//! | interrupt-driven completion and awaiting, only where bound | [`interrupt`] |
 //! | static descriptor chains | [`chain`], [`descriptor`] |
 //! | where the buffer macros put statics | [`section`], [`once`] |
 //! | the contract a chip implements | [`controller`] |
@@ -41,6 +42,7 @@ pub mod error;
 pub mod interrupt;
 pub mod once;
 pub mod peripheral;
+pub mod priority;
 pub mod region;
 pub mod scoped;
 pub mod section;

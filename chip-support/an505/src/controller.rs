@@ -254,8 +254,11 @@ macro_rules! pl081_controller {
         // reads EnbldChns, which the acknowledgement leaves alone, and an
         // acknowledged error is recorded for `has_error`.
         unsafe impl dma_types::interrupt::CompletionInterrupt for $name {
+            type Interrupts = $name;
+
+            /// Both lines serve both channels.
             #[inline]
-            unsafe fn unmask_completion_interrupt() {
+            unsafe fn unmask_completion_interrupt(_channel: usize) {
                 // SAFETY: forwarded contract: the handler is bound.
                 unsafe {
                     $crate::interrupt::unmask(Self::TERMINAL_COUNT_IRQ);

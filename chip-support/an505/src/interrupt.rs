@@ -65,9 +65,14 @@
 /// ([`unhandled_exception`](crate::interrupt::unhandled_exception)); it never
 /// reaches `my_handler`.
 ///
-/// The macro exports the symbol `DefaultHandler`: a program has one binding,
-/// and a second `bind_interrupts!` or a `#[exception] fn DefaultHandler` is a
-/// link error (duplicate symbol), never a silently unserved interrupt.
+/// The macro exports the symbol `DefaultHandler`: a program has one binding.
+/// A controller listed twice is a compile error naming the fix
+/// (`ListEachControllerOnce`); a second `bind_interrupts!` in the same crate
+/// fails the build on the symbols `DefaultHandler` and
+/// `bind_interrupts_once_per_program_list_every_controller_in_it` defined
+/// twice (in another crate, or with a `#[exception] fn DefaultHandler`, it
+/// is a link error on the same symbols), never a silently unserved
+/// interrupt.
 #[macro_export]
 macro_rules! bind_interrupts {
     ($(#[$attr:meta])* $vis:vis struct $name:ident { $($controller:ty),+ $(,)? }) => {
@@ -86,7 +91,7 @@ macro_rules! bind_interrupts {
         $(
             // SAFETY: the `DefaultHandler` below is installed with this type
             // and dispatches the controller's lines to the library handler.
-            unsafe impl $crate::__private::dma_types::interrupt::Bound<$controller> for $name {}
+            unsafe impl $crate::__private::dma_types::interrupt::ListEachControllerOnce<$name> for $controller {}
         )+
 
         impl $name {
@@ -111,6 +116,14 @@ macro_rules! bind_interrupts {
                 $crate::interrupt::dispatch($crate::interrupt::active_vector(), $name::on_interrupt);
             }
         }
+
+        /// A program has one binding: a second `bind_interrupts!` defines
+        /// this symbol (and `DefaultHandler`) again, which the build
+        /// rejects naming it.
+        #[unsafe(no_mangle)]
+        #[used]
+        #[allow(non_upper_case_globals)]
+        static bind_interrupts_once_per_program_list_every_controller_in_it: u8 = 0;
 
         /// Every external interrupt of the AN505 enters here, and every core
         /// exception without a handler of its own.

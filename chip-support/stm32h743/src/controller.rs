@@ -142,10 +142,65 @@ macro_rules! engine_forwarding {
 }
 pub(crate) use engine_forwarding;
 
+/// The default waker table of a controller: a static of its own.
+macro_rules! default_wakers {
+    ($channels:literal) => {{
+        static WAKERS: dma_types::interrupt::WakerSlots<$channels> =
+            dma_types::interrupt::WakerSlots::new();
+        &WAKERS
+    }};
+}
+pub(crate) use default_wakers;
+
+/// Implements `CompletionInterrupt` for `$ty` (interrupts named `$binding`
+/// in a binding) with one line per channel (`lines`, indexed by channel)
+/// or one line for all (`line`), and the waker table `$wakers`.
+macro_rules! completion_interrupt {
+    ($ty:ty, binding = $binding:ty, lines = $lines:expr, wakers = $wakers:expr, $($generics:tt)*) => {
+        // SAFETY: the engines set the completion and error interrupt enables
+        // on every start and resume, so every end of a transfer raises the
+        // channel's line, which `unmask_completion_interrupt` unmasks; the
+        // handler (`handle_interrupt`) acknowledges by clearing enables or
+        // completion flags, never a flag `is_active`/`has_error` read, and
+        // wakes the channel's slot after that; `sleep_until` sleeps only
+        // where every enabled line preempts and checks `done` with PRIMASK
+        // set before each `wfi`.
+        unsafe impl $($generics)* dma_types::interrupt::CompletionInterrupt for $ty {
+            type Interrupts = $binding;
+
+            #[inline]
+            unsafe fn unmask_completion_interrupt(channel: usize) {
+                let lines: &[u16] = &$lines;
+                if let Some(&line) = lines.get(channel).or(lines.last()) {
+                    // SAFETY: forwarded contract: the handler is bound.
+                    unsafe { $crate::interrupt::unmask(line) }
+                }
+            }
+
+            #[inline]
+            fn sleep_until<F: FnMut() -> bool>(done: F) {
+                $crate::interrupt::sleep_until(done)
+            }
+
+            #[inline]
+            fn waker(channel: usize) -> &'static dma_types::interrupt::WakerSlot {
+                $wakers.slot(channel)
+            }
+        }
+    };
+}
+pub(crate) use completion_interrupt;
+
 /// Declares a DMA1/DMA2-style controller: `$name<M>` where `M` is the FIFO
 /// setting of its streams; stream n uses DMAMUX1 channel `$mux_offset + n`.
 macro_rules! stream_controller {
-    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, mux_offset = $mux_offset:literal, cache = $cache:ty) => {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, mux_offset = $mux_offset:literal, cache = $cache:ty, irqs = $irqs:expr) => {
+        $crate::controller::stream_controller!(
+            $(#[$doc])* $name, registers = $registers, dmamux = $dmamux, mux_offset = $mux_offset,
+            cache = $cache, irqs = $irqs, wakers = $crate::controller::default_wakers!(8)
+        );
+    };
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, mux_offset = $mux_offset:literal, cache = $cache:ty, irqs = $irqs:expr, wakers = $wakers:expr) => {
         $(#[$doc])*
         ///
         /// `M` is the FIFO setting of the stream handles
@@ -183,6 +238,40 @@ macro_rules! stream_controller {
             }
         }
 
+        impl $name<$crate::fifo::Direct> {
+            /// NVIC numbers of streams 0–7's interrupt lines (CMSIS
+            /// `IRQn_Type`).
+            pub const IRQS: [u16; 8] = $irqs;
+
+            #[inline(always)]
+            fn wakers() -> &'static dma_types::interrupt::WakerSlots<8> {
+                $wakers
+            }
+
+            /// Serves interrupt `irq` if it is one of this controller's
+            /// stream lines and returns whether it was: acknowledges the
+            /// stream's event ([`engine::stream::on_interrupt`]) and wakes
+            /// the task awaiting that stream. The handler that
+            /// [`bind_interrupts!`](crate::bind_interrupts) installs calls it.
+            ///
+            /// [`engine::stream::on_interrupt`]: crate::engine::stream::on_interrupt
+            #[inline]
+            pub fn handle_interrupt(irq: u16) -> bool {
+                let Some(stream) = Self::IRQS.iter().position(|&line| line == irq) else {
+                    return false;
+                };
+                if $crate::engine::stream::on_interrupt(Self::registers(), stream) {
+                    Self::wakers().slot(stream).wake();
+                }
+                true
+            }
+        }
+
+        $crate::controller::completion_interrupt!(
+            $name<M>, binding = $name, lines = <$name>::IRQS, wakers = <$name>::wakers(),
+            <M: $crate::fifo::StreamMode>
+        );
+
         // SAFETY: every function delegates to the stream engine, which
         // programs exactly the plan (single beats where a burst could cross
         // 1 KB move the same data); its `stop` returns `Ok` only once EN
@@ -215,6 +304,17 @@ macro_rules! stream_controller {
 
 
 
+        }
+
+        // SAFETY: the same start with SxCR.PL set in the same CR write.
+        unsafe impl<M: $crate::fifo::StreamMode> dma_types::priority::SupportsPriority for $name<M> {
+            #[inline(always)]
+            unsafe fn start_at(level: u8, channel: usize, plan: &dma_types::controller::TransferPlan, _chain: &mut [$crate::controller::NoChain]) {
+                // SAFETY: forwarded contract of `SupportsPriority::start_at`.
+                unsafe {
+                    $crate::engine::stream::start_at(Self::registers(), Self::dmamux(), channel, $mux_offset + channel, plan, M::FCR, level)
+                }
+            }
         }
 
         // SAFETY: `ReachableByDma` lists exactly the regions DMA1/DMA2 reach.
@@ -266,12 +366,17 @@ macro_rules! stream_controller {
         static_assertions::assert_eq_size!(dma_types::channel::Channel<$name<$crate::fifo::Fifo<$crate::fifo::Full>>, dma_types::channel::Ch7>, ());
     };
 }
-#[cfg(test)]
 pub(crate) use stream_controller;
 
 /// Declares a BDMA-style controller (DMAMUX2 channel n feeds channel n).
 macro_rules! bdma_controller {
-    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, cache = $cache:ty) => {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, cache = $cache:ty, irqs = $irqs:expr) => {
+        $crate::controller::bdma_controller!(
+            $(#[$doc])* $name, registers = $registers, dmamux = $dmamux, cache = $cache,
+            irqs = $irqs, wakers = $crate::controller::default_wakers!(8)
+        );
+    };
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, cache = $cache:ty, irqs = $irqs:expr, wakers = $wakers:expr) => {
         $(#[$doc])*
         pub struct $name {
             _private: core::marker::PhantomData<()>,
@@ -299,7 +404,37 @@ macro_rules! bdma_controller {
                 // SAFETY: the pointer is DMAMUX2's register block.
                 unsafe { &*$dmamux }
             }
+
+            /// NVIC numbers of channels 0–7's interrupt lines (CMSIS
+            /// `IRQn_Type`).
+            pub const IRQS: [u16; 8] = $irqs;
+
+            #[inline(always)]
+            fn wakers() -> &'static dma_types::interrupt::WakerSlots<8> {
+                $wakers
+            }
+
+            /// Serves interrupt `irq` if it is one of this controller's
+            /// channel lines and returns whether it was: acknowledges the
+            /// channel's event ([`engine::bdma::on_interrupt`]) and wakes the
+            /// task awaiting that channel.
+            ///
+            /// [`engine::bdma::on_interrupt`]: crate::engine::bdma::on_interrupt
+            #[inline]
+            pub fn handle_interrupt(irq: u16) -> bool {
+                let Some(channel) = Self::IRQS.iter().position(|&line| line == irq) else {
+                    return false;
+                };
+                if $crate::engine::bdma::on_interrupt(Self::registers(), channel) {
+                    Self::wakers().slot(channel).wake();
+                }
+                true
+            }
         }
+
+        $crate::controller::completion_interrupt!(
+            $name, binding = $name, lines = Self::IRQS, wakers = Self::wakers(),
+        );
 
         // SAFETY: every function delegates to the BDMA engine; its `stop`
         // returns `Ok` only once EN reads 0, and `NotStopped` otherwise.
@@ -328,6 +463,15 @@ macro_rules! bdma_controller {
 
         }
 
+        // SAFETY: the same start with CCR.PL set in the same CCR write.
+        unsafe impl dma_types::priority::SupportsPriority for $name {
+            #[inline(always)]
+            unsafe fn start_at(level: u8, channel: usize, plan: &dma_types::controller::TransferPlan, _chain: &mut [$crate::controller::NoChain]) {
+                // SAFETY: forwarded contract of `SupportsPriority::start_at`.
+                unsafe { $crate::engine::bdma::start_at(Self::registers(), Self::dmamux(), channel, plan, level) }
+            }
+        }
+
         // SAFETY: `ReachableByBdma` lists exactly the regions the BDMA reaches.
         unsafe impl<R: $crate::map::ReachableByBdma> dma_types::region::Reaches<R> for $name {}
 
@@ -337,12 +481,17 @@ macro_rules! bdma_controller {
         static_assertions::assert_eq_size!($name, ());
     };
 }
-#[cfg(test)]
 pub(crate) use bdma_controller;
 
 /// Declares an MDMA-style controller (memory-to-memory, link nodes).
 macro_rules! mdma_controller {
-    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, cache = $cache:ty) => {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, cache = $cache:ty, irq = $irq:expr) => {
+        $crate::controller::mdma_controller!(
+            $(#[$doc])* $name, registers = $registers, cache = $cache,
+            irq = $irq, wakers = $crate::controller::default_wakers!(16)
+        );
+    };
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, cache = $cache:ty, irq = $irq:expr, wakers = $wakers:expr) => {
         $(#[$doc])*
         pub struct $name {
             _private: core::marker::PhantomData<()>,
@@ -364,7 +513,36 @@ macro_rules! mdma_controller {
                 // SAFETY: the pointer is the MDMA's register block.
                 unsafe { &*$registers }
             }
+
+            /// NVIC number of the MDMA's one interrupt line (CMSIS
+            /// `MDMA_IRQn`), shared by all sixteen channels.
+            pub const IRQ: u16 = $irq;
+
+            #[inline(always)]
+            fn wakers() -> &'static dma_types::interrupt::WakerSlots<16> {
+                $wakers
+            }
+
+            /// Serves interrupt `irq` if it is the MDMA's line and returns
+            /// whether it was: acknowledges every channel GISR0 names
+            /// ([`engine::mdma::on_interrupt`]) and wakes the tasks awaiting
+            /// exactly those channels.
+            ///
+            /// [`engine::mdma::on_interrupt`]: crate::engine::mdma::on_interrupt
+            #[inline]
+            pub fn handle_interrupt(irq: u16) -> bool {
+                if irq != Self::IRQ {
+                    return false;
+                }
+                let served = $crate::engine::mdma::on_interrupt(Self::registers());
+                Self::wakers().wake_finished(served);
+                true
+            }
         }
+
+        $crate::controller::completion_interrupt!(
+            $name, binding = $name, lines = [Self::IRQ], wakers = Self::wakers(),
+        );
 
         // SAFETY: every function delegates to the MDMA engine; its `stop`
         // returns `Ok` only once EN reads 0 and CTCIF or TEIF is set (the
@@ -420,6 +598,30 @@ macro_rules! mdma_controller {
             }
         }
 
+        // SAFETY: the same starts with CCR.PL set in the same CCR writes.
+        unsafe impl dma_types::priority::SupportsPriority for $name {
+            #[inline(always)]
+            unsafe fn start_at(level: u8, channel: usize, plan: &dma_types::controller::TransferPlan, chain: &mut [$crate::node::MdmaNode]) {
+                // SAFETY: forwarded contract of `SupportsPriority::start_at`.
+                unsafe {
+                    $crate::engine::mdma::start_at(
+                        Self::registers(),
+                        channel,
+                        plan,
+                        chain,
+                        <$cache as $crate::cache::DataCache>::clean,
+                        level,
+                    )
+                }
+            }
+
+            #[inline(always)]
+            unsafe fn start_list_at(level: u8, channel: usize, first: *const $crate::node::MdmaNode) {
+                // SAFETY: forwarded contract of `LinkedList::start_list`.
+                unsafe { $crate::engine::mdma::start_list_at(Self::registers(), channel, first, level) }
+            }
+        }
+
         // SAFETY: the MDMA reaches every region (TCMs through AHBS, selected
         // per address by the engine).
         unsafe impl<R: $crate::map::ReachableByMdma> dma_types::region::Reaches<R> for $name {}
@@ -436,7 +638,6 @@ macro_rules! mdma_controller {
         static_assertions::assert_eq_size!($name, ());
     };
 }
-#[cfg(test)]
 pub(crate) use mdma_controller;
 
 stream_controller!(
@@ -445,7 +646,8 @@ stream_controller!(
     registers = 0x4002_0000 as *const crate::regs::dma::RegisterBlock,
     dmamux = 0x4002_0800 as *const crate::regs::dmamux::RegisterBlock,
     mux_offset = 0,
-    cache = crate::cache::CortexM7
+    cache = crate::cache::CortexM7,
+    irqs = [11, 12, 13, 14, 15, 16, 17, 47]
 );
 stream_controller!(
     /// DMA2 (registers at 0x4002_0400); stream n uses DMAMUX1 channel 8 + n.
@@ -453,18 +655,21 @@ stream_controller!(
     registers = 0x4002_0400 as *const crate::regs::dma::RegisterBlock,
     dmamux = 0x4002_0800 as *const crate::regs::dmamux::RegisterBlock,
     mux_offset = 8,
-    cache = crate::cache::CortexM7
+    cache = crate::cache::CortexM7,
+    irqs = [56, 57, 58, 59, 60, 68, 69, 70]
 );
 bdma_controller!(
     /// The BDMA (registers at 0x5802_5400); channel n uses DMAMUX2 channel n.
     Bdma,
     registers = 0x5802_5400 as *const crate::regs::bdma::RegisterBlock,
     dmamux = 0x5802_5800 as *const crate::regs::dmamux::RegisterBlock,
-    cache = crate::cache::CortexM7
+    cache = crate::cache::CortexM7,
+    irqs = [129, 130, 131, 132, 133, 134, 135, 136]
 );
 mdma_controller!(
     /// The MDMA (registers at 0x5200_0000).
     Mdma,
     registers = 0x5200_0000 as *const crate::regs::mdma::RegisterBlock,
-    cache = crate::cache::CortexM7
+    cache = crate::cache::CortexM7,
+    irq = 122
 );

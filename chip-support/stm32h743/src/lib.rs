@@ -51,6 +51,7 @@ pub mod controller;
 pub mod double_buffer;
 pub mod engine;
 pub mod fifo;
+pub mod interrupt;
 pub mod map;
 pub mod node;
 pub mod regs;
