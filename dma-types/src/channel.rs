@@ -287,26 +287,27 @@ impl<C, I: ChannelNumber, L> Channel<C, I, L> {
     }
 }
 
-impl<C: Controller> Channel<C, AnyChannel> {
-    /// Creates the erased handle of channel `number`.
+impl<C, I: ChannelNumber, L> Channel<C, I, L> {
+    /// Returns the same hardware channel as the erased channel `number` of
+    /// controller type `C2`, keeping its descriptor storage.
     ///
     /// For chip crates whose erasure maps the channels of several
-    /// controllers onto one numbering (the STM32H7's DMA1 and DMA2 streams
-    /// as one family).
+    /// controllers onto one numbering (a family of identical controllers,
+    /// such as the AN505's four PL081s, as one controller type).
     ///
     /// # Safety
     ///
-    /// `number` must be a channel of `C` (less than `C::Channels`), and at
-    /// most one handle per hardware channel may exist at a time: the caller
-    /// consumes the handle it replaces.
+    /// Channel `number` of `C2` must be this handle's hardware channel
+    /// (less than `C2::Channels`), `C2` must drive it as `C` does, and `L`
+    /// must be valid storage for `C2`.
     #[doc(hidden)]
     #[inline(always)]
-    pub unsafe fn steal_erased(number: usize) -> Self {
+    pub unsafe fn renumber<C2>(self, number: usize) -> Channel<C2, AnyChannel, L> {
         Channel {
             index: AnyChannel {
                 number: number as u8,
             },
-            descriptors: NoDescriptors,
+            descriptors: self.descriptors,
             marker: PhantomData,
         }
     }
