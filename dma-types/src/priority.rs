@@ -119,18 +119,17 @@ pub struct Prioritized<C, P> {
     marker: PhantomData<(C, P)>,
 }
 
-impl<C, I, L> Channel<C, I, L>
-where
-    C: SupportsPriority,
-    I: ChannelNumber,
-{
+impl<C, I: ChannelNumber, L> Channel<C, I, L> {
     /// Returns this channel with priority `P` for the transfers it starts
     /// (the register's PL field, composed into the same write as the rest).
     ///
     /// Choose it after any chip setting that changes the controller type
     /// (an STM32H7 stream's `with_fifo`).
     #[inline]
-    pub fn with_priority<P: Priority>(self) -> Channel<Prioritized<C, P>, I, L> {
+    pub fn with_priority<P: Priority>(self) -> Channel<Prioritized<C, P>, I, L>
+    where
+        C: SupportsPriority,
+    {
         // SAFETY: `Prioritized<C, P>` drives the same channel through `C`
         // (every function forwards to `C` with the same number), and `L`'s
         // descriptors are `C`'s.

@@ -67,12 +67,11 @@
 ///
 /// The macro exports the symbol `DefaultHandler`: a program has one binding.
 /// A controller listed twice is a compile error naming the fix
-/// (`ListEachControllerOnce`); a second `bind_interrupts!` in the same crate
-/// fails the build on the symbols `DefaultHandler` and
-/// `bind_interrupts_once_per_program_list_every_controller_in_it` defined
-/// twice (in another crate, or with a `#[exception] fn DefaultHandler`, it
-/// is a link error on the same symbols), never a silently unserved
-/// interrupt.
+/// (`ListEachControllerOnce<Irqs>` implemented twice for it); a second
+/// `bind_interrupts!` in the same crate fails the build at that second
+/// binding ("symbol `DefaultHandler` is already defined"), and in another
+/// crate, or next to a `#[exception] fn DefaultHandler`, the link fails on
+/// the same symbol: never a silently unserved interrupt.
 #[macro_export]
 macro_rules! bind_interrupts {
     ($(#[$attr:meta])* $vis:vis struct $name:ident { $($controller:ty),+ $(,)? }) => {
@@ -117,19 +116,11 @@ macro_rules! bind_interrupts {
             }
         }
 
-        /// A program has one binding: a second `bind_interrupts!` defines
-        /// this symbol (and `DefaultHandler`) again, which the build
-        /// rejects naming it.
-        #[unsafe(no_mangle)]
-        #[used]
-        #[allow(non_upper_case_globals)]
-        static bind_interrupts_once_per_program_list_every_controller_in_it: u8 = 0;
-
         /// Every external interrupt of the AN505 enters here, and every core
         /// exception without a handler of its own.
         // SAFETY: `DefaultHandler` is the symbol `cortex-m-rt` places in every
-        // interrupt vector without a handler of its own; exporting it once is
-        // how a program installs that handler.
+        // vector without a handler of its own; exporting it once is how a
+        // program installs that handler.
         #[unsafe(export_name = "DefaultHandler")]
         extern "C" fn __dma_an505_default_handler() {
             $name::on_default_handler();

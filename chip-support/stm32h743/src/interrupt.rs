@@ -48,10 +48,9 @@
 /// u16)`). A core exception without a handler of its own panics naming it.
 ///
 /// A program has one binding. A controller listed twice does not compile
-/// (`ListEachControllerOnce` implemented twice); a second
-/// `bind_interrupts!` defines `DefaultHandler` and
-/// `bind_interrupts_once_per_program_list_every_controller_in_it` again,
-/// which the build (or the link, across crates) rejects.
+/// (`ListEachControllerOnce<Irqs>` implemented twice for it, naming the
+/// fix); a second `bind_interrupts!` defines `DefaultHandler` again, which
+/// the build (or, across crates, the link) rejects at that symbol.
 #[macro_export]
 macro_rules! bind_interrupts {
     ($(#[$attr:meta])* $vis:vis struct $name:ident { $($controller:ty),+ $(,)? }) => {
@@ -86,14 +85,6 @@ macro_rules! bind_interrupts {
                 $otherwise(irq)
             }
         }
-
-        /// A program has one binding: a second `bind_interrupts!` defines
-        /// this symbol (and `DefaultHandler`) again, which the build
-        /// rejects naming it.
-        #[unsafe(no_mangle)]
-        #[used]
-        #[allow(non_upper_case_globals)]
-        static bind_interrupts_once_per_program_list_every_controller_in_it: u8 = 0;
 
         /// Every external interrupt enters here (firmware without a device
         /// crate), and every core exception without a handler of its own.
