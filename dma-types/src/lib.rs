@@ -64,7 +64,7 @@ pub mod prelude {
     pub use crate::buffer::{Buffer, Repeat};
     pub use crate::burst::{Incr128, Incr16, Incr256, Incr32, Incr4, Incr64, Incr8, Single};
     pub use crate::cache::CacheAligned;
-    pub use crate::channel::{Ch0, Ch1, Channel};
+    pub use crate::channel::{AnyChannel, Ch0, Ch1, Channel};
     pub use crate::transfer::{Rejected, Stopped, Transfer, TransferError};
     pub use crate::window::Window;
 }
@@ -93,7 +93,11 @@ assert_zero_sized!(
     transfer::state::Suspended,
     peripheral::Memory,
     peripheral::Peripheral<()>,
+    priority::Prioritized<(), priority::High>,
+    channel::Channel<priority::Prioritized<(), priority::VeryHigh>, channel::Ch3>,
 );
+// An erased channel holds its number: one byte.
+assert_eq_size!(channel::Channel<(), channel::AnyChannel>, u8);
 // A buffer is its reference: the region is a type.
 assert_eq_size!(buffer::Buffer<(), &'static mut [u32; 4]>, usize);
 assert_eq_size!(buffer::Buffer<(), &'static [u8; 3]>, usize);

@@ -1,5 +1,5 @@
-//! Interrupt-driven completion on the STM32H743: [`bind_interrupts!`]
-//! (crate::bind_interrupts) and the core operations behind
+//! Interrupt-driven completion on the STM32H743:
+//! [`bind_interrupts!`](crate::bind_interrupts) and the core operations behind
 //! [`CompletionInterrupt`](dma_types::interrupt::CompletionInterrupt).
 //!
 //! The lines (CMSIS `stm32h743xx.h`, `IRQn_Type`):

@@ -258,6 +258,7 @@ const MDMA_WORD_CTCR: u32 = 0x71FC_0AAA;
 
 mod attacks;
 mod interrupts;
+mod priority;
 mod sequences;
 mod words;
 
