@@ -673,3 +673,250 @@ mdma_controller!(
     cache = crate::cache::CortexM7,
     irq = 122
 );
+
+/// Declares the family of two stream controllers (`first` streams are
+/// channels 0–7, `second` streams 8–15): one controller type for any
+/// stream of either, every function dispatching on the channel number.
+macro_rules! stream_family {
+    ($(#[$doc:meta])* $name:ident, first = $first:ident, second = $second:ident) => {
+        $(#[$doc])*
+        pub struct $name<M = $crate::fifo::Direct> {
+            _private: core::marker::PhantomData<M>,
+        }
+
+        impl $name<$crate::fifo::Direct> {
+            /// Serves interrupt `irq` if it is a stream line of either
+            /// controller (see their `handle_interrupt`): what the handler
+            /// of a binding that lists this family calls.
+            #[inline]
+            pub fn handle_interrupt(irq: u16) -> bool {
+                <$first>::handle_interrupt(irq) || <$second>::handle_interrupt(irq)
+            }
+        }
+
+        // SAFETY: every function is the first controller's for channels
+        // 0-7 and the second's, with the stream number less 8, for 8-15;
+        // both run the same engine with the same FIFO setting `M`.
+        unsafe impl<M: $crate::fifo::StreamMode> dma_types::controller::Controller for $name<M> {
+            type Descriptor = $crate::controller::NoChain;
+            const MAX_BLOCK: usize = $crate::engine::stream::MAX_BLOCK;
+            type Channels = dma_types::typenum::U16;
+            const MEM_TO_MEM_REFUSAL: Option<&'static str> = M::MEM_TO_MEM_REFUSAL;
+            const FIXED_MEMORY_BURST_REFUSAL: Option<&'static str> =
+                Some($crate::engine::stream::FIXED_BURST_REFUSAL);
+
+            #[inline(always)]
+            unsafe fn clean_dcache(address: usize, bytes: usize) {
+                // SAFETY: forwarded contract (both controllers share the cache).
+                unsafe { <$first<M> as dma_types::controller::Controller>::clean_dcache(address, bytes) }
+            }
+
+            #[inline(always)]
+            unsafe fn invalidate_dcache(address: usize, bytes: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { <$first<M> as dma_types::controller::Controller>::invalidate_dcache(address, bytes) }
+            }
+
+            #[inline(always)]
+            unsafe fn start(channel: usize, plan: &dma_types::controller::TransferPlan, chain: &mut [$crate::controller::NoChain]) {
+                // SAFETY: forwarded contract, on the stream the number names.
+                unsafe {
+                    if channel < 8 {
+                        <$first<M> as dma_types::controller::Controller>::start(channel, plan, chain)
+                    } else {
+                        <$second<M> as dma_types::controller::Controller>::start(channel - 8, plan, chain)
+                    }
+                }
+            }
+
+            #[inline]
+            fn is_active(channel: usize) -> bool {
+                if channel < 8 {
+                    <$first<M> as dma_types::controller::Controller>::is_active(channel)
+                } else {
+                    <$second<M> as dma_types::controller::Controller>::is_active(channel - 8)
+                }
+            }
+
+            #[inline]
+            fn has_error(channel: usize) -> bool {
+                if channel < 8 {
+                    <$first<M> as dma_types::controller::Controller>::has_error(channel)
+                } else {
+                    <$second<M> as dma_types::controller::Controller>::has_error(channel - 8)
+                }
+            }
+
+            #[inline]
+            fn remaining(channel: usize, chain: &[$crate::controller::NoChain]) -> usize {
+                if channel < 8 {
+                    <$first<M> as dma_types::controller::Controller>::remaining(channel, chain)
+                } else {
+                    <$second<M> as dma_types::controller::Controller>::remaining(channel - 8, chain)
+                }
+            }
+
+            #[inline]
+            unsafe fn suspend(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe {
+                    if channel < 8 {
+                        <$first<M> as dma_types::controller::Controller>::suspend(channel)
+                    } else {
+                        <$second<M> as dma_types::controller::Controller>::suspend(channel - 8)
+                    }
+                }
+            }
+
+            #[inline]
+            unsafe fn resume(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe {
+                    if channel < 8 {
+                        <$first<M> as dma_types::controller::Controller>::resume(channel)
+                    } else {
+                        <$second<M> as dma_types::controller::Controller>::resume(channel - 8)
+                    }
+                }
+            }
+
+            #[inline]
+            unsafe fn stop(channel: usize) -> Result<(), dma_types::error::NotStopped> {
+                // SAFETY: forwarded contract.
+                let stopped = unsafe {
+                    if channel < 8 {
+                        <$first<M> as dma_types::controller::Controller>::stop(channel)
+                    } else {
+                        <$second<M> as dma_types::controller::Controller>::stop(channel - 8)
+                    }
+                };
+                stopped.map_err(|_| dma_types::error::NotStopped { channel })
+            }
+        }
+
+        // SAFETY: the controllers' own priority starts, dispatched as above.
+        unsafe impl<M: $crate::fifo::StreamMode> dma_types::priority::SupportsPriority for $name<M> {
+            #[inline(always)]
+            unsafe fn start_at(level: u8, channel: usize, plan: &dma_types::controller::TransferPlan, chain: &mut [$crate::controller::NoChain]) {
+                // SAFETY: forwarded contract.
+                unsafe {
+                    if channel < 8 {
+                        <$first<M> as dma_types::priority::SupportsPriority>::start_at(level, channel, plan, chain)
+                    } else {
+                        <$second<M> as dma_types::priority::SupportsPriority>::start_at(level, channel - 8, plan, chain)
+                    }
+                }
+            }
+        }
+
+        // SAFETY: the controllers' own lines, handlers and waker slots,
+        // dispatched as above; a binding of this family serves both.
+        unsafe impl<M: $crate::fifo::StreamMode> dma_types::interrupt::CompletionInterrupt for $name<M> {
+            type Interrupts = $name;
+
+            #[inline]
+            unsafe fn unmask_completion_interrupt(channel: usize) {
+                // SAFETY: forwarded contract: the binding lists this family,
+                // whose handler serves both controllers' lines.
+                unsafe {
+                    if channel < 8 {
+                        <$first<M> as dma_types::interrupt::CompletionInterrupt>::unmask_completion_interrupt(channel)
+                    } else {
+                        <$second<M> as dma_types::interrupt::CompletionInterrupt>::unmask_completion_interrupt(channel - 8)
+                    }
+                }
+            }
+
+            #[inline]
+            fn sleep_until<F: FnMut() -> bool>(done: F) {
+                $crate::interrupt::sleep_until(done)
+            }
+
+            #[inline]
+            fn waker(channel: usize) -> &'static dma_types::interrupt::WakerSlot {
+                if channel < 8 {
+                    <$first<M> as dma_types::interrupt::CompletionInterrupt>::waker(channel)
+                } else {
+                    <$second<M> as dma_types::interrupt::CompletionInterrupt>::waker(channel - 8)
+                }
+            }
+        }
+
+        // SAFETY: both controllers reach exactly `ReachableByDma`.
+        unsafe impl<M, R: $crate::map::ReachableByDma> dma_types::region::Reaches<R> for $name<M> {}
+
+        // SAFETY: both controllers follow the same FIFO/burst table.
+        unsafe impl<M, B, W> dma_types::burst::SupportsBurst<B, W> for $name<M>
+        where
+            M: $crate::fifo::ModeAllowsBurst<B, W>,
+            B: dma_types::burst::Burst,
+            W: dma_types::word::Word,
+        {
+        }
+
+        impl<M: $crate::fifo::StreamMode, I: dma_types::channel::ChannelNumber> $crate::fifo::StreamModeExt
+            for dma_types::channel::Channel<$name<M>, I>
+        {
+            type WithMode<M2: $crate::fifo::StreamMode> = dma_types::channel::Channel<$name<M2>, I>;
+
+            #[inline]
+            fn with_mode<M2: $crate::fifo::StreamMode>(self) -> dma_types::channel::Channel<$name<M2>, I> {
+                // SAFETY: the same stream of the same family; the setting
+                // is a type, nothing to program.
+                unsafe { self.recast() }
+            }
+        }
+
+        impl<M: $crate::fifo::StreamMode, I: dma_types::channel::ChannelIndex, L> $crate::controller::IntoAnyStream
+            for dma_types::channel::Channel<$first<M>, I, L>
+        {
+            type Family = dma_types::channel::Channel<$name<M>, dma_types::channel::AnyChannel, L>;
+
+            #[inline]
+            fn into_any_stream(self) -> Self::Family {
+                // SAFETY: family channel I is this controller's stream I.
+                unsafe { self.renumber(I::INDEX) }
+            }
+        }
+
+        impl<M: $crate::fifo::StreamMode, I: dma_types::channel::ChannelIndex, L> $crate::controller::IntoAnyStream
+            for dma_types::channel::Channel<$second<M>, I, L>
+        {
+            type Family = dma_types::channel::Channel<$name<M>, dma_types::channel::AnyChannel, L>;
+
+            #[inline]
+            fn into_any_stream(self) -> Self::Family {
+                // SAFETY: family channel 8 + I is this controller's stream I.
+                unsafe { self.renumber(8 + I::INDEX) }
+            }
+        }
+
+        static_assertions::assert_eq_size!($name, ());
+    };
+}
+#[cfg(test)]
+pub(crate) use stream_family;
+
+/// Turns a DMA1 or DMA2 stream into the same stream of their family
+/// ([`AnyStream`](crate::AnyStream): DMA1 streams are 0–7, DMA2 streams
+/// 8–15), keeping its FIFO setting and descriptor storage.
+pub trait IntoAnyStream {
+    /// The family channel.
+    type Family;
+    /// Returns this stream as a channel of the family.
+    fn into_any_stream(self) -> Self::Family;
+}
+
+stream_family!(
+    /// Any DMA1 or DMA2 stream: the family erasure of the two stream
+    /// controllers, which share every fact the types prove (the regions
+    /// they reach, the FIFO/burst table, DMAMUX1 routing, the engine).
+    /// Channels 0–7 are DMA1's streams, 8–15 DMA2's; the number is a
+    /// run-time value, so a driver holding a `Channel<AnyStream<M>,
+    /// AnyChannel>` is compiled once for all sixteen streams. Made by
+    /// [`IntoAnyStream::into_any_stream`]; awaiting needs a binding that
+    /// lists `AnyStream`, which serves both controllers' stream lines.
+    AnyStream,
+    first = Dma1,
+    second = Dma2
+);

@@ -57,7 +57,7 @@ pub mod node;
 pub mod regs;
 pub mod routing;
 
-pub use controller::{Bdma, Dma1, Dma2, Mdma};
+pub use controller::{AnyStream, Bdma, Dma1, Dma2, IntoAnyStream, Mdma};
 
 /// What the macro wrappers below name through `$crate`.
 #[doc(hidden)]

@@ -66,6 +66,8 @@ macro_rules! dmamux1_requests {
             unsafe impl<M: StreamMode> dma_types::peripheral::RoutableTo<Dma1<M>> for $name {}
             // SAFETY: as above.
             unsafe impl<M: StreamMode> dma_types::peripheral::RoutableTo<Dma2<M>> for $name {}
+            // SAFETY: as above: any stream of DMA1 or DMA2.
+            unsafe impl<M: StreamMode> dma_types::peripheral::RoutableTo<crate::AnyStream<M>> for $name {}
         )*
     };
 }

@@ -295,3 +295,53 @@ impl TestDma2 {
         unsafe { TestDma2::steal() }.split()
     }
 }
+
+/// Issue 12 item 5: the stream family. DMA2 stream 3 is family channel 11:
+/// it programs DMA2's stream 3 (and nothing of DMA1), unmasks
+/// `DMA2_Stream3_IRQn` (59), and that line's handler wakes the family
+/// channel's task; DMA1 stream 3 is family channel 3, on DMA1.
+#[test]
+fn a_family_stream_runs_on_its_own_controller_and_awaits_like_it() {
+    // SAFETY: this test thread's own DMA1 and DMA2 blocks.
+    let (dma1_streams, dma2_streams) =
+        unsafe { (TestDma1::steal().split(), TestDma2::steal().split()) };
+    let family = dma2_streams.ch3.with_fifo::<Full>().into_any_stream();
+    let other = dma1_streams.ch3.with_fifo::<Full>().into_any_stream();
+    assert_eq!((family.index(), other.index()), (11, 3));
+    let _: &dma_types::channel::Channel<TestAnyStream<Fifo<Full>>, dma_types::channel::AnyChannel> =
+        &family;
+    unmasked::take();
+    model::take_log();
+    let mut future = family
+        .mem_to_mem(word_buffer::<8>(), word_buffer::<8>())
+        .start()
+        .wait_async(TestIrqs);
+    let writes: std::vec::Vec<_> = log()
+        .into_iter()
+        .filter(|line| line.starts_with('W'))
+        .collect();
+    assert!(
+        writes.iter().all(|line| !line.contains("DMA1.")),
+        "nothing of DMA1: {writes:?}"
+    );
+    assert!(writes.iter().any(|line| line.starts_with("W DMA2.S3CR")));
+    assert_eq!(unmasked::take(), [DMA2_STREAM3]);
+    let (waker, count) = counting_waker();
+    assert!(poll(&mut future, &waker).is_pending());
+    Hardware::stream(dma2(), 3, 0).complete();
+    TestIrqs::on_interrupt(DMA2_STREAM3);
+    assert_eq!(wakes(&count), 1);
+    let Poll::Ready(Ok((family, _, _))) = poll(&mut future, &waker) else {
+        panic!("the family stream's transfer must resolve");
+    };
+    assert_eq!(family.index(), 11);
+
+    let _running = other
+        .mem_to_mem(word_buffer::<8>(), word_buffer::<8>())
+        .start();
+    assert_eq!(
+        peek(dma1(), stream_cr(3)) & 1,
+        1,
+        "family channel 3 is DMA1 stream 3"
+    );
+}

@@ -25,7 +25,7 @@ use dma_types::region::Region;
 use dma_types::word::Width;
 
 use crate::cache::DataCache;
-use crate::controller::{bdma_controller, mdma_controller, stream_controller};
+use crate::controller::{bdma_controller, mdma_controller, stream_controller, IntoAnyStream};
 use crate::fifo::{Direct, Fifo, Full, StreamModeExt};
 use crate::map::{ReachableByBdma, ReachableByDma, ReachableByMdma};
 use crate::node::MdmaNode;
@@ -140,9 +140,16 @@ mod test_controllers {
         wakers = WAKERS_MDMA.with(|wakers| *wakers)
     );
 
-    crate::bind_interrupts!(pub(crate) struct TestIrqs { TestDma1, TestDma2, TestBdma, TestMdma });
+    crate::controller::stream_family!(
+        /// DMA1 and DMA2 on host registers as one family.
+        TestAnyStream,
+        first = TestDma1,
+        second = TestDma2
+    );
+
+    crate::bind_interrupts!(pub(crate) struct TestIrqs { TestDma1, TestDma2, TestBdma, TestMdma, TestAnyStream });
 }
-use test_controllers::{TestBdma, TestDma1, TestDma2, TestIrqs, TestMdma};
+use test_controllers::{TestAnyStream, TestBdma, TestDma1, TestDma2, TestIrqs, TestMdma};
 
 macro_rules! host_region {
     ($(#[$doc:meta])* $name:ident, cacheable: $cacheable:literal) => {
