@@ -898,7 +898,7 @@ macro_rules! stream_family {
 pub(crate) use stream_family;
 
 /// Turns a DMA1 or DMA2 stream into the same stream of their family
-/// ([`AnyStream`](crate::AnyStream): DMA1 streams are 0–7, DMA2 streams
+/// ([`AnyStream`]: DMA1 streams are 0–7, DMA2 streams
 /// 8–15), keeping its FIFO setting and descriptor storage.
 pub trait IntoAnyStream {
     /// The family channel.
