@@ -264,10 +264,22 @@ pub(crate) fn sleep_until<F: FnMut() -> bool>(lines: &[u16], mut done: F) {
             return;
         }
         // Wakes on a pending interrupt that may preempt, even with PRIMASK set.
+        SLEEPS.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
         core_ops::wait_for_interrupt();
         // SAFETY: as above; the pending interrupt is taken here.
         unsafe { core_ops::enable() };
     }
+}
+
+/// `wfi`s executed by waits, for [`sleeps`].
+static SLEEPS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
+
+/// Returns how many times a `wait_for_interrupt` has slept in `wfi` since
+/// reset: a diagnostic that tells a wait that slept from one that polled
+/// (the QEMU example `irq_masking` checks both).
+#[inline]
+pub fn sleeps() -> u32 {
+    SLEEPS.load(core::sync::atomic::Ordering::Relaxed)
 }
 
 /// Returns whether interrupt line `irq` may preempt the code running now,
@@ -370,7 +382,8 @@ mod core_ops {
 
     #[inline]
     pub(super) fn faults_masked() -> bool {
-        cortex_m::register::faultmask::read().is_active()
+        // `Faultmask::Inactive` is FAULTMASK = 1 (exceptions masked).
+        cortex_m::register::faultmask::read().is_inactive()
     }
 
     #[inline]
