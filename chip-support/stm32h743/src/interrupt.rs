@@ -203,13 +203,14 @@ mod core_ops {
         unsafe { NVIC::unmask(Line(irq)) }
     }
 
-    /// Thread mode, nothing masked.
+    /// Thread mode, nothing masked. (cortex-m's `Primask::Active` and
+    /// `Faultmask::Active` mean the mask bit is 0: exceptions are active.)
     #[inline]
     pub(super) fn may_sleep() -> bool {
         active_vector() == 0
             && cortex_m::register::primask::read().is_active()
             && cortex_m::register::basepri::read() == 0
-            && cortex_m::register::faultmask::read().is_inactive()
+            && cortex_m::register::faultmask::read().is_active()
     }
 
     #[inline]
