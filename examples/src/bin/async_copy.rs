@@ -4,7 +4,9 @@
 //!
 //! - `copy_on_dma0` and `copy_on_dma1` await transfers on two controllers at
 //!   once (several rounds each, yielding in between so their awaits
-//!   interleave) and verify every word;
+//!   interleave) and verify every word; Dma0's channel is erased
+//!   (`Channel<Dma0, AnyChannel>`), Dma1's is a channel of the PL081 family
+//!   (`Channel<AnyDma, AnyChannel>`, number 3), woken through Dma1's line;
 //! - `cancelled` arms transfers halted (`start_suspended`) and resumes them
 //!   towards a made-up peripheral whose request line nothing drives (QEMU
 //!   would finish a memory-to-memory copy inside the starting write), so
@@ -26,7 +28,7 @@ use core::task::Poll;
 
 use cortex_m::singleton;
 use dma_an505::map::{Psram, Ssram23Secure};
-use dma_an505::{bind_interrupts, Dma0, Dma1, Dma2};
+use dma_an505::{bind_interrupts, AnyDma, Dma0, Dma1, Dma2, IntoAnyDma};
 use dma_examples::{exit, first_mismatch, pattern32, println};
 use dma_types::channel::{AnyChannel, Channel};
 
@@ -36,7 +38,7 @@ use embassy_executor::Spawner;
 use embassy_futures::select::{select, Either};
 use embassy_futures::yield_now;
 
-bind_interrupts!(struct Irqs { Dma0, Dma1, Dma2 } otherwise = unexpected);
+bind_interrupts!(struct Irqs { Dma0, Dma1, Dma2, AnyDma } otherwise = unexpected);
 
 dma_types::request_lines! {
     /// A made-up peripheral's transmit line: no request ever comes, so a
@@ -129,7 +131,7 @@ async fn copy_on_dma0(channel: Channel<Dma0, AnyChannel>, source: Words, destina
 }
 
 #[embassy_executor::task]
-async fn copy_on_dma1(channel: Channel<Dma1, AnyChannel>, source: Words, destination: Words) {
+async fn copy_on_dma1(channel: Channel<AnyDma, AnyChannel>, source: Words, destination: Words) {
     copy_rounds("dma1", channel, source, destination).await;
 }
 
@@ -229,6 +231,6 @@ async fn main(spawner: Spawner) {
     let dma1 = Dma1::take().unwrap().split();
     let dma2 = Dma2::take().unwrap().split();
     spawner.spawn(copy_on_dma0(dma0.ch0.erase(), buffer!(0x1111_0000), buffer!(0)).unwrap());
-    spawner.spawn(copy_on_dma1(dma1.ch1.erase(), buffer!(0x2222_0000), buffer!(0)).unwrap());
+    spawner.spawn(copy_on_dma1(dma1.ch1.into_any_dma(), buffer!(0x2222_0000), buffer!(0)).unwrap());
     spawner.spawn(cancelled(dma2, buffer!(0x3333_0000), buffer!(0x4444_0000), buffer!(0)).unwrap());
 }
