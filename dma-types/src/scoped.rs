@@ -103,7 +103,7 @@
 use core::marker::PhantomData;
 use core::sync::atomic::{fence, Ordering};
 
-use crate::channel::{Channel, ChannelHandle, ChannelIndex, DescriptorStorage};
+use crate::channel::{Channel, ChannelHandle, ChannelNumber, DescriptorStorage};
 use crate::controller::{Controller, TransferPlan};
 use crate::direction::Direction;
 use crate::error::{BufferError, LengthError, ScopedError, TransferErrorKind};
@@ -207,7 +207,7 @@ fn check_slice<R: Region>(address: usize, bytes: usize) -> Result<(), BufferErro
 impl<C, I, L> Channel<C, I, L>
 where
     C: Controller,
-    I: ChannelIndex,
+    I: ChannelNumber,
     L: DescriptorStorage<C::Descriptor>,
 {
     /// Runs `body` with a [`Scope`] in which transfers may use memory
@@ -293,7 +293,7 @@ pub struct Scope<'env, CH: ChannelHandle> {
 impl<CH: ChannelHandle> core::fmt::Debug for Scope<'_, CH> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Scope")
-            .field("channel", &CH::INDEX)
+            .field("channel", &self.channel.index())
             .field("running", &self.running)
             .finish()
     }
@@ -442,7 +442,7 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
         if self.running {
             // Only a forgotten handle leaves `running` set here: a live one
             // borrows the scope.
-            if CH::Controller::is_active(CH::INDEX) {
+            if CH::Controller::is_active(self.channel.index()) {
                 return Err(ScopedError::ChannelBusy);
             }
             self.settle();
@@ -483,6 +483,7 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
                 CH::Controller::clean_dcache(plan.destination, destination_lines);
             }
         }
+        let index = self.channel.index();
         // SAFETY: the scope borrows the channel (and its descriptor storage)
         // mutably for `'env`, and both ends (memory slices, peripheral ends)
         // for `'env`, which outlives the `scope` call whose `Drop` of the
@@ -495,7 +496,7 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
         // non-zero and fits the destination, and the descriptor storage
         // holds the items after the first block. No other transfer runs on
         // the channel: `running` was clear or the hardware inactive.
-        unsafe { CH::Controller::start(CH::INDEX, &plan, self.channel.descriptors_mut()) };
+        unsafe { CH::Controller::start(index, &plan, self.channel.descriptors_mut()) };
         self.running = true;
         self.dirty = (plan.destination, destination_lines);
         ScopedTransfer {
@@ -532,7 +533,7 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
     #[inline]
     fn halt(&mut self) {
         // SAFETY: the scope borrows the channel mutably, so it owns it.
-        while unsafe { CH::Controller::stop(CH::INDEX) }.is_err() {
+        while unsafe { CH::Controller::stop(self.channel.index()) }.is_err() {
             core::hint::spin_loop();
         }
         self.settle();
@@ -540,7 +541,7 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
 
     #[inline]
     fn remaining(&self) -> usize {
-        CH::Controller::remaining(CH::INDEX, self.channel.descriptors())
+        CH::Controller::remaining(self.channel.index(), self.channel.descriptors())
     }
 }
 
@@ -587,7 +588,7 @@ pub struct ScopedTransfer<'transfer, 'env, CH: ChannelHandle, T> {
 impl<CH: ChannelHandle, T> core::fmt::Debug for ScopedTransfer<'_, '_, CH, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ScopedTransfer")
-            .field("channel", &CH::INDEX)
+            .field("channel", &self.scope.channel.index())
             .field("running", &self.scope.running)
             .finish()
     }
@@ -597,7 +598,7 @@ impl<CH: ChannelHandle, T> ScopedTransfer<'_, '_, CH, T> {
     /// Returns whether the hardware has finished (or stopped on an error).
     #[inline]
     pub fn is_done(&self) -> bool {
-        !CH::Controller::is_active(CH::INDEX)
+        !CH::Controller::is_active(self.scope.channel.index())
     }
 
     /// Returns the number of elements not yet transferred.
@@ -616,11 +617,11 @@ impl<CH: ChannelHandle, T> ScopedTransfer<'_, '_, CH, T> {
     /// on a bus error (the ends then come back when the scope ends).
     #[inline]
     pub fn wait(mut self) -> Result<T, ScopedError> {
-        while CH::Controller::is_active(CH::INDEX) {
+        while CH::Controller::is_active(self.scope.channel.index()) {
             core::hint::spin_loop();
         }
         self.scope.settle();
-        if CH::Controller::has_error(CH::INDEX) {
+        if CH::Controller::has_error(self.scope.channel.index()) {
             return Err(ScopedError::Failed {
                 kind: TransferErrorKind::Bus,
                 remaining: self.scope.remaining(),

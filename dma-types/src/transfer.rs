@@ -31,7 +31,7 @@ use core::sync::atomic::{fence, Ordering};
 
 use crate::buffer::{Destination, Source};
 use crate::burst::{Burst, Single, SupportsBurst};
-use crate::channel::{Channel, ChannelHandle, ChannelIndex, DescriptorStorage};
+use crate::channel::{Channel, ChannelHandle, ChannelNumber, DescriptorStorage};
 use crate::controller::{Controller, TransferPlan};
 use crate::direction::Direction;
 use crate::error::{LengthError, NotStopped, TransferErrorKind};
@@ -330,7 +330,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination> Shape<CH, S, D> {
 impl<C, I, L> Channel<C, I, L>
 where
     C: Controller,
-    I: ChannelIndex,
+    I: ChannelNumber,
     L: DescriptorStorage<C::Descriptor>,
 {
     /// Builds a memory-to-memory transfer from `source` to `destination`.
@@ -467,9 +467,15 @@ impl<CH: ChannelHandle, S, D, B, St: State> Transfer<CH, S, D, B, St> {
         }
     }
 
+    /// Returns the hardware channel number of the transfer's channel.
+    #[inline(always)]
+    pub(crate) fn channel_index(&self) -> usize {
+        self.channel.index()
+    }
+
     #[inline]
     fn remaining_elements(&self) -> usize {
-        CH::Controller::remaining(CH::INDEX, self.channel.descriptors())
+        CH::Controller::remaining(self.channel.index(), self.channel.descriptors())
     }
 }
 
@@ -510,7 +516,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B, St: State> Transfer<CH, S,
     #[inline]
     fn halt(mut self) -> Result<Stopped<CH, S, D>, NotStopped> {
         // SAFETY: the transfer owns the channel.
-        if let Err(error) = unsafe { CH::Controller::stop(CH::INDEX) } {
+        if let Err(error) = unsafe { CH::Controller::stop(self.channel.index()) } {
             // The hardware may still write the buffers: never hand them back.
             core::mem::forget(self);
             return Err(error);
@@ -614,7 +620,9 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
         // `abort`, `stop` or `Drop`). `Shape::check` guaranteed a non-zero
         // count and enough descriptors; the reach bounds of the constructor
         // guaranteed the controller reaches every address.
-        unsafe { CH::Controller::start(CH::INDEX, &plan, self.channel.descriptors_mut()) };
+        unsafe {
+            CH::Controller::start(self.channel.index(), &plan, self.channel.descriptors_mut())
+        };
         self.into_state()
     }
 
@@ -629,7 +637,11 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
         // SAFETY: as in `start`; the suspended transfer owns everything until
         // it is stopped or resumed and waited for.
         unsafe {
-            CH::Controller::start_suspended(CH::INDEX, &plan, self.channel.descriptors_mut())
+            CH::Controller::start_suspended(
+                self.channel.index(),
+                &plan,
+                self.channel.descriptors_mut(),
+            )
         };
         self.into_state()
     }
@@ -645,7 +657,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B> Transfer<CH, S, D, B, Runn
     /// Returns whether the hardware has finished (or stopped on an error).
     #[inline]
     pub fn is_done(&self) -> bool {
-        !CH::Controller::is_active(CH::INDEX)
+        !CH::Controller::is_active(self.channel.index())
     }
 
     /// Returns the number of elements not yet transferred (the residue).
@@ -663,14 +675,14 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B> Transfer<CH, S, D, B, Runn
     /// stopped on a bus error.
     #[inline]
     pub fn wait(mut self) -> Result<(CH, S, D), TransferError<CH, S, D>> {
-        while CH::Controller::is_active(CH::INDEX) {
+        while CH::Controller::is_active(self.channel.index()) {
             core::hint::spin_loop();
         }
         // The controller's writes must be visible before the CPU reads the
         // destination.
         fence(Ordering::SeqCst);
         self.invalidate_destination();
-        if CH::Controller::has_error(CH::INDEX) {
+        if CH::Controller::has_error(self.channel.index()) {
             let remaining = self.remaining_elements();
             let (channel, source, destination) = self.into_parts();
             return Err(TransferError {
@@ -690,7 +702,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B> Transfer<CH, S, D, B, Runn
     #[inline]
     pub fn suspend(self) -> Transfer<CH, S, D, B, Suspended> {
         // SAFETY: the transfer owns the channel.
-        unsafe { CH::Controller::suspend(CH::INDEX) };
+        unsafe { CH::Controller::suspend(self.channel.index()) };
         self.into_state()
     }
 
@@ -729,7 +741,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B> Transfer<CH, S, D, B, Susp
     #[inline]
     pub fn resume(self) -> Transfer<CH, S, D, B, Running> {
         // SAFETY: the transfer owns the channel.
-        unsafe { CH::Controller::resume(CH::INDEX) };
+        unsafe { CH::Controller::resume(self.channel.index()) };
         self.into_state()
     }
 
@@ -762,7 +774,7 @@ impl<CH: ChannelHandle, S, D, B, St: State> Drop for Transfer<CH, S, D, B, St> {
     fn drop(&mut self) {
         if St::ACTIVE {
             // SAFETY: the transfer owns the channel.
-            if unsafe { CH::Controller::stop(CH::INDEX) }.is_err() {
+            if unsafe { CH::Controller::stop(self.channel.index()) }.is_err() {
                 // The fields are `ManuallyDrop`: returning without dropping
                 // them leaks them, so nothing reaches the memory again.
                 return;

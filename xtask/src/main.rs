@@ -48,6 +48,7 @@ const EXAMPLES: &[&str] = &[
     "irq_masking",
     "irq_lines",
     "exceptions",
+    "async_copy",
 ];
 /// The crates whose host tests run under Miri.
 const MIRI_PACKAGES: &[&str] = &["dma-types", "dma-an505"];

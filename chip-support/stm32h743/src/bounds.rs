@@ -43,6 +43,7 @@
 //! ```
 
 use dma_types::controller::Controller;
+use dma_types::priority::{Prioritized, Priority, SupportsPriority};
 
 use crate::controller::{Bdma, Dma1, Dma2, Mdma};
 use crate::fifo::StreamMode;
@@ -90,5 +91,30 @@ pub trait MdmaController: Controller + Sealed {}
 // the implementors in an error shows these two lines.
 impl<M: StreamMode> StreamController for Dma1<M> {}
 impl<M: StreamMode> StreamController for Dma2<M> {}
+impl<M: StreamMode> StreamController for crate::AnyStream<M> {}
+impl<M: StreamMode> Sealed for crate::AnyStream<M> {}
+// A stream at a chosen priority is the same stream: the same family, so the
+// DMAMUX1 lines routed to every `StreamController` reach it too.
+impl<C, P> StreamController for Prioritized<C, P>
+where
+    C: StreamController + SupportsPriority,
+    P: Priority,
+{
+}
+impl<C: Sealed, P> Sealed for Prioritized<C, P> {}
+// The same for the BDMA (its DMAMUX2 lines are routed to every
+// `BdmaController`) and the MDMA.
+impl<C, P> BdmaController for Prioritized<C, P>
+where
+    C: BdmaController + SupportsPriority,
+    P: Priority,
+{
+}
+impl<C, P> MdmaController for Prioritized<C, P>
+where
+    C: MdmaController + SupportsPriority,
+    P: Priority,
+{
+}
 impl BdmaController for Bdma {}
 impl MdmaController for Mdma {}

@@ -53,6 +53,7 @@ pub mod controller;
 pub mod double_buffer;
 pub mod engine;
 pub mod fifo;
+pub mod interrupt;
 pub mod map;
 pub mod node;
 pub mod peripherals;
@@ -60,7 +61,7 @@ pub mod regs;
 pub mod routing;
 mod stream_ring;
 
-pub use controller::{Bdma, Dma1, Dma2, Mdma};
+pub use controller::{AnyStream, Bdma, Dma1, Dma2, IntoAnyStream, Mdma};
 
 /// What the macro wrappers below name through `$crate`.
 #[doc(hidden)]

@@ -19,7 +19,6 @@
 //! channel with [`MEM2MEM`].
 
 use crate::bounds::StreamController;
-use crate::controller::Bdma;
 use crate::map::{D2Peripherals, D3Peripherals};
 
 /// DMAMUX request 0: no peripheral, used for memory-to-memory transfers.
@@ -112,17 +111,17 @@ dmamux1_requests! {
 
 dma_types::request_lines! {
     /// LPUART1 receive (RDR), on DMAMUX2.
-    unsafe pub Lpuart1Rx: Receive, line 9, u8, at 0x5800_0C24, in D3Peripherals, routed to [Bdma];
+    unsafe pub Lpuart1Rx: Receive, line 9, u8, at 0x5800_0C24, in D3Peripherals, routed to every crate::bounds::BdmaController;
     /// LPUART1 transmit (TDR), on DMAMUX2.
-    unsafe pub Lpuart1Tx: Transmit, line 10, u8, at 0x5800_0C28, in D3Peripherals, routed to [Bdma];
+    unsafe pub Lpuart1Tx: Transmit, line 10, u8, at 0x5800_0C28, in D3Peripherals, routed to every crate::bounds::BdmaController;
     /// SPI6 receive (RXDR, 8-, 16- or 32-bit accesses), on DMAMUX2.
-    unsafe pub Spi6Rx: Receive, line 11, [u8, u16, u32], at 0x5800_1430, in D3Peripherals, routed to [Bdma];
+    unsafe pub Spi6Rx: Receive, line 11, [u8, u16, u32], at 0x5800_1430, in D3Peripherals, routed to every crate::bounds::BdmaController;
     /// SPI6 transmit (TXDR, 8-, 16- or 32-bit accesses), on DMAMUX2.
-    unsafe pub Spi6Tx: Transmit, line 12, [u8, u16, u32], at 0x5800_1420, in D3Peripherals, routed to [Bdma];
+    unsafe pub Spi6Tx: Transmit, line 12, [u8, u16, u32], at 0x5800_1420, in D3Peripherals, routed to every crate::bounds::BdmaController;
     /// I2C4 receive (RXDR), on DMAMUX2.
-    unsafe pub I2c4Rx: Receive, line 13, u8, at 0x5800_1C24, in D3Peripherals, routed to [Bdma];
+    unsafe pub I2c4Rx: Receive, line 13, u8, at 0x5800_1C24, in D3Peripherals, routed to every crate::bounds::BdmaController;
     /// I2C4 transmit (TXDR), on DMAMUX2.
-    unsafe pub I2c4Tx: Transmit, line 14, u8, at 0x5800_1C28, in D3Peripherals, routed to [Bdma];
+    unsafe pub I2c4Tx: Transmit, line 14, u8, at 0x5800_1C28, in D3Peripherals, routed to every crate::bounds::BdmaController;
     /// ADC3 conversion data (DR), on DMAMUX2.
-    unsafe pub Adc3: Receive, line 17, u16, at 0x5802_6040, in D3Peripherals, routed to [Bdma];
+    unsafe pub Adc3: Receive, line 17, u16, at 0x5802_6040, in D3Peripherals, routed to every crate::bounds::BdmaController;
 }
