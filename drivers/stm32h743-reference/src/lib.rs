@@ -2,8 +2,9 @@
 //!
 //! Two reference drivers for HAL authors, written only against the public
 //! API of `dma-types` and `dma-stm32h743` (the only `unsafe` is register
-//! access, in [`mmio`] and behind each driver's register type), for the
-//! STM32H743:
+//! access: in [`mmio`] and behind each driver's register type, and the
+//! NVIC line an asynchronous UART read unmasks, with the binding that
+//! proves its handler is installed), for the STM32H743:
 //!
 //! - [`spi::SpiDma`]: SPI1–3 full duplex on two DMA1/DMA2 streams. Owned
 //!   `'static` buffers move into a transfer in the esp-hal tutorial's shape
@@ -11,11 +12,14 @@
 //!   back); borrowed slices go through embedded-hal's blocking `SpiBus`,
 //!   straight to the streams when they can reach the slices (through
 //!   `Channel::scope`), else copied through the driver's own `'static`
-//!   bounce buffers.
+//!   bounce buffers; [`spi::SpiDmaAsync`] (`spi.into_async(Irqs)`) is
+//!   embedded-hal-async's `SpiBus`, always through the bounce buffers.
 //! - [`uart::RingBufferedUartRx`]: a USART1–3 receiver on a DMA ring
 //!   (circular mode) with idle-line detection, in the shape of embassy's
 //!   `RingBufferedUartRx`: `read(&mut buf)` returns what arrived, waiting for
-//!   the end of a message (an idle line) when nothing has.
+//!   the end of a message (an idle line) when nothing has; blocking, or
+//!   awaited ([`uart::RingBufferedUartRxAsync`], woken by the USART's
+//!   interrupt, bound with [`bind_interrupts_with_usarts!`]).
 //!
 //! **As templates.** Each driver is one module: the driver type and its
 //! glue to the DMA (`mod.rs`), its register sequences on a register bus
@@ -42,6 +46,12 @@
 pub mod mmio;
 pub mod spi;
 pub mod uart;
+
+/// What the macros name through `$crate`.
+#[doc(hidden)]
+pub mod __private {
+    pub use dma_stm32h743;
+}
 
 #[cfg(test)]
 mod tests;

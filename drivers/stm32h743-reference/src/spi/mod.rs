@@ -20,8 +20,9 @@
 //!
 //! The bounce buffers are `'static` and owned by the driver, given at
 //! construction. The copy path is the only one a future that may be
-//! forgotten can use soundly (embedded-hal-async, see the crate docs): the
-//! DMA then only ever touches memory the driver owns.
+//! forgotten can use soundly: [`SpiDma::into_async`] gives the
+//! embedded-hal-async bus ([`SpiDmaAsync`]), which always copies, so the
+//! DMA only ever touches memory the driver owns (see [`asynch`]).
 //!
 //! ```no_run
 //! use dma_reference_drivers_h7::spi::{Config, SpiDma};
@@ -52,8 +53,11 @@
 //! # Ok::<(), Box<dyn core::error::Error>>(())
 //! ```
 
+pub mod asynch;
 pub mod plan;
 pub mod regs;
+
+pub use asynch::SpiDmaAsync;
 
 use core::convert::Infallible;
 use core::fmt;

@@ -143,42 +143,54 @@ fn a_baud_rate_out_of_range_writes_no_register() {
 
 #[test]
 fn start_receive_follows_hal_receive_to_idle_dma() {
-    for interrupts in [false, true] {
-        let model = Model::new();
-        let mut usart = usart_at(&model);
-        model.set(BASE + ISR, ORE | FE | IDLE);
-        let marks = model.clone();
-        let started = usart.start_receive(interrupts, move || {
-            marks.mark("stream");
-            7
-        });
-        assert_eq!(started, 7);
-        // `UART_Start_Receive_DMA`: the stream, then EIE, then DMAR last;
-        // `HAL_UARTEx_ReceiveToIdle_DMA`: then IDLE cleared, then IDLEIE.
-        let stream = model.mark_at("stream").unwrap();
-        let dmar = model.first_setting(BASE + CR3, DMAR).unwrap();
-        let idle_cleared = model.first_setting(BASE + ICR, IDLE).unwrap();
-        assert!(
-            stream < dmar && dmar < idle_cleared,
-            "interrupts: {interrupts}"
-        );
-        // Error flags of frames before the stream ran are dropped (ours: the
-        // HAL reports them through its interrupt).
-        let errors_cleared = model.first_setting(BASE + ICR, ORE | FE).unwrap();
-        assert!(stream < errors_cleared && errors_cleared < dmar);
-        assert_eq!(model.get(BASE + ISR), 0);
-        if interrupts {
-            let eie = model.first_setting(BASE + CR3, EIE).unwrap();
-            let idleie = model.first_setting(BASE + CR1, IDLEIE).unwrap();
-            assert!(eie < dmar && idle_cleared < idleie);
-        } else {
-            assert_eq!(model.get(BASE + CR3) & EIE, 0);
-            assert_eq!(model.get(BASE + CR1) & IDLEIE, 0);
-        }
-        usart.stop_receive();
-        assert_eq!(model.get(BASE + CR3) & (DMAR | EIE), 0);
-        assert_eq!(model.get(BASE + CR1) & IDLEIE, 0);
-    }
+    let model = Model::new();
+    let mut usart = usart_at(&model);
+    model.set(BASE + ISR, ORE | FE | IDLE);
+    let marks = model.clone();
+    let started = usart.start_receive(move || {
+        marks.mark("stream");
+        7
+    });
+    assert_eq!(started, 7);
+    // `UART_Start_Receive_DMA`: the stream, then DMAR last;
+    // `HAL_UARTEx_ReceiveToIdle_DMA`: then the IDLE flag cleared.
+    let stream = model.mark_at("stream").unwrap();
+    let dmar = model.first_setting(BASE + CR3, DMAR).unwrap();
+    let idle_cleared = model.first_setting(BASE + ICR, IDLE).unwrap();
+    assert!(stream < dmar && dmar < idle_cleared);
+    // Error flags of frames before the stream ran are dropped (ours: the
+    // HAL reports them through its interrupt).
+    let errors_cleared = model.first_setting(BASE + ICR, ORE | FE).unwrap();
+    assert!(stream < errors_cleared && errors_cleared < dmar);
+    assert_eq!(model.get(BASE + ISR), 0);
+    // No interrupt enabled by the blocking receiver.
+    assert_eq!(model.get(BASE + CR3) & EIE, 0);
+    assert_eq!(model.get(BASE + CR1) & (IDLEIE | RXNEIE), 0);
+    usart.stop_receive();
+    assert_eq!(model.get(BASE + CR3) & DMAR, 0);
+}
+
+#[test]
+fn an_async_reader_enables_the_frame_idle_and_error_interrupts() {
+    // CMSIS: USART_CR1_RXNEIE_RXFNEIE_Pos 5, IDLEIE 4, USART_CR3_EIE_Pos 0.
+    // ST HAL `HAL_UART_IRQHandler` (stm32h7xx_hal_uart.c line 2209) serves
+    // IDLE with IDLEIE set (line 2375) and FE/NE/ORE with CR3.EIE set (lines
+    // 2249-2267).
+    assert_eq!(RXNEIE, 1 << 5);
+    let model = Model::new();
+    let mut usart = usart_at(&model);
+    model.set(BASE + CR1, UE | RE);
+    model.set(BASE + CR3, DMAR);
+    usart.enable_interrupts();
+    assert_eq!(model.get(BASE + CR1), UE | RE | RXNEIE | IDLEIE);
+    assert_eq!(model.get(BASE + CR3), DMAR | EIE);
+    usart.disable_interrupts();
+    assert_eq!(model.get(BASE + CR1), UE | RE);
+    assert_eq!(model.get(BASE + CR3), DMAR);
+    usart.enable_interrupts();
+    usart.stop_receive();
+    assert_eq!(model.get(BASE + CR1), UE | RE);
+    assert_eq!(model.get(BASE + CR3), 0);
 }
 
 #[test]
@@ -219,35 +231,4 @@ fn take_status_reports_each_flag_once_in_embassys_order() {
             }
         );
     }
-}
-
-#[test]
-fn the_interrupt_handler_masks_what_raised_it_and_keeps_the_flags() {
-    // ST HAL `HAL_UART_IRQHandler` (stm32h7xx_hal_uart.c line 2209) serves
-    // IDLE only with IDLEIE set (line 2375) and FE/NE/ORE only with CR3.EIE
-    // set (lines 2249-2267); here the flags are left for the reader, so the
-    // handler masks the enables instead of clearing the flags.
-    for (flags, wakes) in [(IDLE, true), (FE, true), (ORE | IDLE, true), (0, false)] {
-        let model = Model::new();
-        let mut usart = usart_at(&model);
-        usart.arm_interrupt();
-        assert_eq!(model.get(BASE + CR1) & IDLEIE, IDLEIE);
-        assert_eq!(model.get(BASE + CR3) & EIE, EIE);
-        model.set(BASE + ISR, flags);
-        assert_eq!(usart.on_interrupt(), wakes, "ISR {flags:#x}");
-        assert_eq!(model.get(BASE + ISR), flags, "flags stay for take_status");
-        if wakes {
-            assert_eq!(model.get(BASE + CR1) & IDLEIE, 0);
-            assert_eq!(model.get(BASE + CR3) & EIE, 0);
-            // Masked: the same flags do not raise it again.
-            assert!(!usart.on_interrupt());
-        } else {
-            assert!(model.writes_to(BASE + ICR).is_empty());
-        }
-    }
-    // An idle flag while the reader did not arm the interrupt is not ours.
-    let model = Model::new();
-    let mut usart = usart_at(&model);
-    model.set(BASE + ISR, IDLE);
-    assert!(!usart.on_interrupt());
 }

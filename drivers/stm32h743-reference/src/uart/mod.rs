@@ -42,8 +42,11 @@
 //! # Ok::<(), dma_reference_drivers_h7::uart::ConfigError>(())
 //! ```
 
+pub mod asynch;
 pub mod receive;
 pub mod regs;
+
+pub use asynch::{on_interrupt, RingBufferedUartRxAsync, UsartBound};
 
 use core::fmt;
 
@@ -55,6 +58,7 @@ use dma_stm32h743::routing::{Usart1Rx, Usart1Tx, Usart2Rx, Usart2Tx, Usart3Rx, U
 use dma_types::buffer::Destination;
 use dma_types::channel::{Channel, ChannelIndex};
 use dma_types::error::NotStopped;
+use dma_types::interrupt::WakerSlot;
 use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo, TransmitRequest};
 use dma_types::region::Reaches;
 use dma_types::ring::RingError;
@@ -100,12 +104,17 @@ pub trait Instance: sealed::Sealed + Sized {
     fn into_ends(self) -> (Peripheral<Self::Rx>, Peripheral<Self::Tx>);
     /// Returns the singleton for its two ends.
     fn from_ends(rx: Peripheral<Self::Rx>, tx: Peripheral<Self::Tx>) -> Self;
+    /// The USART's NVIC line (CMSIS `USARTx_IRQn`).
+    const IRQ: u16;
+    /// The waker of the task whose asynchronous read waits on this USART.
+    fn waker() -> &'static WakerSlot;
 }
 
 // Written out, not by a macro, so that rustc's list of the implementors in
 // an error shows these three lines. Bases: CMSIS `USART1_BASE`
 // (D2_APB2PERIPH_BASE + 0x1000), `USART2_BASE` and `USART3_BASE`
-// (D2_APB1PERIPH_BASE + 0x4400, + 0x4800).
+// (D2_APB1PERIPH_BASE + 0x4400, + 0x4800); lines: CMSIS `USART1_IRQn` 37,
+// `USART2_IRQn` 38, `USART3_IRQn` 39.
 impl Instance for Usart1 {
     const BASE: usize = 0x4001_1000;
     type Rx = Usart1Rx;
@@ -116,6 +125,11 @@ impl Instance for Usart1 {
     }
     fn from_ends(rx: Peripheral<Usart1Rx>, tx: Peripheral<Usart1Tx>) -> Self {
         Usart1Ends { rx, tx }.join()
+    }
+    const IRQ: u16 = 37;
+    fn waker() -> &'static WakerSlot {
+        static WAKER: WakerSlot = WakerSlot::new();
+        &WAKER
     }
 }
 
@@ -130,6 +144,11 @@ impl Instance for Usart2 {
     fn from_ends(rx: Peripheral<Usart2Rx>, tx: Peripheral<Usart2Tx>) -> Self {
         Usart2Ends { rx, tx }.join()
     }
+    const IRQ: u16 = 38;
+    fn waker() -> &'static WakerSlot {
+        static WAKER: WakerSlot = WakerSlot::new();
+        &WAKER
+    }
 }
 
 impl Instance for Usart3 {
@@ -142,6 +161,11 @@ impl Instance for Usart3 {
     }
     fn from_ends(rx: Peripheral<Usart3Rx>, tx: Peripheral<Usart3Tx>) -> Self {
         Usart3Ends { rx, tx }.join()
+    }
+    const IRQ: u16 = 39;
+    fn waker() -> &'static WakerSlot {
+        static WAKER: WakerSlot = WakerSlot::new();
+        &WAKER
     }
 }
 
@@ -440,7 +464,7 @@ where
         {
             let running = self
                 .regs
-                .start_receive(false, || CircularReceive::start(channel, end, ring));
+                .start_receive(|| CircularReceive::start(channel, end, ring));
             self.state = State::Running(running);
         }
     }

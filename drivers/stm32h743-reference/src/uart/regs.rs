@@ -30,6 +30,8 @@ pub const RE: u32 = 1 << 2;
 pub const TE: u32 = 1 << 3;
 /// CR1.IDLEIE: interrupt on an idle line.
 pub const IDLEIE: u32 = 1 << 4;
+/// CR1.RXNEIE (RXNEIE_RXFNEIE): interrupt on a received frame.
+pub const RXNEIE: u32 = 1 << 5;
 /// CR1.PS: odd parity.
 pub const PS: u32 = 1 << 9;
 /// CR1.PCE: parity control.
@@ -171,23 +173,18 @@ impl<M: Mmio> UsartRegisters<M> {
 
     /// Starts receiving into a stream, in ST's order
     /// (`UART_Start_Receive_DMA`, `HAL_UARTEx_ReceiveToIdle_DMA`): the stream
-    /// (`start_stream`) first, then stale error flags cleared, CR3.EIE (with
-    /// `interrupts`), CR3.DMAR last; then the idle flag cleared and, with
-    /// `interrupts`, CR1.IDLEIE.
+    /// (`start_stream`) first, then stale error flags cleared, CR3.DMAR
+    /// last; then the idle flag cleared.
     ///
     /// The error flags are cleared because they belong to frames before the
-    /// stream ran; ST's HAL reports them through its interrupt instead.
-    pub fn start_receive<T>(&mut self, interrupts: bool, start_stream: impl FnOnce() -> T) -> T {
+    /// stream ran; ST's HAL reports them through its interrupt instead. The
+    /// interrupts a reader waits for are enabled separately
+    /// ([`UsartRegisters::enable_interrupts`]).
+    pub fn start_receive<T>(&mut self, start_stream: impl FnOnce() -> T) -> T {
         let stream = start_stream();
         self.write(ICR, PE | FE | NE | ORE);
-        if interrupts {
-            self.modify(CR3, EIE, EIE);
-        }
         self.modify(CR3, DMAR, DMAR);
         self.write(ICR, IDLE);
-        if interrupts {
-            self.modify(CR1, IDLEIE, IDLEIE);
-        }
         stream
     }
 
@@ -195,32 +192,25 @@ impl<M: Mmio> UsartRegisters<M> {
     /// stopped: RM0433 switches the stream off before its peripheral's
     /// request).
     pub fn stop_receive(&mut self) {
-        self.modify(CR1, IDLEIE, 0);
-        self.modify(CR3, DMAR | EIE, 0);
+        self.disable_interrupts();
+        self.modify(CR3, DMAR, 0);
     }
 
-    /// Lets the next idle line or receive error raise the USART's interrupt
-    /// (CR1.IDLEIE, CR3.EIE): an asynchronous read arms it before it waits.
-    pub fn arm_interrupt(&mut self) {
+    /// Lets every event an asynchronous read waits for raise the USART's
+    /// interrupt: a received frame (CR1.RXNEIE: the DMA fetches it, the
+    /// interrupt only wakes the reader to count it), an idle line (IDLEIE)
+    /// and a receive error (CR3.EIE). The reader gates the interrupt at the
+    /// NVIC, so these stay set while it runs and the handler writes no USART
+    /// register.
+    pub fn enable_interrupts(&mut self) {
         self.modify(CR3, EIE, EIE);
-        self.modify(CR1, IDLEIE, IDLEIE);
+        self.modify(CR1, RXNEIE | IDLEIE, RXNEIE | IDLEIE);
     }
 
-    /// The USART's interrupt handler: if an armed idle line or receive error
-    /// raised it, masks IDLEIE and EIE (the flags stay set for the reader's
-    /// `take_status`, so the level interrupt must be masked, not cleared)
-    /// and returns `true`: wake the reader. Returns `false` for anything
-    /// else.
-    pub fn on_interrupt(&mut self) -> bool {
-        let isr = self.read(ISR);
-        let armed_idle = isr & IDLE != 0 && self.read(CR1) & IDLEIE != 0;
-        let armed_error = isr & (PE | FE | NE | ORE) != 0 && self.read(CR3) & EIE != 0;
-        if !(armed_idle || armed_error) {
-            return false;
-        }
-        self.modify(CR1, IDLEIE, 0);
+    /// Clears the enables of [`UsartRegisters::enable_interrupts`].
+    pub fn disable_interrupts(&mut self) {
+        self.modify(CR1, RXNEIE | IDLEIE, 0);
         self.modify(CR3, EIE, 0);
-        true
     }
 
     /// Reads ISR and clears (ICR) the receive errors and the idle flag it
