@@ -282,3 +282,89 @@ fn a_message_split_by_the_threshold_comes_back_whole_over_two_reads() {
     got.extend_from_slice(&out[..second]);
     assert_eq!(got, message);
 }
+
+/// A waker that counts its wakes.
+struct Counter(std::sync::atomic::AtomicUsize);
+
+impl std::task::Wake for Counter {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn an_async_read_arms_the_interrupt_only_when_it_waits_and_is_woken_through_the_slot() {
+    use core::task::{Context, Poll};
+    use dma_types::interrupt::WakerSlot;
+    use std::sync::atomic::Ordering;
+    use std::sync::Arc;
+
+    use crate::uart::receive::poll_async;
+
+    let slot = WakerSlot::new();
+    let counter = Arc::new(Counter(Default::default()));
+    let waker = std::task::Waker::from(counter.clone());
+    let mut cx = Context::from_waker(&waker);
+    let (mut ring, mut line) = (ScriptRing::new(64), ScriptLine::default());
+    let mut out = [0u8; 16];
+    let mut armed = 0;
+
+    // Bytes already there: ready, nothing armed.
+    ring.arrive(b"now");
+    let mut reader = Reader::new();
+    let poll = poll_async(
+        &mut reader,
+        &mut ring,
+        &mut line,
+        &mut out,
+        &slot,
+        &mut cx,
+        || armed += 1,
+    );
+    assert_eq!(poll, Poll::Ready(Ok(3)));
+    assert_eq!(armed, 0);
+
+    // Nothing there: pending, armed once, the slot holds this task's waker.
+    let mut reader = Reader::new();
+    let poll = poll_async(
+        &mut reader,
+        &mut ring,
+        &mut line,
+        &mut out,
+        &slot,
+        &mut cx,
+        || armed += 1,
+    );
+    assert_eq!(poll, Poll::Pending);
+    assert_eq!(armed, 1);
+    // The handler's wake reaches the task.
+    slot.wake();
+    assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+    // Woken by a frame: still below the threshold, armed again.
+    ring.arrive(b"ab");
+    let poll = poll_async(
+        &mut reader,
+        &mut ring,
+        &mut line,
+        &mut out,
+        &slot,
+        &mut cx,
+        || armed += 1,
+    );
+    assert_eq!(poll, Poll::Pending);
+    assert_eq!(armed, 2);
+    // Woken by the idle line: the message comes back.
+    line.idle = true;
+    let poll = poll_async(
+        &mut reader,
+        &mut ring,
+        &mut line,
+        &mut out,
+        &slot,
+        &mut cx,
+        || armed += 1,
+    );
+    assert_eq!(poll, Poll::Ready(Ok(2)));
+    assert_eq!(&out[..2], b"ab");
+    assert_eq!(armed, 2);
+}

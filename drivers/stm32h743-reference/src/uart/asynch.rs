@@ -57,7 +57,7 @@ use dma_types::peripheral::{Memory, RoutableTo};
 use dma_types::region::Reaches;
 use dma_types::ring::RingError;
 
-use super::receive::{Reader, Step};
+use super::receive::{poll_async, Reader};
 use super::{Instance, RingBufferedUartRx, State, UartError, UartParts};
 
 /// A USART's NVIC line (CMSIS `USARTx_IRQn`), for cortex-m's NVIC.
@@ -210,22 +210,15 @@ where
         let mut reader = Reader::new();
         let rx = &mut self.rx;
         poll_fn(|cx| {
-            // Register first, then look: an event after the look wakes this
-            // waker; one before it is seen by the look.
-            U::waker().register(cx.waker());
             let State::Running(ring) = &mut rx.state else {
                 return Poll::Ready(Err(UartError::Dma(RingError::Stopped)));
             };
-            match reader.poll_read(ring, &mut rx.regs, buf) {
-                Step::Ready(result) => Poll::Ready(result),
-                Step::Pending => {
-                    // SAFETY: `Irqs: UsartBound<U>` proves the handler of
-                    // this line (`on_interrupt::<U>`) is installed; it masks
-                    // the line again before it returns.
-                    unsafe { NVIC::unmask(Line(U::IRQ)) };
-                    Poll::Pending
-                }
-            }
+            poll_async(&mut reader, ring, &mut rx.regs, buf, U::waker(), cx, || {
+                // SAFETY: `Irqs: UsartBound<U>` proves the handler of this
+                // line (`on_interrupt::<U>`) is installed; it masks the line
+                // again before it returns.
+                unsafe { NVIC::unmask(Line(U::IRQ)) }
+            })
         })
         .await
     }

@@ -2,6 +2,9 @@
 //! what, as one step ([`Reader::poll_read`]) that a blocking loop or a
 //! future repeats. Host-tested with a scripted ring and line.
 
+use core::task::{Context, Poll};
+
+use dma_types::interrupt::WakerSlot;
 use dma_types::ring::RingError;
 
 use super::regs::Status;
@@ -134,5 +137,33 @@ impl Reader {
     fn ready(&mut self, result: Result<usize, UartError>) -> Step {
         self.waiting = false;
         Step::Ready(result)
+    }
+}
+
+/// One poll of an asynchronous read: registers the task's waker in `slot`
+/// (which the USART's interrupt handler wakes), then takes a step; if the
+/// read must wait, calls `arm` (which lets the interrupt reach the handler)
+/// and returns `Pending`.
+///
+/// Registering before the step means an event after the step's look wakes
+/// this task, and one before it is seen by the look; arming after it means
+/// the interrupt of an event the look already saw only wakes the task once
+/// more, never too late.
+pub fn poll_async(
+    reader: &mut Reader,
+    ring: &mut impl RxRing,
+    line: &mut impl LineStatus,
+    out: &mut [u8],
+    slot: &WakerSlot,
+    cx: &mut Context<'_>,
+    arm: impl FnOnce(),
+) -> Poll<Result<usize, UartError>> {
+    slot.register(cx.waker());
+    match reader.poll_read(ring, line, out) {
+        Step::Ready(result) => Poll::Ready(result),
+        Step::Pending => {
+            arm();
+            Poll::Pending
+        }
     }
 }
