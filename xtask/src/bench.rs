@@ -570,11 +570,10 @@ const EXPLANATION: &str = "\
   the same kilobyte, the least any copy costs; the rows are above it by
   the four calls (a range check, the fill past a shorter write slice, the
   call into `memcpy`: about 60 instructions per chunk in, 45 out). A
-  full-duplex call through
-  the bounce buffers costs both rows (2 KiB moved by the CPU, plus 4
-  transaction starts); owned buffers (`dma_transfer`) and slices the
-  streams reach (AXI SRAM, receive slices in whole cache lines) copy
-  nothing.
+  full-duplex call through the bounce buffers costs both rows (2 KiB moved
+  by the CPU, plus 4 transaction starts); owned buffers (`dma_transfer`)
+  and slices the streams reach (AXI SRAM, receive slices in whole cache
+  lines) copy nothing.
 - **Sizes** come from the ELF section headers. `.bss` and the `.dma.*`
   sections of the buffer macros (zeroed RAM, linked with `dma-regions.x`)
   hold the test buffers, the same in both images. *Flash* is
