@@ -389,6 +389,10 @@ mod host_critical_section {
                 }
                 depth.set(depth.get() + 1);
             });
+            // `()` in this crate's own build; a workspace-wide build unifies
+            // in `restore-state-u32` (cortex-m's single-core section, through
+            // examples/hal-interop).
+            Default::default()
         }
 
         unsafe fn release(_: critical_section::RawRestoreState) {
