@@ -13,6 +13,9 @@
 //! - **Directions.** Peripheral selections ([`peripheral`]) are TX or RX
 //!   types; a TX selection cannot pace a receive. Their ends come from the
 //!   peripherals' singletons ([`peripherals`]), without `unsafe`.
+//! - **Borrowed peripheral IDs.** A memory copy selects a peripheral's ID;
+//!   the engine picks one no other channel selects and makes a peripheral
+//!   start wait while a copy holds its ID ([`engine::start_halves`]).
 //! - **Burst receives.** A receive with data bursts needs a word-aligned
 //!   address and length: checked when the program is built for buffers whose
 //!   layout the type knows, and a typed `Err` for run-time slices

@@ -470,8 +470,19 @@ unsafe fn start(channel: usize, rx_first: usize, tx_first: usize, bytes: usize, 
             regs.user.read() | user::USR_MISO | user::USR_MOSI,
         );
         store(&regs.dma_conf, dma_conf::DMA_RX_ENA | dma_conf::DMA_TX_ENA);
-        engine::start_in(gdma, channel, rx_first, SPI2_ID, burst, false, true);
-        engine::start_out(gdma, channel, tx_first, SPI2_ID, burst, true);
+        let list = |first| engine::List {
+            first,
+            data_burst: burst,
+            check_owner: true,
+        };
+        engine::start_halves(
+            gdma,
+            channel,
+            engine::Connection::Peripheral {
+                inbound: Some((list(rx_first), SPI2_ID)),
+                outbound: Some((list(tx_first), SPI2_ID)),
+            },
+        );
         let resets = dma_conf::RX_AFIFO_RST | dma_conf::BUF_AFIFO_RST | dma_conf::DMA_AFIFO_RST;
         let enables = dma_conf::DMA_RX_ENA | dma_conf::DMA_TX_ENA;
         store(&regs.dma_conf, enables | resets);
