@@ -7,7 +7,8 @@
 //!   them), runs every QEMU firmware example (`dmatest` among them), the link
 //!   check, then the host tests again under Miri; fails if anything fails.
 //! - `miri`: installs nightly with Miri if missing and runs the host tests of
-//!   `dma-types` and `dma-an505` under Miri, on a 32-bit target.
+//!   `dma-types`, `dma-an505` and `dma-esp32c3` under Miri, on a 32-bit
+//!   target.
 //! - `link-check`: a firmware with buffers in every DMA region must not link
 //!   without the chip's `dma-regions.x` (nor with a copy lacking a region)
 //!   and must link with it (see `link_check.rs`).
@@ -50,9 +51,10 @@ const EXAMPLES: &[&str] = &[
     "exceptions",
 ];
 /// The crates whose host tests run under Miri.
-const MIRI_PACKAGES: &[&str] = &["dma-types", "dma-an505"];
+const MIRI_PACKAGES: &[&str] = &["dma-types", "dma-an505", "dma-esp32c3"];
 /// Miri interprets a 32-bit target, so addresses are 32 bits wide as in the
-/// PL081's registers and the `usize as u32` casts lose nothing, as on the chip.
+/// PL081's and the GDMA's registers and descriptors, and the `usize as u32`
+/// casts lose nothing, as on the chips.
 const MIRI_TARGET: &str = "i686-unknown-linux-gnu";
 /// The tests leak on purpose (`Box::leak` makes the `'static` buffers the API
 /// requires); every other Miri check stays on, strict provenance included:

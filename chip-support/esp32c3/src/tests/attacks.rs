@@ -123,35 +123,23 @@ fn selections(channel: usize) -> (u32, u32) {
 /// SHA 7, ADC 8.
 const M2M_IDS: [u32; 6] = [0, 2, 3, 6, 7, 8];
 
-/// issue 14, the memory-copy peripheral ID: for every way the four halves
-/// of the two other channels can select peripheral IDs (any of the C3's
-/// IDs 0..=8 or none), the ID a copy borrows is one esp-idf allows for
-/// memory copies and none of those halves selects.
+/// issue 14, the memory-copy peripheral ID: for every set of IDs the four
+/// halves of the two other channels can select (at most four of the C3's
+/// IDs 0..=8; 256 sets), on every channel, the ID a copy borrows is one
+/// esp-idf allows for memory copies and in none of those halves.
 #[test]
 fn i14_a_copy_always_finds_an_id_no_other_half_selects() {
-    let choices: std::vec::Vec<Option<u32>> =
-        core::iter::once(None).chain((0..=8).map(Some)).collect();
     let mut cases = 0;
     for channel in 0..3 {
-        for a in &choices {
-            for b in &choices {
-                for c in &choices {
-                    for d in &choices {
-                        let taken = [a, b, c, d]
-                            .into_iter()
-                            .flatten()
-                            .fold(0u64, |ids, &id| ids | 1 << id);
-                        let id = crate::peripheral::mem_to_mem_id(channel, taken)
-                            .expect("six IDs, four other halves");
-                        assert!(M2M_IDS.contains(&id), "{id} is not a memory-copy ID");
-                        assert_eq!(taken & (1 << id), 0, "{id} is selected elsewhere");
-                        cases += 1;
-                    }
-                }
-            }
+        for taken in (0u64..1 << 9).filter(|ids| ids.count_ones() <= 4) {
+            let id = crate::peripheral::mem_to_mem_id(channel, taken)
+                .expect("six IDs, four other halves");
+            assert!(M2M_IDS.contains(&id), "{id} is not a memory-copy ID");
+            assert_eq!(taken & (1 << id), 0, "{id} is selected elsewhere");
+            cases += 1;
         }
     }
-    assert_eq!(cases, 3 * 10 * 10 * 10 * 10);
+    assert_eq!(cases, 3 * 256);
 }
 
 /// issue 14, the memory-copy peripheral ID: a copy started while another

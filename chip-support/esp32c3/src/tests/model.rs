@@ -204,7 +204,7 @@ pub(crate) fn on_store(address: usize, value: u32) -> u32 {
         if value & spi2_regs::cmd::USR != 0 {
             // The transaction ends at once.
             for channel in 0..3 {
-                let base = gdma_base as *const u8;
+                let base = gdma() as *const u8;
                 let in_sel = peek(base, 0xA0 + channel * 0xC0);
                 let out_sel = peek(base, 0x100 + channel * 0xC0);
                 if in_sel == 0 && out_sel == 0 {
