@@ -79,6 +79,7 @@ fn main() {
         Some("miri") => miri(),
         Some("link-check") => ensure_target()
             .and_then(|()| rustup_ensure("target", H7_TARGET))
+            .and_then(|()| rustup_ensure("target", C3_TARGET))
             .and_then(|()| link_check::link_check()),
         Some("qemu") => match args.get(1) {
             Some(elf) => ensure_qemu().and_then(|()| run_qemu(Path::new(elf))),
