@@ -457,7 +457,7 @@ pub unsafe fn start_halves(regs: &RegisterBlock, channel: usize, connection: Con
         .flatten()
         .fold(0u64, |ids, &(_, id)| ids | 1 << id);
     loop {
-        let started = critical_section::with(|_| {
+        let started = crate::lock::with(|| {
             let (in_id, out_id) = if memory {
                 // Six IDs, at most four selected by the other channels.
                 let id = mem_to_mem_id(channel, selected_by_others(regs, [channel, channel]))

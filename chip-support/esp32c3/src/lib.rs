@@ -65,6 +65,7 @@
 pub mod controller;
 pub mod descriptor;
 pub mod engine;
+mod lock;
 pub mod map;
 pub mod peripheral;
 pub mod peripherals;

@@ -216,7 +216,7 @@ impl Spi {
     /// gives it back.
     pub fn new(spi: Spi2, config: Config) -> Self {
         let system = crate::regs::system();
-        critical_section::with(|_| {
+        crate::lock::with(|| {
             // SAFETY: `spi` is the only SPI2 handle; only SPI2's bits of the
             // shared SYSTEM registers change, read and written back inside a
             // critical section.
