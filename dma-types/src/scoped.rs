@@ -714,7 +714,7 @@ impl<'env, W> Lend for &'env mut [W] {
     }
 }
 
-impl<'env, Q> Lend for &'env mut Peripheral<Q> {
+impl<Q> Lend for &mut Peripheral<Q> {
     // A peripheral end is a zero-sized right to a register, not memory the
     // controller writes: held as it is.
     type Parked = Self;
