@@ -46,11 +46,33 @@ use dma_types::controller::Controller;
 
 use crate::controller::{Bdma, Dma1, Dma2, Mdma};
 use crate::fifo::StreamMode;
+use crate::regs::{dma, dmamux};
 
 mod sealed {
     pub trait Sealed {}
 }
 pub(crate) use sealed::Sealed;
+
+/// The register access the stream modes of this crate (circular, double
+/// buffer) need from a DMA1/DMA2 controller type: implemented by the
+/// controller macro, so only this crate's controllers have it, and not
+/// nameable outside the crate.
+///
+/// # Safety
+///
+/// The register blocks must be the controller's, stream n must be fed by
+/// DMAMUX1 channel `MUX_OFFSET + n`, and `FCR` must be the SxFCR word of the
+/// controller type's FIFO setting.
+pub(crate) unsafe trait StreamRegisters {
+    /// DMAMUX1 channel of stream 0.
+    const MUX_OFFSET: usize;
+    /// SxFCR word of the controller type's FIFO setting.
+    const FCR: u32;
+    /// Returns the DMA register block.
+    fn stream_registers() -> &'static dma::RegisterBlock;
+    /// Returns the DMAMUX1 register block.
+    fn stream_dmamux() -> &'static dmamux::RegisterBlock;
+}
 
 /// A DMA1 or DMA2 controller, in any FIFO setting: a driver that needs "a
 /// DMA1/DMA2 stream" takes `Channel<C, I>` with `C: StreamController`.
@@ -64,7 +86,7 @@ pub(crate) use sealed::Sealed;
     note = "take a stream from `Dma1::take().unwrap().split()` or `Dma2`; the BDMA serves only DMAMUX2's requests (LPUART1, SPI6, I2C4, SAI4, ADC3) and the MDMA runs memory-to-memory"
 )]
 #[allow(private_bounds)]
-pub trait StreamController: Controller + Sealed {}
+pub trait StreamController: Controller + Sealed + StreamRegisters {}
 
 /// The BDMA: a driver that needs "a BDMA channel" (a D3 peripheral such as
 /// SPI6 or LPUART1) takes `Channel<C, I>` with `C: BdmaController`.

@@ -62,7 +62,7 @@ use dma_types::region::{Reaches, Region};
 use dma_types::ring::{Layout, ReadableRing, RingError, WritableRing};
 use dma_types::word::Word;
 
-use crate::double_buffer::StreamController;
+use crate::bounds::StreamController;
 use crate::engine::stream;
 use crate::regs::dma::fcr;
 use crate::stream_ring::{halt, StreamRing};

@@ -231,11 +231,10 @@ macro_rules! stream_controller {
 
         impl<M: $crate::fifo::StreamMode> $crate::bounds::Sealed for $name<M> {}
 
-        impl<M: $crate::fifo::StreamMode> $crate::double_buffer::StreamControllerSealed for $name<M> {}
-
-        // SAFETY: the register pointers are this controller's, and stream n
-        // is fed by DMAMUX1 channel `$mux_offset + n`.
-        unsafe impl<M: $crate::fifo::StreamMode> $crate::double_buffer::StreamController for $name<M> {
+        // SAFETY: the register pointers are this controller's, stream n is
+        // fed by DMAMUX1 channel `$mux_offset + n`, and `M::FCR` is the FIFO
+        // setting of the type.
+        unsafe impl<M: $crate::fifo::StreamMode> $crate::bounds::StreamRegisters for $name<M> {
             const MUX_OFFSET: usize = $mux_offset;
             const FCR: u32 = M::FCR;
 

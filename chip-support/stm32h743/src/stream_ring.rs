@@ -33,7 +33,7 @@ use dma_types::region::Region;
 use dma_types::ring::{Layout, RingHardware, Sample};
 use dma_types::word::Word;
 
-use crate::double_buffer::StreamController;
+use crate::bounds::StreamController;
 use crate::engine::stream;
 use crate::regs::dma::flags;
 

@@ -129,6 +129,13 @@ mod test_controllers {
 }
 use test_controllers::{TestBdma, TestDma1, TestDma2, TestMdma};
 
+// The family bounds, written out for the host controllers as `bounds.rs`
+// writes them for the real ones.
+impl<M: crate::fifo::StreamMode> crate::bounds::StreamController for TestDma1<M> {}
+impl<M: crate::fifo::StreamMode> crate::bounds::StreamController for TestDma2<M> {}
+impl crate::bounds::BdmaController for TestBdma {}
+impl crate::bounds::MdmaController for TestMdma {}
+
 macro_rules! host_region {
     ($(#[$doc:meta])* $name:ident, cacheable: $cacheable:literal) => {
         $(#[$doc])*
