@@ -46,7 +46,7 @@ use dma_types::controller::Controller;
 
 use crate::controller::{Bdma, Dma1, Dma2, Mdma};
 use crate::fifo::StreamMode;
-use crate::regs::{dma, dmamux};
+use crate::regs::{bdma, dma, dmamux};
 
 mod sealed {
     pub trait Sealed {}
@@ -74,6 +74,20 @@ pub(crate) unsafe trait StreamRegisters {
     fn stream_dmamux() -> &'static dmamux::RegisterBlock;
 }
 
+/// The register access the BDMA rings need (implemented by the controller
+/// macro; not nameable outside the crate).
+///
+/// # Safety
+///
+/// The register blocks must be the BDMA's and DMAMUX2's, channel n being
+/// fed by DMAMUX2 channel n.
+pub(crate) unsafe trait BdmaRegisters {
+    /// Returns the BDMA register block.
+    fn bdma_registers() -> &'static bdma::RegisterBlock;
+    /// Returns the DMAMUX2 register block.
+    fn bdma_dmamux() -> &'static dmamux::RegisterBlock;
+}
+
 /// A DMA1 or DMA2 controller, in any FIFO setting: a driver that needs "a
 /// DMA1/DMA2 stream" takes `Channel<C, I>` with `C: StreamController`.
 ///
@@ -96,7 +110,7 @@ pub trait StreamController: Controller + Sealed + StreamRegisters {}
     note = "take a channel from `Bdma::take().unwrap().split()`; only the BDMA serves DMAMUX2's requests (LPUART1, SPI6, I2C4, SAI4, ADC3) and reaches SRAM4"
 )]
 #[allow(private_bounds)]
-pub trait BdmaController: Controller + Sealed {}
+pub trait BdmaController: Controller + Sealed + BdmaRegisters {}
 
 /// The MDMA: a driver that needs "an MDMA channel" (linked lists, the TCMs)
 /// takes `Channel<C, I>` with `C: MdmaController`.

@@ -334,6 +334,20 @@ macro_rules! bdma_controller {
 
         impl $crate::bounds::Sealed for $name {}
 
+        // SAFETY: the pointers are the BDMA's and DMAMUX2's register blocks,
+        // and DMAMUX2 channel n feeds BDMA channel n.
+        unsafe impl $crate::bounds::BdmaRegisters for $name {
+            #[inline(always)]
+            fn bdma_registers() -> &'static $crate::regs::bdma::RegisterBlock {
+                Self::registers()
+            }
+
+            #[inline(always)]
+            fn bdma_dmamux() -> &'static $crate::regs::dmamux::RegisterBlock {
+                Self::dmamux()
+            }
+        }
+
         // SAFETY: the BDMA has no bursts: single transfers at every width.
         unsafe impl<W: dma_types::word::Word> dma_types::burst::SupportsBurst<dma_types::burst::Single, W> for $name {}
 

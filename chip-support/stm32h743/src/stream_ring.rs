@@ -221,7 +221,7 @@ where
 /// (Cortex-M3/M7 generic user guides, PRIMASK), so rings belong to
 /// privileged code. On the host (tests) there is nothing to mask.
 #[inline(always)]
-fn without_interrupts<T>(f: impl FnOnce() -> T) -> T {
+pub(crate) fn without_interrupts<T>(f: impl FnOnce() -> T) -> T {
     #[cfg(target_arch = "arm")]
     {
         let primask: u32;

@@ -174,6 +174,9 @@ dma_types::request_lines! {
     unsafe TestUsart1Rx: Receive, line 41, u8, at 0x4001_1024, in HostUncached, routed to [TestDma2<Fifo<Full>>];
     /// SPI6 TX's facts, routed to the test BDMA.
     unsafe TestSpi6Tx: Transmit, line 12, u8, at 0x5800_1420, in HostUncached, routed to [TestBdma];
+    /// LPUART1 RX's facts (DMAMUX2 request 9, RDR at 0x5800_0C24), routed to
+    /// the test BDMA.
+    unsafe TestLpuart1Rx: Receive, line 9, u8, at 0x5800_0C24, in HostUncached, routed to [TestBdma];
 }
 
 fn leak<T: 'static>(value: T) -> &'static mut T {
@@ -249,6 +252,7 @@ unsafe impl dma_types::section::DmaSection for HostUncached {
 const MDMA_WORD_CTCR: u32 = 0x71FC_0AAA;
 
 mod attacks;
+mod bdma_ring;
 mod ring;
 mod ring_attacks;
 mod sequences;
