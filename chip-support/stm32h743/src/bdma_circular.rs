@@ -282,9 +282,7 @@ where
         let plan = crate::double_buffer::receive_plan::<Q>(address, B::LEN);
         // SAFETY: the transfer owns the channel, the peripheral end and the
         // buffer until `stop` or `Drop` has disabled the channel.
-        unsafe {
-            bdma::start_circular(C::bdma_registers(), C::bdma_dmamux(), I::INDEX, &plan)
-        };
+        unsafe { bdma::start_circular(C::bdma_registers(), C::bdma_dmamux(), I::INDEX, &plan) };
         // SAFETY: the channel just started at element 0 with its flags
         // cleared (`start_circular` clears them before EN); only this ring
         // reads and clears them from now on.
@@ -478,9 +476,7 @@ where
         let plan = transmit_plan::<Q>(address, B::LEN);
         // SAFETY: the transfer owns the channel, the peripheral end and the
         // buffer until `stop` or `Drop` has disabled the channel.
-        unsafe {
-            bdma::start_circular(C::bdma_registers(), C::bdma_dmamux(), I::INDEX, &plan)
-        };
+        unsafe { bdma::start_circular(C::bdma_registers(), C::bdma_dmamux(), I::INDEX, &plan) };
         // SAFETY: the channel just started at element 0 with its flags
         // cleared; only this ring reads and clears them from now on. It
         // reads one element from memory before CNDTR counts it.
@@ -551,9 +547,7 @@ where
     }
 }
 
-impl<C: BdmaController, I: ChannelIndex, Q, B: Destination> Drop
-    for CircularTransmit<C, I, Q, B>
-{
+impl<C: BdmaController, I: ChannelIndex, Q, B: Destination> Drop for CircularTransmit<C, I, Q, B> {
     /// Stops the channel before the buffer can be reused; leaks the parts if
     /// it does not report that it stopped.
     fn drop(&mut self) {

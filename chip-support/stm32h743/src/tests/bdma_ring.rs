@@ -218,7 +218,10 @@ fn i13_04_bdma_circular_transmit_copies_into_what_the_channel_has_sent() {
         .map(|i| unsafe { (address as *const u8).add(i).read_volatile() })
         .collect();
     assert_eq!(queued[..20], next[..20]);
-    assert_eq!(queued[20], 20, "the slot the BDMA may have read is untouched");
+    assert_eq!(
+        queued[20], 20,
+        "the slot the BDMA may have read is untouched"
+    );
     // The channel runs a lap past the writer: it sent old data.
     raise(HTIF1 | TCIF1);
     left(1, 40);
