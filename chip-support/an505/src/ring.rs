@@ -131,10 +131,6 @@ pub const fn items_for(len: usize) -> usize {
 mod sealed {
     use core::ptr::NonNull;
 
-    use dma_types::channel::{Channel, ChannelIndex};
-    use dma_types::controller::Controller;
-    use dma_types::region::{Reaches, Region};
-
     use crate::lli::Lli;
 
     /// Memory a ring can run in, taken apart into its pointer while the
@@ -157,10 +153,6 @@ mod sealed {
 
     /// Linked-list item storage a ring can use, taken apart the same way.
     pub trait RawItems: Sized {
-        /// The region the items lie in.
-        type ItemRegion: Region;
-        /// Number of items.
-        const COUNT: usize;
         /// Gives up the storage's reference for a pointer to its first item.
         fn into_raw(self) -> NonNull<Lli>;
         /// Puts the storage together again.
@@ -169,11 +161,6 @@ mod sealed {
         ///
         /// As [`RawBuffer::from_raw`].
         unsafe fn from_raw(first: NonNull<Lli>) -> Self;
-        /// Attaches the storage to `channel` again.
-        fn attach<C, I>(channel: Channel<C, I>, items: Self) -> Channel<C, I, Self>
-        where
-            C: Controller<Descriptor = Lli> + Reaches<Self::ItemRegion>,
-            I: ChannelIndex;
     }
 }
 
@@ -196,10 +183,20 @@ pub trait RingBuffer:
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not linked-list item storage for a PL081 ring",
     label = "the ring's channel needs its items attached",
-    note = "attach items with `channel.with_descriptors(items)`, e.g. the items of `let (ring, items) = dma_buffers!([u8; 256]);`"
+    note = "attach four items, a `Buffer<Region, &'static mut [Lli; 4]>` in memory the PL081 reaches, with `channel.with_descriptors(items)`"
 )]
 #[allow(private_bounds)]
-pub trait RingItems: DescriptorStorage<Lli> + sealed::RawItems {}
+pub trait RingItems: DescriptorStorage<Lli> + sealed::RawItems {
+    /// The region the items lie in.
+    type ItemRegion: Region;
+    /// Number of items.
+    const COUNT: usize;
+    /// Attaches the storage to `channel` again (what `stop` gives back).
+    fn attach<C, I>(channel: Channel<C, I>, items: Self) -> Channel<C, I, Self>
+    where
+        C: Controller<Descriptor = Lli> + Reaches<Self::ItemRegion>,
+        I: ChannelIndex;
+}
 
 macro_rules! ring_buffers {
     ($($storage:ty => $array:ty;)*) => {$(
@@ -228,8 +225,6 @@ ring_buffers! {
 }
 
 impl<R: Region, const K: usize> sealed::RawItems for Buffer<R, &'static mut [Lli; K]> {
-    type ItemRegion = R;
-    const COUNT: usize = K;
     #[inline]
     fn into_raw(self) -> NonNull<Lli> {
         NonNull::from(self.into_inner()).cast()
@@ -240,6 +235,11 @@ impl<R: Region, const K: usize> sealed::RawItems for Buffer<R, &'static mut [Lli
         // made, nothing else accesses it now (caller's contract).
         unsafe { Buffer::new_unchecked(&mut *first.cast::<[Lli; K]>().as_ptr()) }
     }
+}
+
+impl<R: Region, const K: usize> RingItems for Buffer<R, &'static mut [Lli; K]> {
+    type ItemRegion = R;
+    const COUNT: usize = K;
     #[inline]
     fn attach<C, I>(channel: Channel<C, I>, items: Self) -> Channel<C, I, Self>
     where
@@ -249,8 +249,6 @@ impl<R: Region, const K: usize> sealed::RawItems for Buffer<R, &'static mut [Lli
         channel.with_descriptors(items)
     }
 }
-
-impl<R: Region, const K: usize> RingItems for Buffer<R, &'static mut [Lli; K]> {}
 
 /// A running PL081 channel on a looping list, seen as a ring.
 pub(crate) struct Pl081Ring<C, I, W> {
