@@ -118,7 +118,8 @@ use crate::regs::pl081::control;
 const ITEM_MAX: usize = engine::MAX_BLOCK;
 
 /// Returns how many items a ring of `len` elements is cut into: the
-/// smallest multiple of 4 whose items hold at most [`ITEM_MAX`] elements.
+/// smallest multiple of 4 whose items hold at most 4095 elements (the
+/// PL081's TransferSize).
 pub const fn items_for(len: usize) -> usize {
     let groups = len.div_ceil(4 * ITEM_MAX);
     if groups == 0 {
