@@ -93,7 +93,9 @@ pub(crate) unsafe trait BdmaRegisters {
 ///
 /// Every DMAMUX1 request line of [`routing`](crate::routing) is routed to
 /// every `StreamController`, so such a driver can use its lines without
-/// naming a controller.
+/// naming a controller. The stream rings
+/// ([`circular`](crate::circular), [`double_buffer`](crate::double_buffer))
+/// take this bound too.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an STM32H7 DMA1/DMA2 controller: this needs a DMA1 or DMA2 stream",
     label = "not a channel of DMA1 or DMA2",
@@ -103,7 +105,8 @@ pub(crate) unsafe trait BdmaRegisters {
 pub trait StreamController: Controller + Sealed + StreamRegisters {}
 
 /// The BDMA: a driver that needs "a BDMA channel" (a D3 peripheral such as
-/// SPI6 or LPUART1) takes `Channel<C, I>` with `C: BdmaController`.
+/// SPI6 or LPUART1) takes `Channel<C, I>` with `C: BdmaController`, the
+/// bound of the BDMA rings ([`bdma_circular`](crate::bdma_circular)).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not the STM32H7 BDMA: this needs a BDMA channel",
     label = "not a channel of the BDMA",
