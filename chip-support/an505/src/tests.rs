@@ -354,6 +354,7 @@ mod attacks;
 mod chain_properties;
 pub(crate) mod hardware;
 mod leak_and_drop;
+mod ring;
 mod scoped;
 mod windows;
 
