@@ -354,6 +354,7 @@ mod attacks;
 mod chain_properties;
 pub(crate) mod hardware;
 mod leak_and_drop;
+mod ring;
 mod scoped;
 mod windows;
 
@@ -389,9 +390,9 @@ mod host_critical_section {
                 }
                 depth.set(depth.get() + 1);
             });
-            // `()` in this crate's own build; a workspace-wide build unifies
-            // in `restore-state-u32` (cortex-m's single-core section, through
-            // examples/hal-interop).
+            // `()` normally; another crate of the workspace build may
+            // select a restore-state type (cortex-m's single-core section).
+            #[allow(clippy::unused_unit)]
             Default::default()
         }
 

@@ -49,7 +49,6 @@ use core::task::Poll;
 use cortex_m::interrupt::InterruptNumber;
 use cortex_m::peripheral::NVIC;
 use dma_stm32h743::bounds::StreamController;
-use dma_stm32h743::double_buffer::StreamController as RingStream;
 use dma_types::buffer::Destination;
 use dma_types::channel::ChannelIndex;
 use dma_types::error::NotStopped;
@@ -147,7 +146,7 @@ macro_rules! bind_interrupts_with_usarts {
 pub struct RingBufferedUartRxAsync<U, C, I, B, Irqs>
 where
     U: Instance,
-    C: StreamController + RingStream,
+    C: StreamController,
     I: ChannelIndex,
     B: Destination,
 {
@@ -158,7 +157,7 @@ where
 impl<U, C, I, B, Irqs> fmt::Debug for RingBufferedUartRxAsync<U, C, I, B, Irqs>
 where
     U: Instance,
-    C: StreamController + RingStream,
+    C: StreamController,
     I: ChannelIndex,
     B: Destination,
 {
@@ -173,7 +172,7 @@ impl<U, C, I, B> RingBufferedUartRx<U, C, I, B>
 where
     U: Instance,
     U::Rx: RoutableTo<C>,
-    C: StreamController + RingStream + Reaches<B::Region>,
+    C: StreamController + Reaches<B::Region>,
     I: ChannelIndex,
     B: Destination<Word = u8, Request = Memory>,
 {
@@ -194,7 +193,7 @@ impl<U, C, I, B, Irqs> RingBufferedUartRxAsync<U, C, I, B, Irqs>
 where
     U: Instance,
     U::Rx: RoutableTo<C>,
-    C: StreamController + RingStream + Reaches<B::Region>,
+    C: StreamController + Reaches<B::Region>,
     I: ChannelIndex,
     B: Destination<Word = u8, Request = Memory>,
     Irqs: UsartBound<U>,

@@ -52,7 +52,6 @@ use core::fmt;
 
 use dma_stm32h743::bounds::StreamController;
 use dma_stm32h743::circular::CircularReceive;
-use dma_stm32h743::double_buffer::StreamController as RingStream;
 use dma_stm32h743::peripherals::{Usart1, Usart1Ends, Usart2, Usart2Ends, Usart3, Usart3Ends};
 use dma_stm32h743::routing::{Usart1Rx, Usart1Tx, Usart2Rx, Usart2Tx, Usart3Rx, Usart3Tx};
 use dma_types::buffer::Destination;
@@ -292,7 +291,7 @@ impl From<RingError> for UartError {
 /// The ring as the reader sees it.
 impl<C, I, Q, B> RxRing for CircularReceive<C, I, Q, B>
 where
-    C: RingStream + Reaches<B::Region>,
+    C: StreamController + Reaches<B::Region>,
     I: ChannelIndex,
     Q: ReceiveRequest<Word = u8> + RoutableTo<C>,
     B: Destination<Word = u8, Request = Memory>,
@@ -328,7 +327,7 @@ impl<M: Mmio> LineStatus for UsartRegisters<M> {
 /// The ring while the stream runs, or the parts while it does not.
 enum State<C, I, Q, B>
 where
-    C: RingStream,
+    C: StreamController,
     I: ChannelIndex,
     B: Destination,
 {
@@ -343,7 +342,7 @@ where
 pub struct RingBufferedUartRx<U, C, I, B>
 where
     U: Instance,
-    C: StreamController + RingStream,
+    C: StreamController,
     I: ChannelIndex,
     B: Destination,
 {
@@ -356,7 +355,7 @@ where
 impl<U, C, I, B> fmt::Debug for RingBufferedUartRx<U, C, I, B>
 where
     U: Instance,
-    C: StreamController + RingStream,
+    C: StreamController,
     I: ChannelIndex,
     B: Destination,
 {
@@ -408,7 +407,7 @@ pub trait IntoRingBuffered: sealed::Singleton + Sized {
     where
         Self: Instance,
         <Self as Instance>::Rx: RoutableTo<C>,
-        C: StreamController + RingStream + Reaches<B::Region>,
+        C: StreamController + Reaches<B::Region>,
         I: ChannelIndex,
         B: Destination<Word = u8, Request = Memory>;
 }
@@ -424,7 +423,7 @@ impl<U: sealed::Singleton> IntoRingBuffered for U {
     where
         Self: Instance,
         <Self as Instance>::Rx: RoutableTo<C>,
-        C: StreamController + RingStream + Reaches<B::Region>,
+        C: StreamController + Reaches<B::Region>,
         I: ChannelIndex,
         B: Destination<Word = u8, Request = Memory>,
     {
@@ -452,7 +451,7 @@ impl<U, C, I, B> RingBufferedUartRx<U, C, I, B>
 where
     U: Instance,
     U::Rx: RoutableTo<C>,
-    C: StreamController + RingStream + Reaches<B::Region>,
+    C: StreamController + Reaches<B::Region>,
     I: ChannelIndex,
     B: Destination<Word = u8, Request = Memory>,
 {
@@ -588,7 +587,7 @@ where
 impl<U, C, I, B> Drop for RingBufferedUartRx<U, C, I, B>
 where
     U: Instance,
-    C: StreamController + RingStream,
+    C: StreamController,
     I: ChannelIndex,
     B: Destination,
 {
