@@ -104,15 +104,15 @@ macro_rules! dma_buffers {
 /// ```no_run
 /// use dma_esp32c3::{descriptor_chain, Gdma};
 ///
-/// let frame = descriptor_chain!(
+/// let mut frame = descriptor_chain!(
 ///     controller = Gdma,
 ///     from [header: [u8; 16], payload: [u8; 5000]],
 ///     to [frame: [u8; 5016]],
 /// );
-/// frame.header[0] = 0xC0;
+/// frame.pieces_mut().header[0] = 0xC0;
 /// let ch = Gdma::take().unwrap().split().ch1;
 /// let (_ch, frame) = ch.start_chain(frame).wait().unwrap();
-/// assert_eq!(frame.frame[0], 0xC0);
+/// assert_eq!(frame.frame()[0], 0xC0);
 /// ```
 #[macro_export]
 macro_rules! descriptor_chain {

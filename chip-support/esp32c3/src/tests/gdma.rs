@@ -413,11 +413,11 @@ fn a_static_chain_starts_with_register_stores_only() {
     assert_eq!(sizes, [(16, 16), (4095, 4095), (905, 905)]);
     assert_eq!(
         items[0].outbound().words()[1],
-        chain.header.as_ptr() as usize as u32
+        chain.header().as_ptr() as usize as u32
     );
     assert_eq!(
         items[0].inbound().words()[1],
-        chain.frame.as_ptr() as usize as u32
+        chain.frame().as_ptr() as usize as u32
     );
     assert_eq!(
         items[1].inbound().next(),
@@ -437,7 +437,7 @@ fn a_static_chain_starts_with_register_stores_only() {
     assert_eq!(entries.len(), 16, "register stores only");
     poke(gdma_base(), 0x00, 1 << 1);
     let (_, chain) = transfer.wait().ok().unwrap();
-    assert_eq!(chain.frame.len(), 5016);
+    assert_eq!(chain.frame().len(), 5016);
 }
 
 /// `Controller` constants of the GDMA: 3 channels, 1023-element blocks
