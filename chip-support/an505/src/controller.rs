@@ -224,8 +224,8 @@ macro_rules! pl081_controller {
             }
 
             #[inline]
-            unsafe fn resume(channel: usize) {
-                // SAFETY: forwarded contract.
+            unsafe fn resume(channel: usize, _plan: &dma_types::controller::TransferPlan) {
+                // SAFETY: forwarded contract (the PL081 keeps its position).
                 unsafe { $crate::engine::resume(Self::registers(), channel) }
             }
 
