@@ -92,6 +92,18 @@ pub(crate) use singleton;
 macro_rules! cache_hooks {
     ($cache:ty) => {
         #[inline(always)]
+        fn before_dcache_maintenance() {
+            <$cache as $crate::cache::DataCache>::before_maintenance()
+        }
+
+        #[inline(always)]
+        unsafe fn clean_dcache_for_start(address: usize, bytes: usize) {
+            // SAFETY: forwarded contract; every start of this crate's
+            // engines completes the write-back with its `dsb`.
+            unsafe { <$cache as $crate::cache::DataCache>::clean_for_start(address, bytes) }
+        }
+
+        #[inline(always)]
         unsafe fn clean_dcache(address: usize, bytes: usize) {
             // SAFETY: forwarded contract.
             unsafe { <$cache as $crate::cache::DataCache>::clean(address, bytes) }
@@ -128,9 +140,9 @@ macro_rules! engine_forwarding {
         }
 
         #[inline]
-        unsafe fn resume(channel: usize) {
+        unsafe fn resume(channel: usize, plan: &dma_types::controller::TransferPlan) {
             // SAFETY: forwarded contract.
-            unsafe { $crate::engine::$engine::resume(Self::registers(), channel) }
+            unsafe { $crate::engine::$engine::resume(Self::registers(), channel, plan) }
         }
 
         #[inline]
@@ -229,6 +241,14 @@ macro_rules! stream_controller {
         {
         }
 
+        impl<M> $crate::flags::sealed::CompleteFlag for $name<M> {
+            #[inline(always)]
+            unsafe fn clear_complete(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::stream::clear_complete(Self::registers(), channel) }
+            }
+        }
+
         impl<M: $crate::fifo::StreamMode> $crate::double_buffer::StreamControllerSealed for $name<M> {}
 
         // SAFETY: the register pointers are this controller's, and stream n
@@ -312,6 +332,11 @@ macro_rules! bdma_controller {
             $crate::controller::engine_forwarding!(bdma, suspend = suspend);
 
             #[inline(always)]
+            fn finished(channel: usize) -> Option<bool> {
+                $crate::engine::bdma::finished(Self::registers(), channel)
+            }
+
+            #[inline(always)]
             unsafe fn start(channel: usize, plan: &dma_types::controller::TransferPlan, _chain: &mut [$crate::controller::NoChain]) {
                 // SAFETY: forwarded contract of `Controller::start`.
                 unsafe { $crate::engine::bdma::start(Self::registers(), Self::dmamux(), channel, plan) }
@@ -326,6 +351,14 @@ macro_rules! bdma_controller {
 
 
 
+        }
+
+        impl $crate::flags::sealed::CompleteFlag for $name {
+            #[inline(always)]
+            unsafe fn clear_complete(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::bdma::clear_complete(Self::registers(), channel) }
+            }
         }
 
         // SAFETY: `ReachableByBdma` lists exactly the regions the BDMA reaches.
@@ -380,6 +413,11 @@ macro_rules! mdma_controller {
             $crate::controller::engine_forwarding!(mdma, suspend = suspend);
 
             #[inline(always)]
+            fn finished(channel: usize) -> Option<bool> {
+                $crate::engine::mdma::finished(Self::registers(), channel)
+            }
+
+            #[inline(always)]
             unsafe fn start(channel: usize, plan: &dma_types::controller::TransferPlan, chain: &mut [$crate::node::MdmaNode]) {
                 // SAFETY: forwarded contract of `Controller::start`.
                 unsafe {
@@ -417,6 +455,14 @@ macro_rules! mdma_controller {
             #[inline]
             fn list_remaining(channel: usize, nodes: &[$crate::node::MdmaNode]) -> usize {
                 $crate::engine::mdma::remaining(Self::registers(), channel, nodes)
+            }
+        }
+
+        impl $crate::flags::sealed::CompleteFlag for $name {
+            #[inline(always)]
+            unsafe fn clear_complete(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::mdma::clear_complete(Self::registers(), channel) }
             }
         }
 

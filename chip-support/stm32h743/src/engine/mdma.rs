@@ -1,13 +1,12 @@
 //! MDMA channels: memory-to-memory blocks, chained through link nodes.
 
-use core::sync::atomic::{fence, Ordering};
-
 use dma_types::controller::{FixedAddressRule, TransferPlan};
 use dma_types::error::NotStopped;
 use dma_types::region::Region;
 use dma_types::word::Width;
 
 use super::{size_code, STOP_POLLS};
+use crate::cache::dsb;
 use crate::map::{is_tcm, Dtcm, Itcm};
 use crate::node::MdmaNode;
 use crate::regs::mdma::{cbndtr, ccr, cisr, ctbr, ctcr, RegisterBlock};
@@ -198,8 +197,9 @@ pub unsafe fn start(
     };
     let registers = &regs.channel[channel];
     let control = ccr::CTCIE | ccr::TEIE;
-    // The buffers and nodes must be in memory before the MDMA reads them.
-    fence(Ordering::SeqCst);
+    // The buffers and nodes must be in memory, and the cache write-backs
+    // the typed layer began complete, before the MDMA reads them.
+    dsb();
     // SAFETY: register writes on a channel the caller owns, words from a
     // checked plan.
     unsafe {
@@ -233,8 +233,9 @@ pub unsafe fn start_list(regs: &RegisterBlock, channel: usize, first: *const Mdm
         unsafe { (*first).words() };
     let registers = &regs.channel[channel];
     let control = ccr::CTCIE | ccr::TEIE;
-    // The buffers must be in memory before the MDMA reads them.
-    fence(Ordering::SeqCst);
+    // The buffers must be in memory, and the cache write-backs of the
+    // chain's pieces complete, before the MDMA reads them.
+    dsb();
     // SAFETY: register writes on a channel the caller owns, words from a
     // list the caller vouches for.
     unsafe {
@@ -251,12 +252,27 @@ pub unsafe fn start_list(regs: &RegisterBlock, channel: usize, first: *const Mdm
     }
 }
 
-/// Returns whether `channel` is enabled and has neither completed the list
-/// nor failed.
+/// Returns `None` while `channel` has neither completed the list nor
+/// failed, and `Some(failed)` once it has, from one read of CISR.
+///
+/// CTCIF is set when the last block was transferred and the channel has
+/// been disabled (SVD `MDMA_CxISR.CTCIF`); a transfer error sets TEIF and
+/// clears EN. ST `HAL_MDMA_PollForTransfer` polls the same CISR flags.
+#[inline(always)]
+pub fn finished(regs: &RegisterBlock, channel: usize) -> Option<bool> {
+    let status = regs.channel[channel].cisr.read() & (cisr::CTCIF | cisr::TEIF);
+    if status == 0 {
+        None
+    } else {
+        Some(status & cisr::TEIF != 0)
+    }
+}
+
+/// Returns whether `channel` has neither completed the list nor failed
+/// ([`finished`] is `None`).
 #[inline]
 pub fn is_active(regs: &RegisterBlock, channel: usize) -> bool {
-    let registers = &regs.channel[channel];
-    registers.ccr.read() & ccr::EN != 0 && registers.cisr.read() & (cisr::CTCIF | cisr::TEIF) == 0
+    finished(regs, channel).is_none()
 }
 
 /// Returns whether `channel` stopped on a transfer error.
@@ -266,7 +282,10 @@ pub fn has_error(regs: &RegisterBlock, channel: usize) -> bool {
 }
 
 /// Returns the elements not transferred: the current block's BNDT plus every
-/// node still linked from CLAR (walked through `chain` only).
+/// node still linked from CLAR (walked through `chain` only). Out of line:
+/// one copy serves every channel, and `wait` needs it only on its error
+/// path.
+#[inline(never)]
 pub fn remaining(regs: &RegisterBlock, channel: usize, chain: &[MdmaNode]) -> usize {
     let registers = &regs.channel[channel];
     let width_bytes = 1usize << ((registers.ctcr.read() >> ctcr::SSIZE_SHIFT) & 0b11);
@@ -351,8 +370,11 @@ pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
 ///
 /// # Safety
 ///
-/// The caller must own `channel`, paused by [`suspend`].
-pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
+/// The caller must own `channel`, paused by [`suspend`] (`plan` is not
+/// needed).
+pub unsafe fn resume(regs: &RegisterBlock, channel: usize, plan: &TransferPlan) {
+    // The MDMA keeps its position in CSAR/CDAR/CBNDTR/CLAR.
+    let _ = plan;
     let registers = &regs.channel[channel];
     let control = registers.ccr.read() & !ccr::SWRQ;
     if control & ccr::EN != 0 || registers.cisr.read() & cisr::TEIF != 0 {
@@ -367,4 +389,16 @@ pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
         registers.ccr.write(control | ccr::EN);
         registers.ccr.write(control | ccr::EN | ccr::SWRQ);
     }
+}
+
+/// Clears the channel-transfer-complete flag of `channel`: one store of a
+/// constant to CxIFCR.
+///
+/// # Safety
+///
+/// The caller must own `channel`, and nothing may be waiting on its CTCIF.
+#[inline(always)]
+pub unsafe fn clear_complete(regs: &RegisterBlock, channel: usize) {
+    // SAFETY: write-1-to-clear of this channel's CTCIF only.
+    unsafe { regs.channel[channel].cifcr.write(cisr::CTCIF) };
 }

@@ -43,6 +43,7 @@ std::thread_local! {
     static DMAMUX2: &'static dmamux::RegisterBlock = leak_zeroed();
     static BDMA: &'static bdma::RegisterBlock = leak_zeroed();
     static MDMA: &'static mdma::RegisterBlock = leak_zeroed();
+    static MPU: &'static crate::regs::mpu::RegisterBlock = leak_zeroed();
     static CACHE_LOG: RefCell<Vec<CacheOp>> = const { RefCell::new(Vec::new()) };
     /// Runs at the next invalidation (the stream moving during a copy).
     static ON_INVALIDATE: RefCell<Option<Box<dyn FnOnce()>>> = const { RefCell::new(None) };
@@ -66,10 +67,15 @@ fn bdma_block() -> *const bdma::RegisterBlock {
 fn mdma_block() -> *const mdma::RegisterBlock {
     MDMA.with(|block| *block as *const _)
 }
+fn mpu_block() -> *const crate::regs::mpu::RegisterBlock {
+    MPU.with(|block| *block as *const _)
+}
 
 /// A cache maintenance operation the test double saw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CacheOp {
+    /// `before_maintenance` (the `dsb` before the cleans of a start).
+    Barrier,
     Clean(usize, usize),
     Invalidate(usize, usize),
 }
@@ -78,6 +84,9 @@ enum CacheOp {
 struct RecordingCache;
 
 impl DataCache for RecordingCache {
+    fn before_maintenance() {
+        CACHE_LOG.with(|log| log.borrow_mut().push(CacheOp::Barrier));
+    }
     unsafe fn clean(address: usize, bytes: usize) {
         CACHE_LOG.with(|log| log.borrow_mut().push(CacheOp::Clean(address, bytes)));
     }
@@ -242,6 +251,7 @@ unsafe impl dma_types::section::DmaSection for HostUncached {
 const MDMA_WORD_CTCR: u32 = 0x71FC_0AAA;
 
 mod attacks;
+mod cost;
 mod ring;
 mod ring_attacks;
 mod sequences;
@@ -329,6 +339,12 @@ fn register_name(address: usize) -> std::string::String {
             "MAR", "MDR", "-", "-",
         ][field / 4];
         return format!("MDMA.C{channel}{field}");
+    }
+    if let Some(offset) = inside(
+        mpu_block() as *const u8,
+        core::mem::size_of::<crate::regs::mpu::RegisterBlock>(),
+    ) {
+        return ["MPU_TYPE", "MPU_CTRL", "MPU_RNR", "MPU_RBAR", "MPU_RASR"][offset / 4].into();
     }
     format!("{address:#x}")
 }
