@@ -94,8 +94,11 @@ pub(crate) fn bench() -> Result<(), String> {
     fs::create_dir_all(&scratch)
         .map_err(|error| format!("cannot create {}: {error}", scratch.display()))?;
     let result = measure(&plugin, &scratch);
+    // Is DMA worth it for this size (bench_breakeven.rs).
+    let breakeven = crate::bench_breakeven::measure(&plugin, &scratch);
     let _ = fs::remove_dir_all(&scratch);
     let (rows, notes) = result?;
+    let breakeven = breakeven?;
     // The STM32H743 rows: static, from the disassembly (bench_h7.rs).
     let h7 = crate::bench_h7::measure()?;
 
@@ -104,11 +107,17 @@ pub(crate) fn bench() -> Result<(), String> {
     for note in &notes {
         println!("{note}");
     }
+    println!("\n{}\n{}", breakeven.table, breakeven.verdict);
     println!("\n{}", h7.table);
     if !h7.above.is_empty() {
         println!("STM32H743 rows above 1.00: {}", h7.above.join("; "));
     }
     let mut report = render_report(&table, &rows, &notes);
+    report.push_str("\n## Is DMA worth it for this size?\n\n");
+    report.push_str(&breakeven.table);
+    report.push('\n');
+    report.push_str(&breakeven.verdict);
+    report.push_str(crate::bench_breakeven::EXPLANATION);
     report.push('\n');
     report.push_str(&h7.section);
     let path = workspace_root().join("BENCHMARKS.md");
@@ -228,7 +237,7 @@ fn measure(plugin: &Path, scratch: &Path) -> Result<(Vec<Row>, Vec<String>), Str
 
 /// Runs `name` twice and returns its sections, checking that both runs
 /// counted the same.
-fn counts_of_two_runs(
+pub(crate) fn counts_of_two_runs(
     name: &str,
     plugin: &Path,
     scratch: &Path,

@@ -99,7 +99,13 @@ pub(crate) fn measure() -> Result<Report, String> {
     let nm = llvm_tool("llvm-nm")?;
     for (profile, _) in PROFILES {
         cargo(&[
-            "build", "--profile", profile, "--target", H7_TARGET, "-p", PACKAGE,
+            "build",
+            "--profile",
+            profile,
+            "--target",
+            H7_TARGET,
+            "-p",
+            PACKAGE,
         ])?;
     }
     let mut rows = Vec::new();
@@ -200,7 +206,9 @@ pub(crate) fn measure() -> Result<Report, String> {
         );
     }
     section.push_str(H7_METHOD);
-    section.push_str("\nOut-of-line calls of the case functions (error paths; not counted in their rows):\n\n");
+    section.push_str(
+        "\nOut-of-line calls of the case functions (error paths; not counted in their rows):\n\n",
+    );
     if calls.is_empty() {
         section.push_str("- none\n");
     }
@@ -305,9 +313,7 @@ fn disassemble(objdump: &Path, nm: &Path, elf: &Path) -> Result<Vec<Function>, S
 /// name.
 fn without_hash(name: &str) -> &str {
     match name.rsplit_once("::h") {
-        Some((path, hash))
-            if hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()) =>
-        {
+        Some((path, hash)) if hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()) => {
             path
         }
         _ => name,
@@ -373,8 +379,12 @@ fn parse_disassembly(listing: &str) -> Vec<Function> {
 fn symbol_size(symbols: &str, name: &str) -> Option<u64> {
     symbols.lines().find_map(|line| {
         let mut fields = line.splitn(4, ' ');
-        let (_address, size, _kind, symbol) =
-            (fields.next()?, fields.next()?, fields.next()?, fields.next()?);
+        let (_address, size, _kind, symbol) = (
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+        );
         (without_hash(symbol) == name)
             .then(|| u64::from_str_radix(size, 16).ok())
             .flatten()
@@ -411,13 +421,19 @@ Disassembly of section .text:
         assert_eq!(functions.len(), 2);
         let case = &functions[0];
         assert_eq!(case.name, "dma_bench_h7::typed::bench_dma1_m2m");
-        assert_eq!(case.instructions, 5, "the literal word is not an instruction");
+        assert_eq!(
+            case.instructions, 5,
+            "the literal word is not an instruction"
+        );
         assert_eq!(
             case.callees.iter().collect::<Vec<_>>(),
             ["dma_stm32h743::engine::mdma::remaining"]
         );
         assert_eq!(case.text[0], "push {r4, r5, r7, lr}");
-        assert_eq!(case.text[3], "bne 0x800058c", "no symbol, no immediate note");
+        assert_eq!(
+            case.text[3], "bne 0x800058c",
+            "no symbol, no immediate note"
+        );
         assert_eq!(functions[1].instructions, 1);
     }
 

@@ -58,7 +58,7 @@ pub mod lli;
 pub mod map;
 pub mod regs;
 
-pub use controller::{Channels, Dma0, Dma1, Dma2, Dma3};
+pub use controller::{Channels, Controllers, Dma0, Dma1, Dma2, Dma3};
 
 /// What the macro wrappers below name through `$crate`.
 #[doc(hidden)]

@@ -55,21 +55,73 @@ channel_set!(
     Channels16 { ch0: Ch0, ch1: Ch1, ch2: Ch2, ch3: Ch3, ch4: Ch4, ch5: Ch5, ch6: Ch6, ch7: Ch7, ch8: Ch8, ch9: Ch9, ch10: Ch10, ch11: Ch11, ch12: Ch12, ch13: Ch13, ch14: Ch14, ch15: Ch15 }
 );
 
-/// The singleton part shared by every controller type: `take` once (a
-/// per-type flag), `steal` unchecked.
+/// The singletons handed out, one bit per controller type (bit 0 DMA1,
+/// 1 DMA2, 2 BDMA, 3 MDMA; the host tests' controllers use bits 4–7).
+static TAKEN: core::sync::atomic::AtomicU8 = core::sync::atomic::AtomicU8::new(0);
+
+/// Claims the controllers of `bits`: `true` if none of them was taken
+/// before. Either way all of them are taken afterwards, so a claim that
+/// failed because one was already handed out leaves the others unclaimable
+/// too (mixing `Controllers::take` with single takes gets fewer handles,
+/// never two of one controller).
+///
+/// One read-modify-write (`fetch_or`), relaxed: its atomicity alone makes
+/// one caller the owner, and a handle carries no data another context must
+/// see.
+#[doc(hidden)]
+#[inline]
+pub fn claim(bits: u8) -> bool {
+    TAKEN.fetch_or(bits, core::sync::atomic::Ordering::Relaxed) & bits == 0
+}
+
+/// All four controllers, taken at once with one flag update (issue 15 item
+/// 5: a firmware using several controllers pays one check, not one per
+/// controller).
+#[allow(missing_docs)]
+pub struct Controllers {
+    pub dma1: Dma1,
+    pub dma2: Dma2,
+    pub bdma: Bdma,
+    pub mdma: Mdma,
+}
+
+impl Controllers {
+    /// Returns the four controllers if none was taken before (by this or by
+    /// `Dma1::take()` …); `None` otherwise, and then none of the four can be
+    /// taken any more.
+    #[inline]
+    pub fn take() -> Option<Controllers> {
+        if claim(0b1111) {
+            // SAFETY: the flag update made these the only handles.
+            Some(unsafe {
+                Controllers {
+                    dma1: Dma1::steal(),
+                    dma2: Dma2::steal(),
+                    bdma: Bdma::steal(),
+                    mdma: Mdma::steal(),
+                }
+            })
+        } else {
+            None
+        }
+    }
+}
+
+/// The singleton part shared by every controller type: `take` once (bit
+/// `$bit` of the crate's flag), `steal` unchecked.
 macro_rules! singleton {
-    ($name:ident $(<$mode:ty>)?) => {
+    ($name:ident $(<$mode:ty>)?, taken = $bit:literal) => {
         impl $name $(<$mode>)? {
-            /// Returns the controller the first time it is called, `None` after.
+            /// Returns the controller the first time it (or
+            /// [`Controllers::take`](crate::Controllers::take)) is called,
+            /// `None` after.
             #[inline]
             pub fn take() -> Option<Self> {
-                use core::sync::atomic::{AtomicBool, Ordering};
-                static TAKEN: AtomicBool = AtomicBool::new(false);
-                if TAKEN.swap(true, Ordering::AcqRel) {
-                    None
-                } else {
+                if $crate::controller::claim(1 << $bit) {
                     // SAFETY: the flag makes this the only handle.
                     Some(unsafe { Self::steal() })
+                } else {
+                    None
                 }
             }
 
@@ -157,7 +209,7 @@ pub(crate) use engine_forwarding;
 /// Declares a DMA1/DMA2-style controller: `$name<M>` where `M` is the FIFO
 /// setting of its streams; stream n uses DMAMUX1 channel `$mux_offset + n`.
 macro_rules! stream_controller {
-    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, mux_offset = $mux_offset:literal, cache = $cache:ty) => {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, mux_offset = $mux_offset:literal, cache = $cache:ty, taken = $bit:literal) => {
         $(#[$doc])*
         ///
         /// `M` is the FIFO setting of the stream handles
@@ -167,7 +219,7 @@ macro_rules! stream_controller {
             _private: core::marker::PhantomData<M>,
         }
 
-        $crate::controller::singleton!($name<$crate::fifo::Direct>);
+        $crate::controller::singleton!($name<$crate::fifo::Direct>, taken = $bit);
 
         impl $name<$crate::fifo::Direct> {
             /// Splits the controller into its eight stream handles.
@@ -291,13 +343,13 @@ pub(crate) use stream_controller;
 
 /// Declares a BDMA-style controller (DMAMUX2 channel n feeds channel n).
 macro_rules! bdma_controller {
-    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, cache = $cache:ty) => {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, cache = $cache:ty, taken = $bit:literal) => {
         $(#[$doc])*
         pub struct $name {
             _private: core::marker::PhantomData<()>,
         }
 
-        $crate::controller::singleton!($name);
+        $crate::controller::singleton!($name, taken = $bit);
 
         impl $name {
             /// Splits the controller into its eight channel handles.
@@ -375,13 +427,13 @@ pub(crate) use bdma_controller;
 
 /// Declares an MDMA-style controller (memory-to-memory, link nodes).
 macro_rules! mdma_controller {
-    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, cache = $cache:ty) => {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, cache = $cache:ty, taken = $bit:literal) => {
         $(#[$doc])*
         pub struct $name {
             _private: core::marker::PhantomData<()>,
         }
 
-        $crate::controller::singleton!($name);
+        $crate::controller::singleton!($name, taken = $bit);
 
         impl $name {
             /// Splits the controller into its sixteen channel handles.
@@ -491,7 +543,8 @@ stream_controller!(
     registers = 0x4002_0000 as *const crate::regs::dma::RegisterBlock,
     dmamux = 0x4002_0800 as *const crate::regs::dmamux::RegisterBlock,
     mux_offset = 0,
-    cache = crate::cache::CortexM7
+    cache = crate::cache::CortexM7,
+    taken = 0
 );
 stream_controller!(
     /// DMA2 (registers at 0x4002_0400); stream n uses DMAMUX1 channel 8 + n.
@@ -499,18 +552,21 @@ stream_controller!(
     registers = 0x4002_0400 as *const crate::regs::dma::RegisterBlock,
     dmamux = 0x4002_0800 as *const crate::regs::dmamux::RegisterBlock,
     mux_offset = 8,
-    cache = crate::cache::CortexM7
+    cache = crate::cache::CortexM7,
+    taken = 1
 );
 bdma_controller!(
     /// The BDMA (registers at 0x5802_5400); channel n uses DMAMUX2 channel n.
     Bdma,
     registers = 0x5802_5400 as *const crate::regs::bdma::RegisterBlock,
     dmamux = 0x5802_5800 as *const crate::regs::dmamux::RegisterBlock,
-    cache = crate::cache::CortexM7
+    cache = crate::cache::CortexM7,
+    taken = 2
 );
 mdma_controller!(
     /// The MDMA (registers at 0x5200_0000).
     Mdma,
     registers = 0x5200_0000 as *const crate::regs::mdma::RegisterBlock,
-    cache = crate::cache::CortexM7
+    cache = crate::cache::CortexM7,
+    taken = 3
 );

@@ -60,7 +60,7 @@ pub mod regs;
 pub mod routing;
 mod stream_ring;
 
-pub use controller::{Bdma, Dma1, Dma2, Mdma};
+pub use controller::{Bdma, Controllers, Dma1, Dma2, Mdma};
 
 /// What the macro wrappers below name through `$crate`.
 #[doc(hidden)]

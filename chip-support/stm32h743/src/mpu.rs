@@ -160,7 +160,8 @@ unsafe impl<W: MpuWindow + ReachableByMdma> ReachableByMdma for Uncached<W> {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MpuError {
-    /// The core reports fewer than two MPU regions (MPU_TYPE.DREGION).
+    /// The core reports fewer MPU regions than the STM32H743's 16
+    /// (MPU_TYPE.DREGION).
     TooFewRegions {
         /// The regions it has.
         regions: u32,
@@ -177,7 +178,7 @@ impl fmt::Display for MpuError {
         match self {
             MpuError::TooFewRegions { regions } => write!(
                 f,
-                "the MPU has {regions} regions; the uncached windows need two"
+                "the MPU has {regions} regions; the uncached windows use regions 15 and 14 of 16"
             ),
             MpuError::RegionInUse { region } => write!(
                 f,
@@ -196,9 +197,45 @@ pub struct UncachedRam {
     _private: (),
 }
 
+/// The MPU regions the windows use: the two highest of the STM32H743's 16
+/// (ST PM0253, "Memory protection unit": 16 regions on the STM32H7's
+/// Cortex-M7), which take precedence over every lower-numbered region.
+pub const REGIONS_NEEDED: u32 = 16;
+
+/// Returns whether MPU region `region` may become window `W`: disabled, or
+/// already holding exactly the window's settings. Selects it in RNR.
+///
+/// # Safety
+///
+/// As [`program`].
+#[inline(always)]
+unsafe fn free_for<W: MpuWindow>(regs: &RegisterBlock, region: u32) -> bool {
+    // SAFETY: selecting a region for reading; the caller owns the MPU.
+    unsafe { regs.rnr.write(region) };
+    let attributes = regs.rasr.read();
+    attributes & rasr::ENABLE == 0
+        || (attributes == window_rasr::<W>() && regs.rbar.read() & !0x1F == W::START as u32)
+}
+
+/// Writes window `W` into MPU region `region`: RNR, RBAR, RASR (Arm
+/// "Updating an MPU region").
+///
+/// # Safety
+///
+/// As [`program`]; the region is disabled or already holds these settings.
+#[inline(always)]
+unsafe fn write_window<W: MpuWindow>(regs: &RegisterBlock, region: u32) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        regs.rnr.write(region);
+        regs.rbar.write(W::START as u32);
+        regs.rasr.write(window_rasr::<W>());
+    }
+}
+
 /// Programs (or finds already programmed) the two window regions and
-/// enables the MPU if it was off. Register order per region: RNR, then
-/// RBAR and RASR (Arm "Updating an MPU region"); CTRL last.
+/// enables the MPU if it was off: checks both regions first (an error
+/// changes nothing), then writes each (RNR, RBAR, RASR), CTRL last.
 ///
 /// # Safety
 ///
@@ -206,38 +243,21 @@ pub struct UncachedRam {
 /// two highest regions and run the barriers around it.
 pub(crate) unsafe fn program(regs: &RegisterBlock) -> Result<(), MpuError> {
     let regions = (regs.typer.read() >> typer::DREGION_SHIFT) & 0xFF;
-    if regions < 2 {
+    if regions < REGIONS_NEEDED {
         return Err(MpuError::TooFewRegions { regions });
     }
-    let windows = [
-        (
-            regions - 1 - AxiSramUncached::FROM_TOP,
-            AxiSramUncached::START as u32,
-            window_rasr::<AxiSramUncached>(),
-        ),
-        (
-            regions - 1 - Sram4Uncached::FROM_TOP,
-            Sram4Uncached::START as u32,
-            window_rasr::<Sram4Uncached>(),
-        ),
-    ];
-    // Check both before writing either: an error changes nothing.
-    for (region, base, attributes) in windows {
-        // SAFETY: selecting a region for reading; the caller owns the MPU.
-        unsafe { regs.rnr.write(region) };
-        let (current_base, current) = (regs.rbar.read() & !0x1F, regs.rasr.read());
-        if current & rasr::ENABLE != 0 && (current_base, current) != (base, attributes) {
-            return Err(MpuError::RegionInUse { region });
-        }
+    let axi = REGIONS_NEEDED - 1 - AxiSramUncached::FROM_TOP;
+    let sram4 = REGIONS_NEEDED - 1 - Sram4Uncached::FROM_TOP;
+    // SAFETY (all blocks): the caller owns these two regions of the MPU.
+    if !unsafe { free_for::<AxiSramUncached>(regs, axi) } {
+        return Err(MpuError::RegionInUse { region: axi });
     }
-    for (region, base, attributes) in windows {
-        // SAFETY: the caller owns these two regions; each was disabled or
-        // already held exactly these settings (then this rewrites them).
-        unsafe {
-            regs.rnr.write(region);
-            regs.rbar.write(base);
-            regs.rasr.write(attributes);
-        }
+    if !unsafe { free_for::<Sram4Uncached>(regs, sram4) } {
+        return Err(MpuError::RegionInUse { region: sram4 });
+    }
+    unsafe {
+        write_window::<AxiSramUncached>(regs, axi);
+        write_window::<Sram4Uncached>(regs, sram4);
     }
     let control = regs.ctrl.read();
     if control & ctrl::ENABLE == 0 {

@@ -141,11 +141,10 @@ fn the_mpu_gets_two_non_cacheable_windows() {
         log(),
         [
             line('R', "MPU_TYPE", 0x0000_1000),
+            // Each region checked: disabled (RASR.ENABLE 0), so free.
             line('W', "MPU_RNR", 15),
-            line('R', "MPU_RBAR", 0),
             line('R', "MPU_RASR", 0),
             line('W', "MPU_RNR", 14),
-            line('R', "MPU_RBAR", 0),
             line('R', "MPU_RASR", 0),
             line('W', "MPU_RNR", 15),
             line('W', "MPU_RBAR", 0x2407_0000),
@@ -178,12 +177,12 @@ fn the_mpu_is_left_alone_when_it_cannot_be_ours() {
         "nothing but the region selection is written"
     );
 
-    poke(mpu_block(), 0x00, 0); // no MPU
+    poke(mpu_block(), 0x00, 8 << 8); // an MPU of 8 regions
     log();
     // SAFETY: as above.
     let result = unsafe { program(&*mpu_block()) };
-    assert_eq!(result, Err(MpuError::TooFewRegions { regions: 0 }));
-    assert_eq!(log(), [line('R', "MPU_TYPE", 0)]);
+    assert_eq!(result, Err(MpuError::TooFewRegions { regions: 8 }));
+    assert_eq!(log(), [line('R', "MPU_TYPE", 0x0000_0800)]);
 
     // The MPU already enabled by the firmware, the regions free.
     poke(mpu_block(), 0x00, 16 << 8);

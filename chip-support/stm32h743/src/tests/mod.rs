@@ -112,7 +112,8 @@ mod test_controllers {
         registers = dma1(),
         dmamux = dmamux1(),
         mux_offset = 0,
-        cache = super::RecordingCache
+        cache = super::RecordingCache,
+        taken = 4
     );
     stream_controller!(
         /// DMA2 on host registers.
@@ -120,20 +121,23 @@ mod test_controllers {
         registers = dma2(),
         dmamux = dmamux1(),
         mux_offset = 8,
-        cache = super::RecordingCache
+        cache = super::RecordingCache,
+        taken = 5
     );
     bdma_controller!(
         /// BDMA on host registers.
         TestBdma,
         registers = bdma_block(),
         dmamux = dmamux2(),
-        cache = super::RecordingCache
+        cache = super::RecordingCache,
+        taken = 6
     );
     mdma_controller!(
         /// MDMA on host registers.
         TestMdma,
         registers = mdma_block(),
-        cache = super::RecordingCache
+        cache = super::RecordingCache,
+        taken = 7
     );
 }
 use test_controllers::{TestBdma, TestDma1, TestDma2, TestMdma};

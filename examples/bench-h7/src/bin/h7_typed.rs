@@ -10,17 +10,18 @@ use dma_bench_h7::typed::{bench_bdma_tx, bench_dma1_m2m, bench_dma1_rx, bench_md
 use dma_bench_h7::{halt, BYTES, HEADER, PAYLOAD, WORDS};
 use dma_stm32h743::fifo::{Full, StreamModeExt};
 use dma_stm32h743::routing::{Spi1Rx, Spi6Tx};
-use dma_stm32h743::{descriptor_chain, dma_buffers, Bdma, Dma1, Mdma};
+use dma_stm32h743::{descriptor_chain, dma_buffers, Controllers, Mdma};
 use dma_types::peripheral::Peripheral;
 
 #[entry]
 fn main() -> ! {
-    let (Some(dma1), Some(bdma), Some(mdma)) = (Dma1::take(), Bdma::take(), Mdma::take()) else {
+    // One flag update for every controller (issue 15 item 5).
+    let Some(controllers) = Controllers::take() else {
         halt()
     };
-    let dma1 = dma1.split();
-    let (source, _, destination, _) = dma_buffers!([u32; WORDS], [u32; WORDS]);
-    let (received, _) = dma_buffers!([u8; BYTES]);
+    let dma1 = controllers.dma1.split();
+    let (source, _, destination, _, received, _) =
+        dma_buffers!([u32; WORDS], [u32; WORDS], [u8; BYTES]);
     let (sent, _) = dma_buffers!([u8; BYTES], region = Sram4);
     let chain = descriptor_chain!(
         controller = Mdma,
@@ -42,12 +43,12 @@ fn main() -> ! {
         black_box(received),
     ));
     let _ = black_box(bench_bdma_tx(
-        black_box(bdma.split().ch0),
+        black_box(controllers.bdma.split().ch0),
         black_box(sent),
         black_box(spi6),
     ));
     let _ = black_box(bench_mdma_list(
-        black_box(mdma.split().ch0),
+        black_box(controllers.mdma.split().ch0),
         black_box(chain),
     ));
     loop {
