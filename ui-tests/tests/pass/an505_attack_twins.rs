@@ -53,7 +53,7 @@ fn firmware() {
     );
     let ch = Dma0::take().unwrap().split().ch1;
     let (_ch, chain) = ch.start_chain(chain).wait().unwrap();
-    let _first = chain.frame[0];
+    let _first = chain.frame()[0];
 }
 
 fn main() {

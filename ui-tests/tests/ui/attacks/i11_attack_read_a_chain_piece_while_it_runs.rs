@@ -12,6 +12,6 @@ fn main() {
     );
     let ch = Dma0::take().unwrap().split().ch0;
     let running = ch.start_chain(chain);
-    let first = chain.frame[0];
+    let first = chain.frame()[0];
     let _ = (first, running.wait());
 }
