@@ -497,10 +497,13 @@ const EXPLANATION: &str = "\
   counts every executed instruction strictly between the hint instructions
   `dbg #1` and `dbg #2` (including any exception handler in between). Each
   image runs twice; the bench stops with an error unless both runs give
-  identical counts. Section boundaries are `asm!` blocks, so no memory access
-  crosses them, but the compiler may compute a constant (an address) just
-  before or after a marker; that moves a count by one or two either way, on
-  both sides.
+  identical counts. Section boundaries are `asm!` blocks that may access
+  memory and clobber every register inline assembly can name (all but r6,
+  r7 and sp), so no memory access crosses them and no constant or address
+  is formed before a section and used inside it (or the other way round):
+  each section forms what it uses itself, in both images alike, and a value
+  from before it (a buffer address, made opaque with `black_box` in both
+  images) is read back from the stack inside it.
 - The cases: (a) from the channel and buffers to a running single-block
   transfer; (b) the same with 8 linked-list items written first; (c) `wait()`
   (the copy is already done: QEMU's PL080 finishes a transfer inside the
@@ -509,8 +512,14 @@ const EXPLANATION: &str = "\
   from channel and buffers to buffers back, 4 items; (e) `start_chain` of a
   `descriptor_chain!` (32 760 × u32 in 8 full blocks, controller 2 channel 1)
   against a hand-written `static` list of 8 items and the same register
-  stores. Buffer creation (`Buffer::new`, a run-time region check, or the
-  macro's hand-out and zero fill) happens before the sections.
+  stores. Both images wait alike (a poll of EnbldChns without a `yield`,
+  the residue read when the controller reports an error).
+- **Buffers and controllers**: `bench_typed` takes every buffer from one
+  `dma_buffers!` site (placed in `.dma.Ssram23Secure` by the linker, which
+  proves the region at no run-time cost; zeroed at boot, so not filled; one
+  run-once claim for the site) and all controllers from one
+  `Controllers::take()` (one flag update); `bench_raw` takes each buffer from
+  `cortex_m::singleton!` (a critical section and a zero fill each).
 - **Sizes** come from the ELF section headers. `.bss` and the `.dma.*`
   sections of the buffer macros (zeroed RAM, linked with `dma-regions.x`)
   hold the test buffers, the same in both images. *Flash* is
@@ -521,6 +530,8 @@ const EXPLANATION: &str = "\
   channel 1, controller 1 channel 0, …) through a helper called once per
   channel: generic over the channel type in the typed image (one instance per
   channel), taking base address and channel number as values in the raw one.
+  The harness helpers (fill, check) see opaque slices in both images, so the
+  compiler cannot specialise them differently for one image's buffers.
 - **Cold build**: `cargo build --release --target thumbv8m.main-none-eabi -p
   dma-types -p dma-an505` into an empty target directory, dependencies
   included (wall clock on this machine; it varies from run to run). The raw
@@ -532,19 +543,13 @@ The typed layer turns the transfer's types into a plan whose fields are
 constants, and `dma-an505`'s `engine::start` is always inlined into it, so
 every register word folds to an immediate and only the stores remain — the
 same stores, in the same order, as `bench_raw`. The linked-list items come
-from a `ChainLayout` of precomposed words and a loop of three additions and
-one four-word store per item, the loop a careful engineer writes by hand.
+from a `ChainLayout` of precomposed words and a loop that walks one pointer,
+which also names the next item, and writes each item's four words in two
+paired stores (`strd`): the loop a careful engineer writes (with an index
+and a third counter instead it took three more instructions per item).
 A static chain (e) costs even less: the linker wrote every address of the
-`descriptor_chain!` list into the image, the first item's words are link-time
-constants, so `start_chain` is the register stores only. In the
-disassembly of `bench_typed` (`llvm-objdump -d`), the section between its
-`dbg #1` and `dbg #2` is 16 instructions: 8 `str` (interrupt clears, the
-first item's source, destination, next and control, channel configuration,
-controller enable), the `dmb` and 7 moves or additions that form constants;
-no load, no loop, no call — the same 8 stores as `bench_raw`, whose
-section forms the destination address with `movw`/`movt` where the typed
-image still holds it in a register from the macro's zero fill (register
-allocation, not work).
+`descriptor_chain!` list into the image, the first item's words are
+link-time constants, so `start_chain` is the register stores only.
 Channel handles, typestates and controller handles are zero-sized
 (`static_assertions` in `dma-types` and `dma-an505`), so moving them through
 `start`/`wait` costs nothing.
@@ -555,36 +560,29 @@ the stack and every word was computed at run time, and items were built by a
 general loop. Case (a) took 105 instructions against 16, (b) 572 against
 150, (d) 387 against 90.
 
-## What the typed images carry that the raw ones do not
+## Flash: what the typed images carry, and what they save
 
-The flash rows are above 1.00 by a fixed amount plus a few bytes per
-channel. Disassembly shows the per-transfer code (stores, wait loop) is
-identical; the difference is run-time safety the raw code does not have:
+The typed images used to be 4–19 % larger. What made them larger, and what
+replaced it without weakening a guarantee (issue 15):
 
-- `Dma0::take()` … `Dma3::take()`: the controller singleton check, one
-  atomic swap and a failure branch per controller (≈ 26 bytes each);
-- `Buffer::new`: the check that each buffer lies in the region its type
-  names (≈ 20 bytes per buffer); `dma_buffers!` (issue 3) will place buffers
-  by linker section and make it a compile-time fact;
-- on the error path of `wait()`, the residue (`remaining`) that
-  `TransferError` reports: two volatile register reads per call site, plus
-  the out-of-line walk of the chain in the benchmark image;
-- for `descriptor_chain!` (e): the site's run-once claim (one atomic swap
-  and a branch to `ran_twice`, which pulls in the panic path), the zero fill
-  of each piece when the macro hands it out (a `memclr` call per piece), and
-  the residue walk on the error path of `ChainTransfer::wait`; the lists
-  themselves are the same 128 bytes of `.rodata` in both images.
+- one `take()` flag per controller (an atomic swap, a failure branch and its
+  message each) → `Controllers::take()`: all four controllers with one
+  relaxed `fetch_or` on one flag byte (single takes use a bit of the same
+  byte, so no controller is ever handed out twice);
+- the run-time region check of `Buffer::new` per buffer → `dma_buffers!`,
+  whose placement the linker proves (`.dma.<Region>` of `dma-regions.x`);
+  the site's run-once claim is one relaxed swap, and its failure path one
+  call of `ran_twice()` (`#[track_caller]`, no arguments);
+- the `yield` of `spin_loop()` in every wait loop → none (it is a NOP on the
+  single-threaded Cortex-M cores).
 
-- in the benchmark image only: the harness's messages for those extra
-  failure cases (`.rodata`) and the `take()` flags, one byte per controller
-  (`.bss`; the ratio rounds to 1.00).
-
-None of these runs inside a measured section except the residue reads, which
-run only when the controller reports a bus error. The per-channel code a
-generic helper instantiates is the register stores and the wait loop, byte
-for byte the raw helper's: the engine is not duplicated per channel (a raw
-loop over a table of channels would be smaller still; the typed API has no
-type-erased channel yet).
+What the typed images still carry that the raw ones do not: the panic path
+`ran_twice` reaches (`core::panicking::panic_fmt` and the panic handler,
+26 bytes) and the run-once claim of the site. What they no longer carry and
+the raw ones do: a critical section and a zero fill per buffer
+(`cortex_m::singleton!`). Per added channel both images grow by the same
+code (the register stores, the wait loop, the residue read on the error
+path); the typed helper is not duplicated into anything larger.
 ";
 
 #[cfg(test)]

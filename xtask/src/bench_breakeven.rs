@@ -53,15 +53,19 @@ pub(crate) fn measure(plugin: &Path, scratch: &Path) -> Result<Report, String> {
     })
 }
 
+/// What the break-even rows measure.
+pub(crate) const EXPLANATION: &str = include_str!("bench_breakeven.md");
+
 /// States where DMA starts to cost the CPU fewer instructions than copying.
 fn verdict(rows: &[(u64, u64, u64)]) -> String {
     let first_win = rows.iter().position(|(_, dma, cpu)| dma < cpu);
+    let wins_from = |index: usize| rows[index..].iter().all(|(_, dma, cpu)| dma < cpu);
     match first_win {
-        Some(0) => format!(
+        Some(0) if wins_from(0) => format!(
             "DMA costs the CPU fewer instructions than copying at every size measured, from {} bytes on.",
             rows[0].0
         ),
-        Some(index) if rows[index..].iter().all(|(_, dma, cpu)| dma < cpu) => format!(
+        Some(index) if index > 0 && wins_from(index) => format!(
             "Break-even between {} and {} bytes: up to {} bytes the CPU copy costs fewer instructions ({} against {}); from {} bytes on DMA does ({} against {}), and the gap grows with the size.",
             rows[index - 1].0,
             rows[index].0,
@@ -94,6 +98,3 @@ mod tests {
         assert!(verdict(&[(4, 2, 4), (8, 9, 8), (16, 2, 16)]).contains("more than once"));
     }
 }
-
-/// What the break-even rows measure.
-pub(crate) const EXPLANATION: &str = include_str!("bench_breakeven.md");

@@ -248,13 +248,15 @@ pub(crate) unsafe fn program(regs: &RegisterBlock) -> Result<(), MpuError> {
     }
     let axi = REGIONS_NEEDED - 1 - AxiSramUncached::FROM_TOP;
     let sram4 = REGIONS_NEEDED - 1 - Sram4Uncached::FROM_TOP;
-    // SAFETY (all blocks): the caller owns these two regions of the MPU.
+    // SAFETY: the caller owns these two regions of the MPU.
     if !unsafe { free_for::<AxiSramUncached>(regs, axi) } {
         return Err(MpuError::RegionInUse { region: axi });
     }
+    // SAFETY: as above.
     if !unsafe { free_for::<Sram4Uncached>(regs, sram4) } {
         return Err(MpuError::RegionInUse { region: sram4 });
     }
+    // SAFETY: as above; both regions were found disabled or already ours.
     unsafe {
         write_window::<AxiSramUncached>(regs, axi);
         write_window::<Sram4Uncached>(regs, sram4);

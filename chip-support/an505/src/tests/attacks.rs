@@ -875,7 +875,10 @@ fn i15_05_one_take_for_all_controllers_never_hands_out_one_twice() {
     // Bits 4–6 belong to no controller (Dma0–Dma3 are 0–3, TestDma 7).
     assert!(claim(1 << 4), "a single take succeeds once");
     assert!(!claim(1 << 4), "and never again");
-    assert!(!claim(0b0111_0000), "a group with a taken member is refused");
+    assert!(
+        !claim(0b0111_0000),
+        "a group with a taken member is refused"
+    );
     assert!(!claim(1 << 5), "the refused group took the rest too");
     assert!(!claim(1 << 6));
 }

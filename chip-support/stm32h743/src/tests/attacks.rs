@@ -707,7 +707,10 @@ fn i15_05_one_take_for_all_controllers_never_hands_out_one_twice() {
     use crate::controller::claim;
     assert!(claim(1 << 4), "a single take succeeds once");
     assert!(!claim(1 << 4), "and never again");
-    assert!(!claim(0b1111_0000), "a group with a taken member is refused");
+    assert!(
+        !claim(0b1111_0000),
+        "a group with a taken member is refused"
+    );
     assert!(!claim(1 << 6), "the refused group took the rest too");
     assert!(!claim(1 << 7));
 }

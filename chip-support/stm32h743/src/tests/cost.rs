@@ -56,7 +56,7 @@ fn an_mdma_wait_reads_cisr_once_per_poll() {
     let running = ch.mem_to_mem(src, dst).start();
     poke(mdma_block(), 0x40 + 0x40 * 3, 0b01); // TEIF
     log();
-    let error = running.wait().err().expect("TEIF is an error");
+    let error = running.wait().expect_err("TEIF is an error");
     assert_eq!(error.kind, TransferErrorKind::Bus);
     let log = log();
     assert_eq!(log[0], line('R', "MDMA.C3ISR", 0x0000_0001));
@@ -202,15 +202,15 @@ fn the_mpu_is_left_alone_when_it_cannot_be_ours() {
 #[test]
 fn an_uncached_buffer_cannot_be_forged_by_address() {
     let inside = AxiSramUncached::START + 0x100;
-    assert!(<Uncached<AxiSramUncached> as Region>::SIZE == 0);
+    const { assert!(<Uncached<AxiSramUncached> as Region>::SIZE == 0) };
     assert!(!<Uncached<AxiSramUncached> as Region>::contains(inside, 4));
     let words = leak([0u32; 4]);
     assert!(Buffer::<Uncached<AxiSramUncached>, _>::new(words).is_err());
-    assert!(!<Uncached<Sram4Uncached> as Region>::CACHEABLE);
-    assert!(
-        <AxiSramUncached as Region>::CACHEABLE,
-        "the window alone is cached"
-    );
+    const {
+        assert!(!<Uncached<Sram4Uncached> as Region>::CACHEABLE);
+        // The window alone is cached.
+        assert!(<AxiSramUncached as Region>::CACHEABLE);
+    };
 }
 
 /// Issue 15 item 3: a transfer between adopted buffers carries no cache
