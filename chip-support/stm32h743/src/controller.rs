@@ -478,7 +478,7 @@ macro_rules! mdma_controller {
                         channel,
                         plan,
                         chain,
-                        <$cache as $crate::cache::DataCache>::clean,
+                        <$cache as $crate::cache::DataCache>::clean_for_start,
                     )
                 }
             }

@@ -163,8 +163,12 @@ pub fn link_chain(plan: &TransferPlan, chain: &mut [MdmaNode]) -> u32 {
 ///
 /// The MDMA reads the nodes from memory itself, so after writing them the
 /// engine cleans their cache lines with `clean_chain` (the data cache's
-/// clean-by-address; a no-op for uncached storage): nodes in AXI SRAM would
-/// otherwise sit dirty in the cache while the MDMA reads stale memory.
+/// clean-by-address without waiting,
+/// [`DataCache::clean_for_start`](crate::cache::DataCache::clean_for_start)):
+/// nodes in AXI SRAM would otherwise sit dirty in the cache while the MDMA
+/// reads stale memory. A `dsb` between the node stores and their clean
+/// makes the stores visible to it; the `dsb` before the enabling write
+/// completes it (two barriers, not a pair per call).
 ///
 /// # Safety
 ///
@@ -183,8 +187,13 @@ pub unsafe fn start(
     let first = if blocks > 1 { MAX_BLOCK } else { plan.count };
     let next = if blocks > 1 {
         let first_node = link_chain(plan, chain);
+        // The node stores complete before their lines are cleaned (Arm
+        // Cortex-M7 Devices Generic User Guide, "Cache maintenance design
+        // hints and tips").
+        dsb();
         // SAFETY: the caller owns `chain` and the channel is not running
-        // (it is programmed below), so nothing but the CPU writes the nodes.
+        // (it is programmed below), so nothing but the CPU writes the nodes;
+        // the `dsb` below completes the clean.
         unsafe {
             clean_chain(
                 first_node as usize,
