@@ -27,7 +27,9 @@ use crate::word::Word;
 ///
 /// [`Storage::address`] must return the start of `LEN` elements of
 /// `Element` that stay valid, at the same address, for as long as the storage
-/// value exists.
+/// value exists. If [`Storage::EXCLUSIVE_LINES`] is not 0, the storage must
+/// own every byte of every aligned block of that many bytes its elements
+/// touch.
 pub unsafe trait Storage {
     /// The element type.
     type Element: 'static;
@@ -35,6 +37,13 @@ pub unsafe trait Storage {
     const LEN: usize;
     /// Whether the storage may be written through.
     const WRITABLE: bool;
+    /// A block size (a power of two) such that no other data shares an
+    /// aligned block of this many bytes with the storage: it starts on such
+    /// a boundary and its size, padding included, is a multiple of it
+    /// ([`CacheAligned`](crate::cache::CacheAligned): 32). 0 when the type
+    /// guarantees nothing. A data cache whose line divides it can clean and
+    /// invalidate any range of the storage without touching other data.
+    const EXCLUSIVE_LINES: usize = 0;
     /// Returns the address of the first element.
     fn address(&self) -> usize;
 }
@@ -326,7 +335,9 @@ pub unsafe trait Source {
 ///
 /// `dma_address` must return the start of `dma_len()` writable elements of
 /// `Word` in `Region`, owned by the value, that stay valid while the value
-/// exists, and `dma_len()` must lie in `1..=LEN` (for `LEN >= 1`).
+/// exists, and `dma_len()` must lie in `1..=LEN` (for `LEN >= 1`). A
+/// non-zero `EXCLUSIVE_LINES` must hold as [`Storage::EXCLUSIVE_LINES`]
+/// says, for the memory every `dma_address()`/`dma_len()` range lies in.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the destination of a DMA transfer",
     label = "the DMA would write into this",
@@ -349,6 +360,11 @@ pub unsafe trait Destination {
     /// The alignment, in bytes, the type guarantees for the first element
     /// (checked against the region's cache line for cacheable regions).
     const ALIGNMENT: usize = core::mem::align_of::<Self::Word>();
+    /// As [`Storage::EXCLUSIVE_LINES`], for the memory behind this end: 0
+    /// unless no other data shares an aligned block of this many bytes with
+    /// it, so any range of it can be received into in a cacheable region
+    /// whose line divides it.
+    const EXCLUSIVE_LINES: usize = 0;
     /// `true` if `LEN` is only the capacity and the transfer writes
     /// [`Destination::dma_len`] elements chosen at run time (a
     /// [`Window`](crate::window::Window)).
@@ -419,32 +435,46 @@ unsafe impl<R: Region, W: Word, const N: usize> Destination for Buffer<R, &'stat
     }
 }
 
-// Interop: existing HALs written against embedded-dma accept our buffers.
+// Interop: existing HALs written against embedded-dma 0.2 accept every
+// buffer `dma_buffers!` hands out (`CacheAligned` arrays), its descriptor
+// storage, and buffers over plain and `GenericArray` storage. Such a HAL
+// programs the DMA itself: it sees the address and length, nothing of the
+// region or the cache, so a buffer in a cacheable region needs the HAL's
+// (or the caller's) own cache maintenance there.
 
-// SAFETY: the storage is `'static` and stays at its address while `self` exists.
-unsafe impl<R, W: Word, const N: usize> embedded_dma::ReadBuffer for Buffer<R, &'static [W; N]> {
-    type Word = W;
-    unsafe fn read_buffer(&self) -> (*const W, usize) {
-        (self.storage.as_ptr(), N)
-    }
+macro_rules! embedded_dma_buffers {
+    ($($generics:tt $storage:ty, $len:expr, read $read:ident $(, write $write:ident)?;)*) => {$(
+        embedded_dma_buffers!(@read $generics $storage, $len, $read);
+        $(embedded_dma_buffers!(@write $generics $storage, $len, $write);)?
+    )*};
+    (@read [$($generics:tt)*] $storage:ty, $len:expr, $read:ident) => {
+        // SAFETY: the storage is `'static` and stays at its address, with
+        // `$len` valid elements, while `self` exists (`Storage` contract).
+        unsafe impl<R, $($generics)*> embedded_dma::ReadBuffer for Buffer<R, $storage> {
+            type Word = T;
+            #[inline]
+            unsafe fn read_buffer(&self) -> (*const T, usize) {
+                (self.storage.$read(), $len)
+            }
+        }
+    };
+    (@write [$($generics:tt)*] $storage:ty, $len:expr, $write:ident) => {
+        // SAFETY: as for `ReadBuffer`; the reference is unique
+        // (`&'static mut`), so no one else reads or writes the memory while
+        // the HAL does.
+        unsafe impl<R, $($generics)*> embedded_dma::WriteBuffer for Buffer<R, $storage> {
+            type Word = T;
+            #[inline]
+            unsafe fn write_buffer(&mut self) -> (*mut T, usize) {
+                (self.storage.$write(), $len)
+            }
+        }
+    };
 }
 
-// SAFETY: as above.
-unsafe impl<R, W: Word, const N: usize> embedded_dma::ReadBuffer
-    for Buffer<R, &'static mut [W; N]>
-{
-    type Word = W;
-    unsafe fn read_buffer(&self) -> (*const W, usize) {
-        (self.storage.as_ptr(), N)
-    }
-}
-
-// SAFETY: unique `'static` storage that stays at its address while `self` exists.
-unsafe impl<R, W: Word, const N: usize> embedded_dma::WriteBuffer
-    for Buffer<R, &'static mut [W; N]>
-{
-    type Word = W;
-    unsafe fn write_buffer(&mut self) -> (*mut W, usize) {
-        (self.storage.as_mut_ptr(), N)
-    }
+embedded_dma_buffers! {
+    [T: 'static, const N: usize] &'static [T; N], N, read as_ptr;
+    [T: 'static, const N: usize] &'static mut [T; N], N, read as_ptr, write as_mut_ptr;
+    [T: 'static, const N: usize] &'static mut crate::cache::CacheAligned<[T; N]>, N, read as_ptr, write as_mut_ptr;
+    [T: 'static, N: ArrayLength] &'static mut GenericArray<T, N>, N::USIZE, read as_ptr, write as_mut_ptr;
 }

@@ -75,6 +75,10 @@ unsafe impl<T: 'static, const N: usize> Storage for &'static mut CacheAligned<[T
     type Element = T;
     const LEN: usize = N;
     const WRITABLE: bool = true;
+    // `align(32)` puts the array on a 32-byte boundary and rounds the size
+    // of `CacheAligned` up to a multiple of 32; the unique reference owns
+    // all of it, padding included.
+    const EXCLUSIVE_LINES: usize = CACHE_ALIGNMENT;
     #[inline]
     fn address(&self) -> usize {
         self.0.as_ptr() as usize
@@ -124,6 +128,7 @@ unsafe impl<R: Region, W: Word, const N: usize> Destination
     type Request = Memory;
     const REQUEST: Option<u8> = None;
     const ALIGNMENT: usize = CACHE_ALIGNMENT;
+    const EXCLUSIVE_LINES: usize = CACHE_ALIGNMENT;
     #[inline]
     fn dma_address(&mut self) -> usize {
         self.address()

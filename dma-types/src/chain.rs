@@ -15,7 +15,7 @@ use core::fmt;
 use core::mem::ManuallyDrop;
 use core::sync::atomic::{fence, Ordering};
 
-use crate::channel::{Channel, ChannelHandle, ChannelIndex, NoDescriptors};
+use crate::channel::{Channel, ChannelHandle, ChannelNumber, NoDescriptors};
 use crate::controller::Controller;
 use crate::descriptor::DescriptorFormat;
 use crate::error::{NotStopped, TransferErrorKind};
@@ -150,7 +150,7 @@ impl<CH, L> fmt::Debug for ChainError<CH, L> {
 impl<C, I> Channel<C, I, NoDescriptors>
 where
     C: LinkedList,
-    I: ChannelIndex,
+    I: ChannelNumber,
 {
     /// Starts the static chain `chain` on this channel.
     ///
@@ -166,7 +166,7 @@ where
         // SAFETY: the channel is owned (moved in here), the chain's items and
         // buffers are owned by `chain` (StaticChain contract), and both stay
         // in the returned transfer until the hardware is done.
-        unsafe { C::start_list(I::INDEX, items.as_ptr()) };
+        unsafe { C::start_list(self.index(), items.as_ptr()) };
         ChainTransfer {
             channel: ManuallyDrop::new(self),
             chain: ManuallyDrop::new(chain),
@@ -182,13 +182,19 @@ where
     /// Returns whether the hardware has finished (or stopped on an error).
     #[inline]
     pub fn is_done(&self) -> bool {
-        !CH::Controller::is_active(CH::INDEX)
+        !CH::Controller::is_active(self.channel.index())
+    }
+
+    /// Returns the hardware channel number the chain runs on.
+    #[inline(always)]
+    pub(crate) fn channel_index(&self) -> usize {
+        self.channel.index()
     }
 
     /// Returns the number of elements not yet transferred.
     #[inline]
     pub fn remaining(&self) -> usize {
-        CH::Controller::list_remaining(CH::INDEX, self.chain.items())
+        CH::Controller::list_remaining(self.channel.index(), self.chain.items())
     }
 
     /// Waits for the end of the chain and returns the channel and the chain.
@@ -200,8 +206,9 @@ where
     #[inline]
     pub fn wait(self) -> Result<(CH, L), ChainError<CH, L>> {
         // No `spin_loop()`: see `Transfer::wait`.
+        let index = self.channel.index();
         let failed = loop {
-            if let Some(failed) = CH::Controller::finished(CH::INDEX) {
+            if let Some(failed) = CH::Controller::finished(index) {
                 break failed;
             }
         };
@@ -231,7 +238,7 @@ where
     #[inline]
     pub fn abort(self) -> Result<(CH, L, usize), NotStopped> {
         // SAFETY: the transfer owns the channel.
-        if let Err(error) = unsafe { CH::Controller::stop(CH::INDEX) } {
+        if let Err(error) = unsafe { CH::Controller::stop(self.channel.index()) } {
             // The fields are `ManuallyDrop`: forgetting `self` leaks them.
             core::mem::forget(self);
             return Err(error);
@@ -264,7 +271,7 @@ impl<CH: ChannelHandle, L: StaticChain> Drop for ChainTransfer<CH, L> {
     /// leaks the channel and the chain if it does not report that it stopped.
     fn drop(&mut self) {
         // SAFETY: the transfer owns the channel.
-        if unsafe { CH::Controller::stop(CH::INDEX) }.is_err() {
+        if unsafe { CH::Controller::stop(self.channel.index()) }.is_err() {
             // Both fields are `ManuallyDrop`: not dropping them leaks them.
             return;
         }

@@ -5,6 +5,38 @@
 //! in two transfers: the second use is rustc's "use of moved value" error.
 //! [`Transfer::wait`](crate::transfer::Transfer::wait) and the stop paths give
 //! it back.
+//!
+//! ## Erased channels
+//!
+//! [`Channel::erase`] turns the channel number from a type ([`Ch0`] …) into a
+//! run-time value ([`AnyChannel`]) and keeps everything else: the controller
+//! type, and with it the regions it reaches, the bursts it runs and the
+//! request lines routed to it, stays a type parameter, so every compile-time
+//! check of a transfer still applies. A driver can hold a
+//! `Channel<Dma1, AnyChannel>` field without a channel type parameter, and
+//! the code that drives it is compiled once for all channels of `Dma1`.
+//!
+//! ```
+//! # use dma_types::channel::{AnyChannel, Channel, ChannelHandle};
+//! # use dma_types::controller::{Controller, TransferPlan};
+//! # use dma_types::error::NotStopped;
+//! # struct Dma1;
+//! # unsafe impl Controller for Dma1 {
+//! #     type Descriptor = (); const MAX_BLOCK: usize = 4095; type Channels = dma_types::typenum::U2;
+//! #     unsafe fn start(_: usize, _: &TransferPlan, _: &mut [()]) {}
+//! #     fn is_active(_: usize) -> bool { false } fn has_error(_: usize) -> bool { false }
+//! #     fn remaining(_: usize, _: &[()]) -> usize { 0 } unsafe fn suspend(_: usize) {}
+//! #     unsafe fn resume(_: usize, _: &TransferPlan) {} unsafe fn stop(_: usize) -> Result<(), NotStopped> { Ok(()) }
+//! # }
+//! /// A driver with one DMA channel of `Dma1`, whichever it is.
+//! struct Driver {
+//!     dma: Channel<Dma1, AnyChannel>,
+//! }
+//! // SAFETY: (doc example) the only handle of channel 1.
+//! let ch1: Channel<Dma1, dma_types::channel::Ch1> = unsafe { Channel::steal() };
+//! let driver = Driver { dma: ch1.erase() };
+//! assert_eq!(driver.dma.index(), 1);
+//! ```
 
 use core::marker::PhantomData;
 
@@ -22,9 +54,37 @@ use crate::region::{Reaches, Region};
 ///
 /// Marker types keep compiler messages readable (`Channel<Dma0, Ch1>`, where
 /// a typenum index would print `UInt<UTerm, B1>`).
-pub trait ChannelIndex: Sealed + 'static {
+pub trait ChannelIndex: ChannelNumber {
     /// The channel number.
     const INDEX: usize;
+    /// The (zero-sized) value of the type.
+    const VALUE: Self;
+}
+
+/// A channel number, as a type ([`Ch0`] … [`Ch15`], zero-sized) or as a
+/// run-time value ([`AnyChannel`], after [`Channel::erase`]).
+pub trait ChannelNumber: Sealed + 'static {
+    /// Returns the channel number.
+    fn number(&self) -> usize;
+}
+
+/// A channel number chosen at run time: the `I` of an erased channel,
+/// `Channel<C, AnyChannel>` (see [`Channel::erase`]).
+///
+/// Only [`Channel::erase`] (and chip crates, through their controller's
+/// handles) create one, always from a channel the controller has, so it
+/// always names a channel of the controller in the `Channel`'s type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AnyChannel {
+    number: u8,
+}
+
+impl Sealed for AnyChannel {}
+impl ChannelNumber for AnyChannel {
+    #[inline(always)]
+    fn number(&self) -> usize {
+        usize::from(self.number)
+    }
 }
 
 macro_rules! channel_indices {
@@ -35,6 +95,13 @@ macro_rules! channel_indices {
         impl Sealed for $name {}
         impl ChannelIndex for $name {
             const INDEX: usize = $number;
+            const VALUE: Self = $name;
+        }
+        impl ChannelNumber for $name {
+            #[inline(always)]
+            fn number(&self) -> usize {
+                $number
+            }
         }
     )*};
 }
@@ -62,14 +129,20 @@ channel_indices!(
 /// storage `L` for chained transfers ([`NoDescriptors`] by default).
 ///
 /// Without descriptor storage the handle is zero-sized.
+/// With a channel number that is a type ([`Ch0`] …) and without descriptor
+/// storage the handle is zero-sized; an erased channel ([`AnyChannel`])
+/// holds its number, one byte.
 pub struct Channel<C, I, L = NoDescriptors> {
+    index: I,
     descriptors: L,
-    marker: PhantomData<(C, I)>,
+    marker: PhantomData<C>,
 }
 
-impl<C, I: ChannelIndex, L> fmt::Debug for Channel<C, I, L> {
+impl<C, I: ChannelNumber, L> fmt::Debug for Channel<C, I, L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Channel").field("index", &I::INDEX).finish()
+        f.debug_struct("Channel")
+            .field("index", &self.index.number())
+            .finish()
     }
 }
 
@@ -91,11 +164,14 @@ impl<C: Controller, I: ChannelIndex> Channel<C, I> {
             )
         };
         Channel {
+            index: I::VALUE,
             descriptors: NoDescriptors,
             marker: PhantomData,
         }
     }
+}
 
+impl<C: Controller, I: ChannelNumber> Channel<C, I> {
     /// Attaches descriptor storage so the channel can run transfers longer
     /// than one block ([`Controller::MAX_BLOCK`] elements).
     ///
@@ -113,13 +189,14 @@ impl<C: Controller, I: ChannelIndex> Channel<C, I> {
         C: Reaches<R>,
     {
         Channel {
+            index: self.index,
             descriptors: storage,
             marker: PhantomData,
         }
     }
 }
 
-impl<C: Controller, I: ChannelIndex> Channel<C, I> {
+impl<C: Controller, I: ChannelNumber> Channel<C, I> {
     /// Attaches descriptor storage whose length is a typenum count, for
     /// generic code that computes it as a type (see
     /// [`ItemsAfterHead`](crate::descriptor::ItemsAfterHead)); otherwise as
@@ -135,6 +212,7 @@ impl<C: Controller, I: ChannelIndex> Channel<C, I> {
         C: Reaches<R>,
     {
         Channel {
+            index: self.index,
             descriptors: storage,
             marker: PhantomData,
         }
@@ -147,11 +225,91 @@ impl<C, I, L> Channel<C, I, L> {
     pub fn into_parts(self) -> (Channel<C, I>, L) {
         (
             Channel {
+                index: self.index,
                 descriptors: NoDescriptors,
                 marker: PhantomData,
             },
             self.descriptors,
         )
+    }
+}
+
+impl<C: Controller, I: ChannelIndex, L> Channel<C, I, L> {
+    /// Erases the channel number: returns the same channel as a
+    /// `Channel<C, AnyChannel, L>`, whose number is a run-time value.
+    ///
+    /// The controller `C` stays in the type, and with it every proof the
+    /// typed API makes from it (reach, bursts, request routing, descriptor
+    /// format, the interrupt binding): an erased channel runs everything a
+    /// typed one does, and cannot be used as a channel of another
+    /// controller. Code generic over the channel is compiled once for all
+    /// channels of `C` instead of once per channel.
+    #[inline]
+    pub fn erase(self) -> Channel<C, AnyChannel, L> {
+        Channel {
+            index: AnyChannel {
+                // `steal` checked `I::INDEX` against `C::Channels` (16 at
+                // most in the index types), so it fits a byte.
+                number: I::INDEX as u8,
+            },
+            descriptors: self.descriptors,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<C, I: ChannelNumber, L> Channel<C, I, L> {
+    /// Returns the hardware channel number.
+    #[inline(always)]
+    pub fn index(&self) -> usize {
+        self.index.number()
+    }
+
+    /// Returns the same hardware channel as a handle of controller type
+    /// `C2`, keeping its number and descriptor storage.
+    ///
+    /// For chip crates whose controller types carry settings that are types
+    /// (an STM32H7 stream's FIFO mode).
+    ///
+    /// # Safety
+    ///
+    /// `C2` must drive the same hardware channel, with the same number, as
+    /// `C`, and `L` must still be valid storage for `C2` (same descriptor
+    /// format, a region `C2` reaches).
+    #[doc(hidden)]
+    #[inline(always)]
+    pub unsafe fn recast<C2>(self) -> Channel<C2, I, L> {
+        Channel {
+            index: self.index,
+            descriptors: self.descriptors,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<C, I: ChannelNumber, L> Channel<C, I, L> {
+    /// Returns the same hardware channel as the erased channel `number` of
+    /// controller type `C2`, keeping its descriptor storage.
+    ///
+    /// For chip crates whose erasure maps the channels of several
+    /// controllers onto one numbering (a family of identical controllers,
+    /// such as the AN505's four PL081s, as one controller type).
+    ///
+    /// # Safety
+    ///
+    /// Channel `number` of `C2` must be this handle's hardware channel
+    /// (less than `C2::Channels`), `C2` must drive it as `C` does, and `L`
+    /// must be valid storage for `C2`.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub unsafe fn renumber<C2>(self, number: usize) -> Channel<C2, AnyChannel, L> {
+        Channel {
+            index: AnyChannel {
+                number: number as u8,
+            },
+            descriptors: self.descriptors,
+            marker: PhantomData,
+        }
     }
 }
 
@@ -222,12 +380,14 @@ unsafe impl<D: 'static, R, K: ArrayLength> DescriptorStorage<D>
 ///
 /// # Safety
 ///
-/// `INDEX` must be the hardware channel the handle owns.
+/// `index` must return the hardware channel the handle owns, always the
+/// same.
 pub unsafe trait ChannelHandle {
     /// The controller the channel belongs to.
     type Controller: Controller;
-    /// The hardware channel number.
-    const INDEX: usize;
+    /// Returns the hardware channel number: a constant for a typed channel,
+    /// the stored number for an erased one.
+    fn index(&self) -> usize;
     /// Linked-list items available for chained transfers.
     const CAPACITY: usize;
     /// Returns the linked-list items for writing.
@@ -236,15 +396,19 @@ pub unsafe trait ChannelHandle {
     fn descriptors(&self) -> &[<Self::Controller as Controller>::Descriptor];
 }
 
-// SAFETY: `Channel<C, I, _>` is only created for channel `I` of `C`.
+// SAFETY: `Channel<C, I, _>` is only created for channel `I` of `C`, and an
+// erased one keeps the number of the channel it was created from.
 unsafe impl<C, I, L> ChannelHandle for Channel<C, I, L>
 where
     C: Controller,
-    I: ChannelIndex,
+    I: ChannelNumber,
     L: DescriptorStorage<C::Descriptor>,
 {
     type Controller = C;
-    const INDEX: usize = I::INDEX;
+    #[inline(always)]
+    fn index(&self) -> usize {
+        self.index.number()
+    }
     const CAPACITY: usize = L::CAPACITY;
     #[inline]
     fn descriptors_mut(&mut self) -> &mut [C::Descriptor] {

@@ -106,7 +106,10 @@ impl FixedAddressRule {
 /// # Safety
 ///
 /// The implementation must program the hardware exactly as the plan says
-/// (addresses, count, width, increments), must not access the buffers itself,
+/// (addresses, count, width, increments), must run single-beat transfers
+/// (`plan.burst == 1`) of every [`Word`](crate::word::Word) width (the typed
+/// layer starts them without a `SupportsBurst` bound), must not access the
+/// buffers itself,
 /// and [`Controller::stop`] must not return `Ok` before the hardware has
 /// stopped accessing memory: the typed layer hands the buffers back to the
 /// CPU right after it (and leaks them when it returns `Err`).

@@ -144,6 +144,8 @@ pub enum ScopedError {
     Length(LengthError),
     /// The source slice is empty: a DMA transfer moves at least one element.
     EmptySource,
+    /// The destination slice of a receive from a peripheral is empty.
+    EmptyDestination,
     /// The transfer needs more linked-list descriptors than the channel has.
     TooFewDescriptors {
         /// Elements the transfer moves.
@@ -183,6 +185,9 @@ impl fmt::Display for ScopedError {
             ScopedError::EmptySource => {
                 f.write_str("the source slice is empty: a DMA transfer moves at least one element")
             }
+            ScopedError::EmptyDestination => f.write_str(
+                "the destination slice is empty: a DMA receive moves at least one element",
+            ),
             ScopedError::TooFewDescriptors {
                 count,
                 needed,

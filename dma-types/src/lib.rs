@@ -15,10 +15,11 @@
 //! | cache-line aligned buffers for cacheable regions | [`cache`] |
 //! | run-time ranges of buffers | [`window`] |
 //! | directions | [`direction`] |
-//! | channel handles | [`channel`] |
+//! | channel handles, erased channels | [`channel`] |
+//! | channel priority | [`priority`] |
 //! | transfer typestates | [`transfer`] |
 //! | transfers of borrowed (non-`'static`) memory, stopped before the borrow ends | [`scoped`] |
-//! | interrupt-driven completion, only where bound | [`interrupt`] |
+//! | interrupt-driven completion and awaiting, only where bound | [`interrupt`] |
 //! | circular receive and transmit rings: copy out/in, overrun detection | [`ring`] |
 //! | static descriptor chains | [`chain`], [`descriptor`] |
 //! | where the buffer macros put statics | [`section`], [`once`] |
@@ -42,6 +43,7 @@ pub mod error;
 pub mod interrupt;
 pub mod once;
 pub mod peripheral;
+pub mod priority;
 pub mod region;
 pub mod ring;
 pub mod scoped;
@@ -64,7 +66,7 @@ pub mod prelude {
     pub use crate::buffer::{Buffer, Repeat};
     pub use crate::burst::{Incr128, Incr16, Incr256, Incr32, Incr4, Incr64, Incr8, Single};
     pub use crate::cache::CacheAligned;
-    pub use crate::channel::{Ch0, Ch1, Channel};
+    pub use crate::channel::{AnyChannel, Ch0, Ch1, Channel};
     pub use crate::transfer::{Rejected, Stopped, Transfer, TransferError};
     pub use crate::window::Window;
 }
@@ -93,7 +95,11 @@ assert_zero_sized!(
     transfer::state::Suspended,
     peripheral::Memory,
     peripheral::Peripheral<()>,
+    priority::Prioritized<(), priority::High>,
+    channel::Channel<priority::Prioritized<(), priority::VeryHigh>, channel::Ch3>,
 );
+// An erased channel holds its number: one byte.
+assert_eq_size!(channel::Channel<(), channel::AnyChannel>, u8);
 // A buffer is its reference: the region is a type.
 assert_eq_size!(buffer::Buffer<(), &'static mut [u32; 4]>, usize);
 assert_eq_size!(buffer::Buffer<(), &'static [u8; 3]>, usize);

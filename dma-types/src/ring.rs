@@ -38,18 +38,59 @@
 //!   position has passed but whose flag was not seen yet (the hardware
 //!   passed it between the two reads) is not counted: the ring stops just
 //!   before that mark and takes the rest at the next call, when the flag is
-//!   there. Data is never counted before its flag, so no flag is ever left
-//!   over for a mark already counted.
+//!   there. Data is never counted before its flag, so no flag is left over
+//!   for a mark already counted, except after a gap reported as a possible
+//!   lap (there one flag vouches for every mark of its kind, also one
+//!   passed after the flag read). Until a sample shows no flag at all, a
+//!   flag without its mark is then only a possible lap (an `Overrun`), not
+//!   proof that a whole lap was written (which would let `read_latest`
+//!   return slots of the first lap that the hardware never wrote).
 //! - The overrun check is repeated *after* the copy, so data the hardware
 //!   overwrote while it was being copied is an `Err`, not a result.
 //! - A full ring of unread data is an overrun while the hardware runs (its
 //!   next element may be landing in the oldest slot right now); once the
 //!   hardware has stopped, a full ring is read whole.
 //!
-//! The one assumption: while [`RingHardware::sample`] runs (three or four
-//! register accesses) the hardware moves fewer than
-//! [`Layout::mark_spacing`] elements, so it cannot pass a mark whose flag was
-//! just read set and is about to be acknowledged.
+//! # The one hardware assumption
+//!
+//! **From the first flag read of a [`RingHardware::sample`] to its position
+//! read, the hardware moves fewer than [`Layout::mark_spacing`] elements.**
+//! It is a duty of the chip ([`RingHardware`]'s `# Safety`): its sample is a
+//! handful of register accesses that nothing may stretch (the STM32H743
+//! hook masks interrupts around them), and its rings must be long enough
+//! that the DMA cannot fill half a block during those accesses (a ring of
+//! a few elements fed at the bus's full speed is outside it). What the
+//! hardware does after the position read is not limited: that is a move
+//! between two calls, which the next sample sees.
+//!
+//! Why the ring relies on this instead of detecting a breach: the flags
+//! tell which marks were passed up to the flag read, the position where the
+//! hardware is at the position read, and whatever it passes in between
+//! shows only in the *next* sample's flags. If it may pass a whole lap
+//! there, one sample cannot tell "moved 2" from "moved 2 plus a lap". The
+//! model tests once allowed that, and failed on exactly this (see
+//! `overwritten_before_the_copy_of_a_read_latest_is_an_overrun` in
+//! `dma-types/tests/ring_scenarios.rs`): a `read_latest` of 5 elements of
+//! an 8-element ring counted up to element 53 and copied slots 1..5; the
+//! check after the copy read the complete flag and position 0. Had the
+//! hardware gone from 54 to 56, the copy was intact; it had gone to 58
+//! before the flag read (slot 1 held 57) and on to 64 before the position
+//! read. Both histories give the same samples, so a ring either returns
+//! `[57, 50, 51, 52, 53]` in the second or reports an `Overrun` in the
+//! first. Doing the latter without the assumption means never trusting the
+//! last sample's position: only its flags would bound how far the hardware
+//! got (up to the next mark or the one after), so most copies of more than
+//! half a block and every full `read_latest` would be an `Overrun`, and a
+//! transmit could not report an underrun at the next call (the same
+//! ambiguity at `free`; `transmit_caught_up_just_before_a_call_is_an_underrun`).
+//! A second sample per call, whose flags bracket the first one's position,
+//! would restore the precision, but would still need the flag read and its
+//! acknowledgement to be uninterrupted (a flag set again between them is
+//! wiped by the write-1-to-clear and loses a lap just as invisibly): the
+//! same duty for the same few accesses. So the assumption stays, stated
+//! for the whole span from the flag read to the position read, and the
+//! model tests generate only hardware that keeps it (their simulation
+//! refuses a schedule that does not).
 //!
 //! # Why volatile copies, and the cache
 //!
@@ -256,6 +297,13 @@ pub struct Sample {
 ///   receive: stored). It reports `stopped` only when the hardware will not
 ///   access the memory again, and `error` whenever the hardware reported a
 ///   transfer error since it started.
+/// - From its first flag read to its position read, `sample` must make
+///   only its register accesses, back to back, with interrupts masked, so
+///   that the hardware moves fewer than `layout().mark_spacing()` elements
+///   meanwhile; a chip offers or documents only layouts whose half block
+///   its hardware cannot fill in that time (see the
+///   [module documentation](self#the-one-hardware-assumption) for why no
+///   ring can detect a breach).
 /// - Nothing else may clear the flags while the value exists.
 /// - [`RingHardware::stop`] must return `Ok` only once the hardware no
 ///   longer accesses the memory.
@@ -380,6 +428,12 @@ struct Tracker {
     /// Slot of the next element the hardware will finish, as counted: a
     /// lower bound of the real position (modulo the capacity).
     slot: usize,
+    /// Whether a flag seen from now on may be left over from a mark already
+    /// counted. Only a lapped step makes this possible: there a flag seen
+    /// set vouches for every mark of its kind in the step, including one
+    /// the hardware passed after the flag read, whose own flag then arrives
+    /// later. A sample that shows no flag at all proves none is pending.
+    suspect: bool,
 }
 
 /// What one sample adds to the count.
@@ -396,8 +450,9 @@ struct Step {
     /// flags contradict the position.
     lapped: bool,
     /// Elements the hardware certainly wrote in this step: `advance`, plus
-    /// a lap when a flag was seen whose mark the position did not pass
-    /// (that mark was passed a lap ago).
+    /// a lap when a flag was seen whose mark the position did not pass and
+    /// no flag can be left over from an earlier step (so that mark was
+    /// passed a lap ago).
     certain: usize,
 }
 
@@ -407,6 +462,7 @@ impl Tracker {
         let capacity = layout.capacity;
         if sample.position > capacity {
             // Not a position of this ring: the count cannot go on from here.
+            self.suspect = true;
             return Step {
                 advance: 0,
                 reach: capacity,
@@ -440,14 +496,28 @@ impl Tracker {
             mark += spacing;
         }
         // A flag seen set with no mark of its kind in the step: the hardware
-        // passed that mark a lap ago (or the flags contradict the position).
+        // passed that mark a lap ago, or the flag is left over from a mark
+        // an earlier lapped step counted (or the flags contradict the
+        // position). Either way a lap cannot be excluded; but only when no
+        // flag can be left over does it prove that a whole lap was written.
         let unused = (sample.half && !half_used) || (sample.complete && !complete_used);
+        let lapped = (sample.half && sample.complete) || unused;
+        let proves_lap = unused && !self.suspect;
+        if lapped {
+            self.suspect = true;
+        } else if !sample.half && !sample.complete {
+            self.suspect = false;
+        }
         self.slot = (self.slot + advance) % capacity;
         Step {
             advance,
             reach,
-            lapped: (sample.half && sample.complete) || unused,
-            certain: if unused { advance + capacity } else { advance },
+            lapped,
+            certain: if proves_lap {
+                advance + capacity
+            } else {
+                advance
+            },
         }
     }
 }
@@ -478,7 +548,10 @@ impl<H: RingHardware> Core<H> {
         Core {
             hardware,
             layout,
-            tracker: Tracker { slot: 0 },
+            tracker: Tracker {
+                slot: 0,
+                suspect: false,
+            },
             failed: None,
         }
     }

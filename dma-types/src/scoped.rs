@@ -103,17 +103,111 @@
 use core::marker::PhantomData;
 use core::sync::atomic::{fence, Ordering};
 
-use crate::channel::{Channel, ChannelHandle, ChannelIndex, DescriptorStorage};
+use crate::channel::{Channel, ChannelHandle, ChannelNumber, DescriptorStorage};
 use crate::controller::{Controller, TransferPlan};
 use crate::direction::Direction;
 use crate::error::{BufferError, LengthError, ScopedError, TransferErrorKind};
+use crate::peripheral::{Peripheral, ReceiveRequest, RoutableTo, TransmitRequest};
 use crate::region::{range_contains, Reaches, Region};
+use crate::transfer::refuse;
 use crate::word::{Width, Word};
+
+/// A borrowed slice checked, once, to lie in region `R`: a source of the
+/// scoped API whose region is its own (each end of a transfer names its
+/// region).
+pub struct Borrowed<'a, R, W> {
+    slice: &'a [W],
+    region: PhantomData<R>,
+}
+
+/// A borrowed mutable slice checked, once, to lie in region `R`: a
+/// destination of the scoped API.
+pub struct BorrowedMut<'a, R, W> {
+    slice: &'a mut [W],
+    region: PhantomData<R>,
+}
+
+impl<'a, R: Region, W: Word> Borrowed<'a, R, W> {
+    /// Admits `slice` to region `R` after checking its address at run time
+    /// (a borrowed slice, a stack array, carries no region in its type).
+    ///
+    /// # Errors
+    ///
+    /// [`BufferError::OutsideRegion`] if any byte lies outside `R`.
+    #[inline]
+    pub fn new(slice: &'a [W]) -> Result<Self, BufferError> {
+        check_slice::<R>(slice.as_ptr() as usize, core::mem::size_of_val(slice))?;
+        Ok(Borrowed {
+            slice,
+            region: PhantomData,
+        })
+    }
+
+    /// Returns the slice.
+    #[inline]
+    pub fn as_slice(&self) -> &[W] {
+        self.slice
+    }
+}
+
+impl<'a, R: Region, W: Word> BorrowedMut<'a, R, W> {
+    /// Admits `slice` to region `R` after checking its address at run time.
+    ///
+    /// # Errors
+    ///
+    /// [`BufferError::OutsideRegion`] if any byte lies outside `R`.
+    #[inline]
+    pub fn new(slice: &'a mut [W]) -> Result<Self, BufferError> {
+        check_slice::<R>(slice.as_ptr() as usize, core::mem::size_of_val(slice))?;
+        Ok(BorrowedMut {
+            slice,
+            region: PhantomData,
+        })
+    }
+
+    /// Returns the slice.
+    #[inline]
+    pub fn into_slice(self) -> &'a mut [W] {
+        self.slice
+    }
+}
+
+impl<R: Region, W> core::fmt::Debug for Borrowed<'_, R, W> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Borrowed")
+            .field("region", &R::NAME)
+            .field("len", &self.slice.len())
+            .finish()
+    }
+}
+
+impl<R: Region, W> core::fmt::Debug for BorrowedMut<'_, R, W> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("BorrowedMut")
+            .field("region", &R::NAME)
+            .field("len", &self.slice.len())
+            .finish()
+    }
+}
+
+/// The one region check of a borrowed slice, compiled once per region.
+#[inline]
+fn check_slice<R: Region>(address: usize, bytes: usize) -> Result<(), BufferError> {
+    if range_contains(R::START, R::SIZE, address, bytes) {
+        Ok(())
+    } else {
+        Err(BufferError::OutsideRegion {
+            region: R::NAME,
+            address,
+            bytes,
+        })
+    }
+}
 
 impl<C, I, L> Channel<C, I, L>
 where
     C: Controller,
-    I: ChannelIndex,
+    I: ChannelNumber,
     L: DescriptorStorage<C::Descriptor>,
 {
     /// Runs `body` with a [`Scope`] in which transfers may use memory
@@ -199,7 +293,7 @@ pub struct Scope<'env, CH: ChannelHandle> {
 impl<CH: ChannelHandle> core::fmt::Debug for Scope<'_, CH> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Scope")
-            .field("channel", &CH::INDEX)
+            .field("channel", &self.channel.index())
             .field("running", &self.running)
             .finish()
     }
@@ -211,7 +305,8 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
     ///
     /// Both slices stay borrowed until the scope ends (the destination comes
     /// back earlier from [`ScopedTransfer::wait`]). One transfer runs at a
-    /// time: the handle borrows the scope.
+    /// time: the handle borrows the scope. [`Scope::copy`] is the same with a
+    /// region for each end.
     ///
     /// # Errors
     ///
@@ -223,76 +318,191 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
         &'transfer mut self,
         source: &'env [W],
         destination: &'env mut [W],
-    ) -> Result<ScopedTransfer<'transfer, 'env, CH, W>, ScopedError>
+    ) -> Result<ScopedTransfer<'transfer, 'env, CH, &'env mut [W]>, ScopedError>
     where
         R: Region,
         W: Word,
         CH::Controller: Reaches<R>,
     {
-        const {
-            if let Some(refusal) = <CH::Controller as Controller>::MEM_TO_MEM_REFUSAL {
-                panic!("{}", refusal);
-            }
-        }
+        const { refuse_mem_to_mem::<CH::Controller>() };
+        let plan = self.plan(
+            End::memory::<R>(source.as_ptr() as usize, source.len()),
+            End::memory::<R>(destination.as_mut_ptr() as usize, destination.len()),
+            W::WIDTH,
+        )?;
+        Ok(self.launch(plan, destination))
+    }
+
+    /// Starts copying `source` (in its region `RS`) into the start of
+    /// `destination` (in its region `RD`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Scope::mem_to_mem`] (the regions were checked when the
+    /// [`Borrowed`] ends were made).
+    #[inline]
+    pub fn copy<'transfer, RS, RD, W>(
+        &'transfer mut self,
+        source: Borrowed<'env, RS, W>,
+        destination: BorrowedMut<'env, RD, W>,
+    ) -> Result<ScopedTransfer<'transfer, 'env, CH, &'env mut [W]>, ScopedError>
+    where
+        RS: Region,
+        RD: Region,
+        W: Word,
+        CH::Controller: Reaches<RS> + Reaches<RD>,
+    {
+        const { refuse_mem_to_mem::<CH::Controller>() };
+        let destination = destination.slice;
+        let plan = self.plan(
+            End::memory::<RS>(source.slice.as_ptr() as usize, source.slice.len()),
+            End::memory::<RD>(destination.as_mut_ptr() as usize, destination.len()),
+            W::WIDTH,
+        )?;
+        Ok(self.launch(plan, destination))
+    }
+
+    /// Starts sending the borrowed `source` (in its region `R`) to the
+    /// peripheral end `destination`, paced by its TX request `Q`: a driver
+    /// sends straight from its caller's slice, with no copy buffer.
+    ///
+    /// The end is borrowed for the scope, so no other transfer drives the
+    /// register meanwhile; [`ScopedTransfer::wait`] gives it back.
+    ///
+    /// # Errors
+    ///
+    /// Before any register is written: [`ScopedError::EmptySource`],
+    /// [`ScopedError::TooFewDescriptors`], [`ScopedError::ChannelBusy`].
+    /// After the start: [`ScopedError::Failed`].
+    #[inline]
+    pub fn mem_to_periph<'transfer, R, Q>(
+        &'transfer mut self,
+        source: Borrowed<'env, R, Q::Word>,
+        destination: &'env mut Peripheral<Q>,
+    ) -> Result<ScopedTransfer<'transfer, 'env, CH, &'env mut Peripheral<Q>>, ScopedError>
+    where
+        R: Region,
+        Q: TransmitRequest + RoutableTo<CH::Controller>,
+        CH::Controller: Reaches<R>,
+    {
+        const { refuse_fixed_end::<CH::Controller, Q::Region>() };
+        let plan = self.plan(
+            End::memory::<R>(source.slice.as_ptr() as usize, source.slice.len()),
+            End::Peripheral {
+                address: Q::ADDRESS,
+                request: Q::LINE,
+            },
+            <Q::Word as Word>::WIDTH,
+        )?;
+        Ok(self.launch(plan, destination))
+    }
+
+    /// Starts receiving from the peripheral end `source`, paced by its RX
+    /// request `Q`, into the borrowed `destination` (in its region `R`):
+    /// the whole slice is filled.
+    ///
+    /// # Errors
+    ///
+    /// Before any register is written: [`ScopedError::EmptyDestination`],
+    /// [`ScopedError::NotCacheLineAligned`] for a destination in a
+    /// cacheable region that may share a cache line with other data,
+    /// [`ScopedError::TooFewDescriptors`], [`ScopedError::ChannelBusy`].
+    /// After the start: [`ScopedError::Failed`].
+    #[inline]
+    #[allow(clippy::type_complexity)]
+    pub fn periph_to_mem<'transfer, Q, R>(
+        &'transfer mut self,
+        source: &'env mut Peripheral<Q>,
+        destination: BorrowedMut<'env, R, Q::Word>,
+    ) -> Result<
+        ScopedTransfer<'transfer, 'env, CH, (&'env mut Peripheral<Q>, &'env mut [Q::Word])>,
+        ScopedError,
+    >
+    where
+        R: Region,
+        Q: ReceiveRequest + RoutableTo<CH::Controller>,
+        CH::Controller: Reaches<R>,
+    {
+        const { refuse_fixed_end::<CH::Controller, Q::Region>() };
+        let destination = destination.slice;
+        let plan = self.plan(
+            End::Peripheral {
+                address: Q::ADDRESS,
+                request: Q::LINE,
+            },
+            End::memory::<R>(destination.as_mut_ptr() as usize, destination.len()),
+            <Q::Word as Word>::WIDTH,
+        )?;
+        Ok(self.launch(plan, (source, destination)))
+    }
+
+    /// Checks the ends and returns the plan, once no other transfer runs.
+    #[inline]
+    fn plan(&mut self, source: End, destination: End, width: Width) -> Result<Plan, ScopedError> {
         if self.running {
             // Only a forgotten handle leaves `running` set here: a live one
             // borrows the scope.
-            if CH::Controller::is_active(CH::INDEX) {
+            if CH::Controller::is_active(self.channel.index()) {
                 return Err(ScopedError::ChannelBusy);
             }
             self.settle();
         }
-        let limits = Limits {
-            region: R::NAME,
-            region_start: R::START,
-            region_size: R::SIZE,
-            cache_line: if R::CACHEABLE { R::CACHE_LINE } else { 0 },
-            max_block: <CH::Controller as Controller>::MAX_BLOCK,
-            descriptors: CH::CAPACITY,
-        };
-        let plan = plan_copy(
-            &limits,
-            Slice::of(source.as_ptr() as usize, source.len(), W::WIDTH),
-            Slice::of(
-                destination.as_mut_ptr() as usize,
-                destination.len(),
-                W::WIDTH,
-            ),
-        )?;
-        let written = plan.count * core::mem::size_of::<W>();
-        if R::CACHEABLE {
-            // Write back what the CPU wrote to the source, and any dirty line
-            // of the destination, so no eviction lands on the DMA's data.
-            // SAFETY: the scope borrows both slices for `'env` (shared source,
-            // unique destination) and the channel is not running (checked
-            // above), so no controller writes them; `plan_copy` checked the
-            // destination is whole cache lines.
-            unsafe {
-                CH::Controller::clean_dcache(plan.source, written);
-                CH::Controller::clean_dcache(plan.destination, written);
+        plan_scoped(
+            source,
+            destination,
+            width,
+            <CH::Controller as Controller>::MAX_BLOCK,
+            CH::CAPACITY,
+        )
+    }
+
+    /// Cleans the cacheable ends, starts the channel and returns the handle
+    /// that gives `back` from `wait`.
+    #[inline]
+    fn launch<'transfer, T>(
+        &'transfer mut self,
+        plan: Plan,
+        back: T,
+    ) -> ScopedTransfer<'transfer, 'env, CH, T> {
+        let Plan {
+            plan,
+            clean_source,
+            destination_lines,
+        } = plan;
+        // Write back what the CPU wrote to the source, and any dirty line of
+        // the destination, so no eviction lands on the DMA's data.
+        // SAFETY: the scope borrows both memory ends for `'env` (shared
+        // source, unique destination) and the channel is not running
+        // (`plan` checked it), so no controller writes them; `plan_scoped`
+        // checked that the destination's range is whole cache lines.
+        unsafe {
+            if clean_source != 0 {
+                CH::Controller::clean_dcache(plan.source, clean_source);
+            }
+            if destination_lines != 0 {
+                CH::Controller::clean_dcache(plan.destination, destination_lines);
             }
         }
+        let index = self.channel.index();
         // SAFETY: the scope borrows the channel (and its descriptor storage)
-        // mutably for `'env`, and both slices for `'env`, which outlives the
-        // `scope` call whose `Drop` of the scope stops the channel; so the
-        // memory stays valid and unused by the CPU (shared source, unique
-        // destination) while the controller may access it. `plan_copy`
-        // checked that both slices lie in `R`, which the controller reaches,
-        // that the count is non-zero and fits the destination, and that the
-        // descriptor storage holds the items after the first block. No other
-        // transfer runs on the channel: `running` was clear or the hardware
-        // inactive.
-        unsafe { CH::Controller::start(CH::INDEX, &plan, self.channel.descriptors_mut()) };
+        // mutably for `'env`, and both ends (memory slices, peripheral ends)
+        // for `'env`, which outlives the `scope` call whose `Drop` of the
+        // scope stops the channel; so the memory stays valid and unused by
+        // the CPU (shared source, unique destination) while the controller
+        // may access it, and no other transfer drives the peripheral
+        // register. The memory ends lie in regions the controller reaches
+        // (`Borrowed::new` or `End::memory`, checked in `plan_scoped`), a
+        // peripheral end is routed to it (`RoutableTo`), the count is
+        // non-zero and fits the destination, and the descriptor storage
+        // holds the items after the first block. No other transfer runs on
+        // the channel: `running` was clear or the hardware inactive.
+        unsafe { CH::Controller::start(index, &plan, self.channel.descriptors_mut()) };
         self.running = true;
-        self.dirty = if R::CACHEABLE {
-            (plan.destination, written)
-        } else {
-            (0, 0)
-        };
-        Ok(ScopedTransfer {
+        self.dirty = (plan.destination, destination_lines);
+        ScopedTransfer {
             scope: self,
-            destination,
-        })
+            back: Some(back),
+        }
     }
 
     /// After the hardware stopped: makes its writes visible and discards the
@@ -306,8 +516,8 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
         if bytes != 0 {
             // SAFETY: `dirty` is the destination of the transfer that just
             // stopped: borrowed uniquely by the scope, whole cache lines
-            // (`plan_copy`), cleaned before the start and written only by the
-            // controller since.
+            // (`plan_scoped`), cleaned before the start and written only by
+            // the controller since.
             unsafe { CH::Controller::invalidate_dcache(address, bytes) };
         }
         self.running = false;
@@ -323,7 +533,7 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
     #[inline]
     fn halt(&mut self) {
         // SAFETY: the scope borrows the channel mutably, so it owns it.
-        while unsafe { CH::Controller::stop(CH::INDEX) }.is_err() {
+        while unsafe { CH::Controller::stop(self.channel.index()) }.is_err() {
             core::hint::spin_loop();
         }
         self.settle();
@@ -331,7 +541,25 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
 
     #[inline]
     fn remaining(&self) -> usize {
-        CH::Controller::remaining(CH::INDEX, self.channel.descriptors())
+        CH::Controller::remaining(self.channel.index(), self.channel.descriptors())
+    }
+}
+
+/// Fails the build of a scoped memory-to-memory transfer on a controller
+/// that cannot run one.
+#[track_caller]
+const fn refuse_mem_to_mem<C: Controller>() {
+    if let Some(refusal) = C::MEM_TO_MEM_REFUSAL {
+        refuse(true, refusal);
+    }
+}
+
+/// Fails the build of a scoped peripheral transfer whose register lies where
+/// the controller cannot use a fixed address.
+#[track_caller]
+const fn refuse_fixed_end<C: Controller, R: Region>() {
+    if let Some(rule) = C::FIXED_ADDRESS_RULE {
+        refuse(rule.forbids(R::START, R::SIZE), rule.refusal);
     }
 }
 
@@ -345,30 +573,32 @@ impl<CH: ChannelHandle> Drop for Scope<'_, CH> {
     }
 }
 
-/// A running transfer of borrowed memory, started by [`Scope::mem_to_mem`].
+/// A running transfer of borrowed memory, started by a [`Scope`] method;
+/// [`ScopedTransfer::wait`] gives back `T` (the destination slice, the
+/// peripheral end, or both).
 ///
 /// Dropping it stops the channel. Forgetting it is allowed and harmless: the
 /// scope stops the channel when it ends, and the borrows last until then.
 #[must_use = "dropping a scoped transfer stops the channel; call `wait`"]
-pub struct ScopedTransfer<'transfer, 'env, CH: ChannelHandle, W> {
+pub struct ScopedTransfer<'transfer, 'env, CH: ChannelHandle, T> {
     scope: &'transfer mut Scope<'env, CH>,
-    destination: &'env mut [W],
+    back: Option<T>,
 }
 
-impl<CH: ChannelHandle, W> core::fmt::Debug for ScopedTransfer<'_, '_, CH, W> {
+impl<CH: ChannelHandle, T> core::fmt::Debug for ScopedTransfer<'_, '_, CH, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ScopedTransfer")
-            .field("channel", &CH::INDEX)
-            .field("destination_len", &self.destination.len())
+            .field("channel", &self.scope.channel.index())
+            .field("running", &self.scope.running)
             .finish()
     }
 }
 
-impl<'env, CH: ChannelHandle, W> ScopedTransfer<'_, 'env, CH, W> {
+impl<CH: ChannelHandle, T> ScopedTransfer<'_, '_, CH, T> {
     /// Returns whether the hardware has finished (or stopped on an error).
     #[inline]
     pub fn is_done(&self) -> bool {
-        !CH::Controller::is_active(CH::INDEX)
+        !CH::Controller::is_active(self.scope.channel.index())
     }
 
     /// Returns the number of elements not yet transferred.
@@ -377,26 +607,30 @@ impl<'env, CH: ChannelHandle, W> ScopedTransfer<'_, 'env, CH, W> {
         self.scope.remaining()
     }
 
-    /// Waits until the transfer has finished and gives back the destination,
-    /// for the CPU to read while the scope lasts.
+    /// Waits until the transfer has finished and gives back its borrowed
+    /// ends (the destination slice, for the CPU to read while the scope
+    /// lasts; a peripheral end, for the next transfer).
     ///
     /// # Errors
     ///
     /// [`ScopedError::Failed`] with the residue if the controller stopped
-    /// on a bus error (the destination then comes back when the scope ends).
+    /// on a bus error (the ends then come back when the scope ends).
     #[inline]
-    pub fn wait(mut self) -> Result<&'env mut [W], ScopedError> {
-        while CH::Controller::is_active(CH::INDEX) {
+    pub fn wait(mut self) -> Result<T, ScopedError> {
+        while CH::Controller::is_active(self.scope.channel.index()) {
             core::hint::spin_loop();
         }
         self.scope.settle();
-        if CH::Controller::has_error(CH::INDEX) {
+        if CH::Controller::has_error(self.scope.channel.index()) {
             return Err(ScopedError::Failed {
                 kind: TransferErrorKind::Bus,
                 remaining: self.scope.remaining(),
             });
         }
-        Ok(core::mem::take(&mut self.destination))
+        Ok(self
+            .back
+            .take()
+            .expect("the ends are taken once, by `wait`"))
     }
 
     /// Stops the transfer and returns the number of elements not transferred.
@@ -407,7 +641,7 @@ impl<'env, CH: ChannelHandle, W> ScopedTransfer<'_, 'env, CH, W> {
     }
 }
 
-impl<CH: ChannelHandle, W> Drop for ScopedTransfer<'_, '_, CH, W> {
+impl<CH: ChannelHandle, T> Drop for ScopedTransfer<'_, '_, CH, T> {
     /// Stops the channel if the transfer was neither waited for nor aborted.
     fn drop(&mut self) {
         if self.scope.running {
@@ -416,107 +650,160 @@ impl<CH: ChannelHandle, W> Drop for ScopedTransfer<'_, '_, CH, W> {
     }
 }
 
-/// What the checks need to know about the region and the channel, as values,
-/// so [`plan_copy`] is compiled once, not once per channel and region.
-struct Limits {
-    region: &'static str,
-    region_start: usize,
-    region_size: usize,
+/// A region as values, so [`plan_scoped`] is compiled once, not once per
+/// channel and region.
+#[derive(Clone, Copy)]
+struct RegionLimits {
+    name: &'static str,
+    start: usize,
+    size: usize,
     /// The region's cache line in bytes, 0 if the CPU does not cache it.
     cache_line: usize,
-    max_block: usize,
-    descriptors: usize,
 }
 
-/// A slice as address, length and element width.
+/// One end of a scoped transfer, as values.
 #[derive(Clone, Copy)]
-struct Slice {
-    address: usize,
-    len: usize,
-    width: Width,
+enum End {
+    /// A borrowed slice in a region.
+    Memory {
+        address: usize,
+        len: usize,
+        region: RegionLimits,
+    },
+    /// A peripheral data register and the request line that paces it.
+    Peripheral { address: usize, request: u8 },
 }
 
-impl Slice {
+impl End {
     #[inline(always)]
-    fn of(address: usize, len: usize, width: Width) -> Slice {
-        Slice {
+    fn memory<R: Region>(address: usize, len: usize) -> End {
+        End::Memory {
             address,
             len,
-            width,
+            region: RegionLimits {
+                name: R::NAME,
+                start: R::START,
+                size: R::SIZE,
+                cache_line: if R::CACHEABLE { R::CACHE_LINE } else { 0 },
+            },
         }
-    }
-
-    #[inline]
-    fn bytes(self) -> usize {
-        self.len * self.width.bytes()
     }
 }
 
-/// Checks a copy of `source` into `destination` against `limits` and returns
-/// its plan (single bursts, both addresses incrementing).
+/// A checked plan, with the bytes to clean (source) and to clean and
+/// invalidate (destination) when their regions are cacheable, 0 otherwise.
+struct Plan {
+    plan: TransferPlan,
+    clean_source: usize,
+    destination_lines: usize,
+}
+
+/// Checks a transfer between `source` and `destination` and returns its
+/// plan (single beats).
 #[inline(never)]
-fn plan_copy(
-    limits: &Limits,
-    source: Slice,
-    destination: Slice,
-) -> Result<TransferPlan, ScopedError> {
-    let count = source.len;
-    if count == 0 {
-        return Err(ScopedError::EmptySource);
-    }
-    if destination.len < count {
-        return Err(LengthError::DestinationShorter {
-            source: count,
-            destination: destination.len,
-        }
-        .into());
-    }
-    let written = Slice {
-        len: count,
-        ..destination
+fn plan_scoped(
+    source: End,
+    destination: End,
+    width: Width,
+    max_block: usize,
+    descriptors: usize,
+) -> Result<Plan, ScopedError> {
+    let count = match (source, destination) {
+        (End::Memory { len, .. }, _) => len,
+        (End::Peripheral { .. }, End::Memory { len, .. }) => len,
+        // No scoped method takes two peripheral ends; refused as empty.
+        (End::Peripheral { .. }, End::Peripheral { .. }) => 0,
     };
-    for slice in [source, destination] {
-        if !range_contains(
-            limits.region_start,
-            limits.region_size,
-            slice.address,
-            slice.bytes(),
-        ) {
-            return Err(BufferError::OutsideRegion {
-                region: limits.region,
-                address: slice.address,
-                bytes: slice.bytes(),
+    if count == 0 {
+        return Err(match source {
+            End::Memory { .. } => ScopedError::EmptySource,
+            End::Peripheral { .. } => ScopedError::EmptyDestination,
+        });
+    }
+    if let (End::Memory { .. }, End::Memory { len, .. }) = (source, destination) {
+        if len < count {
+            return Err(LengthError::DestinationShorter {
+                source: count,
+                destination: len,
             }
             .into());
         }
     }
-    let line = limits.cache_line;
-    if line > 1 && (!written.address.is_multiple_of(line) || !written.bytes().is_multiple_of(line))
-    {
-        return Err(ScopedError::NotCacheLineAligned {
-            address: written.address,
-            bytes: written.bytes(),
-            line,
-        });
+    for end in [source, destination] {
+        if let End::Memory {
+            address,
+            len,
+            region,
+        } = end
+        {
+            let bytes = len * width.bytes();
+            if !range_contains(region.start, region.size, address, bytes) {
+                return Err(BufferError::OutsideRegion {
+                    region: region.name,
+                    address,
+                    bytes,
+                }
+                .into());
+            }
+        }
     }
-    let needed = count.div_ceil(limits.max_block) - 1;
-    if needed > limits.descriptors {
+    let written = count * width.bytes();
+    let mut destination_lines = 0;
+    if let End::Memory {
+        address, region, ..
+    } = destination
+    {
+        let line = region.cache_line;
+        if line > 1 && (!address.is_multiple_of(line) || !written.is_multiple_of(line)) {
+            return Err(ScopedError::NotCacheLineAligned {
+                address,
+                bytes: written,
+                line,
+            });
+        }
+        if line != 0 {
+            destination_lines = written;
+        }
+    }
+    let needed = count.div_ceil(max_block) - 1;
+    if needed > descriptors {
         return Err(ScopedError::TooFewDescriptors {
             count,
             needed,
-            available: limits.descriptors,
+            available: descriptors,
         });
     }
-    Ok(TransferPlan {
-        source: source.address,
-        destination: destination.address,
-        count,
-        width: source.width,
-        source_increment: true,
-        destination_increment: true,
-        burst: 1,
-        direction: Direction::MemToMem,
-        source_request: None,
-        destination_request: None,
+    let (source_address, source_request, clean_source) = match source {
+        End::Memory {
+            address, region, ..
+        } => (
+            address,
+            None,
+            if region.cache_line != 0 { written } else { 0 },
+        ),
+        End::Peripheral { address, request } => (address, Some(request), 0),
+    };
+    let (destination_address, destination_request) = match destination {
+        End::Memory { address, .. } => (address, None),
+        End::Peripheral { address, request } => (address, Some(request)),
+    };
+    Ok(Plan {
+        plan: TransferPlan {
+            source: source_address,
+            destination: destination_address,
+            count,
+            width,
+            source_increment: source_request.is_none(),
+            destination_increment: destination_request.is_none(),
+            burst: 1,
+            direction: match Direction::from_requests(source_request, destination_request) {
+                Some(direction) => direction,
+                None => Direction::MemToMem,
+            },
+            source_request,
+            destination_request,
+        },
+        clean_source,
+        destination_lines,
     })
 }

@@ -31,7 +31,7 @@ use core::sync::atomic::{fence, Ordering};
 
 use crate::buffer::{Destination, Source};
 use crate::burst::{Burst, Single, SupportsBurst};
-use crate::channel::{Channel, ChannelHandle, ChannelIndex, DescriptorStorage};
+use crate::channel::{Channel, ChannelHandle, ChannelNumber, DescriptorStorage};
 use crate::controller::{Controller, TransferPlan};
 use crate::direction::Direction;
 use crate::error::{LengthError, NotStopped, TransferErrorKind};
@@ -152,22 +152,49 @@ impl<CH, S, D> fmt::Display for TransferError<CH, S, D> {
     }
 }
 
-/// The compile-time check of a transfer's burst, evaluated once per type.
+/// Fails the build with `message` when `refused` (in a constant).
+///
+/// `Option::expect` rather than `panic!`: its panic frames are
+/// `#[track_caller]`, so rustc points the error at the calling line of the
+/// check, and no macro expansion adds notes before the line of the user's
+/// code that the error names.
+#[track_caller]
+#[inline(always)]
+#[allow(clippy::unnecessary_literal_unwrap)] // the point: a located const panic
+pub(crate) const fn refuse(refused: bool, message: &str) {
+    if refused {
+        None::<()>.expect(message);
+    }
+}
+
+/// The compile-time check of a transfer's burst.
 struct BurstShape<CH, S, D, B>(PhantomData<(CH, S, D, B)>);
 
 impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> BurstShape<CH, S, D, B> {
-    /// Referenced by [`Transfer::burst`]: a burst on a memory end whose
+    /// Evaluated by [`Transfer::burst`]: a burst on a memory end whose
     /// address does not increment, on a controller that cannot do it.
-    const CHECKED: () = if B::BEATS > 1 {
-        if let Some(refusal) = <CH::Controller as Controller>::FIXED_MEMORY_BURST_REFUSAL {
-            if (S::FIXED && S::REQUEST.is_none()) || (D::FIXED && D::REQUEST.is_none()) {
-                panic!("{}", refusal);
+    #[track_caller]
+    const fn check() {
+        if B::BEATS > 1 {
+            if let Some(refusal) = <CH::Controller as Controller>::FIXED_MEMORY_BURST_REFUSAL {
+                refuse(
+                    (S::FIXED && S::REQUEST.is_none()) || (D::FIXED && D::REQUEST.is_none()),
+                    refusal,
+                );
             }
         }
-    };
+    }
 }
 
-/// The compile-time checks of a transfer's shape, evaluated once per type.
+/// The compile-time checks of a transfer's shape.
+///
+/// Each public constructor evaluates them in an inline `const` block of its
+/// own: rustc then reports a failure as the evaluation of that constructor's
+/// constant, naming the constructor and the transfer's types in the error's
+/// first lines and the user's line in its last note ("the above error was
+/// encountered while instantiating `fn …mem_to_mem::<…>`"). The checks are
+/// `#[track_caller]` and fail through [`refuse`], so no frame inside the
+/// library and no macro expansion adds notes in between.
 struct Shape<CH, S, D>(PhantomData<(CH, S, D)>);
 
 impl<CH: ChannelHandle, S: Source, D: Destination> Shape<CH, S, D> {
@@ -178,67 +205,87 @@ impl<CH: ChannelHandle, S: Source, D: Destination> Shape<CH, S, D> {
     /// Whether an end's length is only known at run time.
     const RUNTIME_LENGTH: bool = S::RUNTIME_LENGTH || D::RUNTIME_LENGTH;
 
-    /// Referenced by the constructors that cannot fail: two buffers whose
-    /// lengths are only known at run time need the run-time comparison of
-    /// `try_mem_to_mem`.
-    const LENGTHS_KNOWN: () = assert!(
-        S::FIXED || D::FIXED || !Self::RUNTIME_LENGTH,
-        "a buffer window has a length chosen at run time, so the compiler cannot check that the destination is long enough: build this transfer with `try_mem_to_mem`, which checks it and returns `Err` if not"
-    );
-
-    const DIRECTION: Direction = match Direction::from_requests(S::REQUEST, D::REQUEST) {
-        Some(direction) => direction,
-        None => panic!("both ends of this transfer are peripherals: DMA moves data between memory and a peripheral, or memory and memory"),
+    /// Whether every cache line the destination's transfer range touches
+    /// belongs to the destination alone, so cleaning and invalidating those
+    /// lines cannot touch other data: its storage owns whole lines
+    /// ([`Destination::EXCLUSIVE_LINES`], which then holds for any range of
+    /// it, as a [`Window`](crate::window::Window) selects at run time), or
+    /// its fixed range is aligned to lines and a whole number of them.
+    const DESTINATION_OWNS_ITS_LINES: bool = {
+        let line = <D::Region as Region>::CACHE_LINE;
+        (D::EXCLUSIVE_LINES > 0 && D::EXCLUSIVE_LINES % line == 0)
+            || (!D::RUNTIME_LENGTH
+                && D::ALIGNMENT % line == 0
+                && (D::LEN * core::mem::size_of::<D::Word>()) % line == 0)
     };
 
-    /// Referenced by every constructor, so a bad shape fails the build.
-    const CHECKED: () = {
-        assert!(
-            !(S::FIXED && D::FIXED),
-            "both ends of this transfer have fixed addresses, so it has no length: one end must be a buffer"
+    /// The direction of the ends ([`Shape::check`] refuses two peripherals).
+    const DIRECTION: Direction = match Direction::from_requests(S::REQUEST, D::REQUEST) {
+        Some(direction) => direction,
+        None => Direction::MemToMem,
+    };
+
+    /// Evaluated by the constructors that cannot fail: two buffers whose
+    /// lengths are only known at run time need the run-time comparison of
+    /// `try_mem_to_mem`.
+    #[track_caller]
+    const fn check_lengths_known() {
+        refuse(
+            !(S::FIXED || D::FIXED || !Self::RUNTIME_LENGTH),
+            "a buffer window has a length chosen at run time, so the compiler cannot check that the destination is long enough: build this transfer with `try_mem_to_mem`, which checks it and returns `Err` if not",
         );
-        assert!(
-            S::LEN > 0 && D::LEN > 0,
-            "a DMA transfer of zero elements is rejected: give the buffer at least one element"
+    }
+
+    /// Evaluated by every constructor, so a bad shape fails the build.
+    #[track_caller]
+    const fn check() {
+        refuse(
+            S::FIXED && D::FIXED,
+            "both ends of this transfer have fixed addresses, so it has no length: one end must be a buffer",
         );
-        assert!(
-            S::FIXED || D::FIXED || Self::RUNTIME_LENGTH || D::LEN >= S::LEN,
-            "the destination buffer is shorter than the source: the DMA would write past its end; make the destination at least as long as the source"
+        refuse(
+            S::LEN == 0 || D::LEN == 0,
+            "a DMA transfer of zero elements is rejected: give the buffer at least one element",
         );
-        assert!(
-            Self::COUNT.div_ceil(<CH::Controller as Controller>::MAX_BLOCK) - 1 <= CH::CAPACITY,
-            "this transfer is longer than one hardware block and the channel has too few linked-list descriptors: attach storage of ceil(len / MAX_BLOCK) - 1 items with `Channel::with_descriptors`"
+        refuse(
+            !(S::FIXED || D::FIXED || Self::RUNTIME_LENGTH || D::LEN >= S::LEN),
+            "the destination buffer is shorter than the source: the DMA would write past its end; make the destination at least as long as the source",
         );
-        let _ = Self::DIRECTION;
+        refuse(
+            Self::COUNT.div_ceil(<CH::Controller as Controller>::MAX_BLOCK) - 1 > CH::CAPACITY,
+            "this transfer is longer than one hardware block and the channel has too few linked-list descriptors: attach storage of ceil(len / MAX_BLOCK) - 1 items with `Channel::with_descriptors`",
+        );
+        refuse(
+            Direction::from_requests(S::REQUEST, D::REQUEST).is_none(),
+            "both ends of this transfer are peripherals: DMA moves data between memory and a peripheral, or memory and memory",
+        );
         if let Some(rule) = <CH::Controller as Controller>::FIXED_ADDRESS_RULE {
-            if (S::FIXED && rule.forbids(<S::Region as Region>::START, <S::Region as Region>::SIZE))
-                || (D::FIXED
-                    && rule.forbids(<D::Region as Region>::START, <D::Region as Region>::SIZE))
-            {
-                panic!("{}", rule.refusal);
-            }
+            refuse(
+                (S::FIXED
+                    && rule.forbids(<S::Region as Region>::START, <S::Region as Region>::SIZE))
+                    || (D::FIXED
+                        && rule.forbids(<D::Region as Region>::START, <D::Region as Region>::SIZE)),
+                rule.refusal,
+            );
         }
         if let (Direction::MemToMem, Some(refusal)) = (
             Self::DIRECTION,
             <CH::Controller as Controller>::MEM_TO_MEM_REFUSAL,
         ) {
-            panic!("{}", refusal);
+            refuse(true, refusal);
         }
         if let (Direction::MemToMem, true, Some(refusal)) = (
             Self::DIRECTION,
             S::FIXED,
             <CH::Controller as Controller>::FIXED_SOURCE_REFUSAL,
         ) {
-            panic!("{}", refusal);
+            refuse(true, refusal);
         }
-        assert!(
-            !<D::Region as Region>::CACHEABLE
-                || D::FIXED
-                || (D::ALIGNMENT % <D::Region as Region>::CACHE_LINE == 0
-                    && (D::LEN * core::mem::size_of::<D::Word>()) % <D::Region as Region>::CACHE_LINE == 0),
-            "the destination lies in a cacheable region but is not cache-line aligned and sized: invalidating its lines after the transfer would destroy the neighbouring data; wrap the array in `CacheAligned` and make its size a multiple of the cache line (32 bytes on a Cortex-M7), or put it in a region the CPU does not cache"
+        refuse(
+            <D::Region as Region>::CACHEABLE && !D::FIXED && !Self::DESTINATION_OWNS_ITS_LINES,
+            "the destination lies in a cacheable region but may share a cache line with other data: invalidating its lines after the transfer would destroy that data; declare it with `dma_buffers!` or wrap the array in `CacheAligned` (its storage then owns whole 32-byte lines, and any run-time range of it can be received into), or put it in a region the CPU does not cache",
         );
-    };
+    }
 
     /// Bytes of the source as the cache sees them, for `count` elements.
     #[inline(always)]
@@ -283,7 +330,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination> Shape<CH, S, D> {
 impl<C, I, L> Channel<C, I, L>
 where
     C: Controller,
-    I: ChannelIndex,
+    I: ChannelNumber,
     L: DescriptorStorage<C::Descriptor>,
 {
     /// Builds a memory-to-memory transfer from `source` to `destination`.
@@ -304,8 +351,8 @@ where
         D: Destination<Word = S::Word, Request = Memory>,
         C: Reaches<S::Region> + Reaches<D::Region>,
     {
-        #[allow(clippy::let_unit_value)]
-        let () = Shape::<Self, S, D>::LENGTHS_KNOWN;
+        const { Shape::<Self, S, D>::check_lengths_known() };
+        const { Shape::<Self, S, D>::check() };
         Transfer::configure(self, source, destination)
     }
 
@@ -345,6 +392,7 @@ where
                 destination,
             });
         }
+        const { Shape::<Self, S, D>::check() };
         Ok(Transfer::configure(self, source, destination))
     }
 
@@ -363,6 +411,7 @@ where
         Q: TransmitRequest<Word = S::Word> + RoutableTo<C>,
         C: Reaches<S::Region>,
     {
+        const { Shape::<Self, S, Peripheral<Q>>::check() };
         Transfer::configure(self, source, destination)
     }
 
@@ -378,6 +427,7 @@ where
         D: Destination<Word = Q::Word, Request = Memory>,
         C: Reaches<D::Region>,
     {
+        const { Shape::<Self, Peripheral<Q>, D>::check() };
         Transfer::configure(self, source, destination)
     }
 }
@@ -417,9 +467,15 @@ impl<CH: ChannelHandle, S, D, B, St: State> Transfer<CH, S, D, B, St> {
         }
     }
 
+    /// Returns the hardware channel number of the transfer's channel.
+    #[inline(always)]
+    pub(crate) fn channel_index(&self) -> usize {
+        self.channel.index()
+    }
+
     #[inline]
     fn remaining_elements(&self) -> usize {
-        CH::Controller::remaining(CH::INDEX, self.channel.descriptors())
+        CH::Controller::remaining(self.channel.index(), self.channel.descriptors())
     }
 }
 
@@ -431,10 +487,11 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B, St: State> Transfer<CH, S,
         if <D::Region as Region>::CACHEABLE && !D::FIXED {
             let count = Shape::<CH, S, D>::count(&self.source, &self.destination);
             // SAFETY: the transfer owns the destination and the hardware has
-            // stopped writing it; `Shape::CHECKED` proved it cache-line
-            // aligned and sized in a cacheable region, so its lines hold
-            // nothing else, and the CPU could not write it since `start`
-            // cleaned it.
+            // stopped writing it; `Shape::check` proved that every line
+            // its range touches belongs to it (storage that owns whole
+            // lines, or a range of whole lines), and the transfer owned that
+            // memory since `start` cleaned the same lines, so the CPU wrote
+            // none of it.
             unsafe {
                 CH::Controller::invalidate_dcache(
                     self.destination.dma_address(),
@@ -459,7 +516,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B, St: State> Transfer<CH, S,
     #[inline]
     fn halt(mut self) -> Result<Stopped<CH, S, D>, NotStopped> {
         // SAFETY: the transfer owns the channel.
-        if let Err(error) = unsafe { CH::Controller::stop(CH::INDEX) } {
+        if let Err(error) = unsafe { CH::Controller::stop(self.channel.index()) } {
             // The hardware may still write the buffers: never hand them back.
             core::mem::forget(self);
             return Err(error);
@@ -480,11 +537,11 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B, St: State> Transfer<CH, S,
 }
 
 impl<CH: ChannelHandle, S: Source, D: Destination> Transfer<CH, S, D, Single, Configured> {
-    #[inline]
+    /// Builds the configured transfer. Every caller is a public
+    /// constructor that first evaluates `Shape::check` itself, so a build
+    /// error names the constructor the user called, and the user's line.
+    #[inline(always)]
     fn configure(channel: CH, source: S, destination: D) -> Self {
-        // Evaluating the constant fails the build if the shape is illegal.
-        #[allow(clippy::let_unit_value)]
-        let () = Shape::<CH, S, D>::CHECKED;
         Transfer::from_parts(channel, source, destination)
     }
 }
@@ -501,8 +558,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
     where
         CH::Controller: SupportsBurst<B2, S::Word>,
     {
-        #[allow(clippy::let_unit_value)]
-        let () = BurstShape::<CH, S, D, B2>::CHECKED;
+        const { BurstShape::<CH, S, D, B2>::check() };
         self.into_state()
     }
 
@@ -546,8 +602,8 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
             };
         }
         if clean_destination {
-            // SAFETY: as above, for the destination (cache-line aligned and
-            // sized, `Shape::CHECKED`).
+            // SAFETY: as above, for the destination: every line its range
+            // touches belongs to it (`Shape::check`).
             unsafe {
                 CH::Controller::clean_dcache_for_start(
                     plan.destination,
@@ -560,19 +616,22 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
 
     /// Programs the channel and starts the transfer.
     #[inline]
-    pub fn start(mut self) -> Transfer<CH, S, D, B, Running>
-    where
-        CH::Controller: SupportsBurst<B, S::Word>,
-    {
+    ///
+    /// A plain transfer (single beats, the default) needs no burst bound:
+    /// every [`Controller`] runs single beats of every element width; a
+    /// burst was checked by [`Transfer::burst`], the only way to choose one.
+    pub fn start(mut self) -> Transfer<CH, S, D, B, Running> {
         let plan = self.prepare();
         // No fence here: `Controller::start` orders the CPU's writes before
         // its enabling write (it alone knows where that is).
         // SAFETY: the transfer owns the channel, both ends and the descriptor
         // storage, and keeps them until the hardware has stopped (`wait`,
-        // `abort`, `stop` or `Drop`). `Shape::CHECKED` guaranteed a non-zero
+        // `abort`, `stop` or `Drop`). `Shape::check` guaranteed a non-zero
         // count and enough descriptors; the reach bounds of the constructor
         // guaranteed the controller reaches every address.
-        unsafe { CH::Controller::start(CH::INDEX, &plan, self.channel.descriptors_mut()) };
+        unsafe {
+            CH::Controller::start(self.channel.index(), &plan, self.channel.descriptors_mut())
+        };
         self.into_state()
     }
 
@@ -582,15 +641,16 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
     /// Arming ahead of time leaves no channel programming for the later
     /// `resume`: it only releases the halt.
     #[inline]
-    pub fn start_suspended(mut self) -> Transfer<CH, S, D, B, Suspended>
-    where
-        CH::Controller: SupportsBurst<B, S::Word>,
-    {
+    pub fn start_suspended(mut self) -> Transfer<CH, S, D, B, Suspended> {
         let plan = self.prepare();
         // SAFETY: as in `start`; the suspended transfer owns everything until
         // it is stopped or resumed and waited for.
         unsafe {
-            CH::Controller::start_suspended(CH::INDEX, &plan, self.channel.descriptors_mut())
+            CH::Controller::start_suspended(
+                self.channel.index(),
+                &plan,
+                self.channel.descriptors_mut(),
+            )
         };
         self.into_state()
     }
@@ -606,7 +666,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B> Transfer<CH, S, D, B, Runn
     /// Returns whether the hardware has finished (or stopped on an error).
     #[inline]
     pub fn is_done(&self) -> bool {
-        !CH::Controller::is_active(CH::INDEX)
+        !CH::Controller::is_active(self.channel.index())
     }
 
     /// Returns the number of elements not yet transferred (the residue).
@@ -627,8 +687,9 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B> Transfer<CH, S, D, B, Runn
         // No `spin_loop()` hint: it is a `yield` on Arm, which the
         // single-threaded Cortex-M cores execute as a NOP, one more
         // instruction per poll for nothing.
+        let index = self.channel.index();
         let failed = loop {
-            if let Some(failed) = CH::Controller::finished(CH::INDEX) {
+            if let Some(failed) = CH::Controller::finished(index) {
                 break failed;
             }
         };
@@ -656,7 +717,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B> Transfer<CH, S, D, B, Runn
     #[inline]
     pub fn suspend(self) -> Transfer<CH, S, D, B, Suspended> {
         // SAFETY: the transfer owns the channel.
-        unsafe { CH::Controller::suspend(CH::INDEX) };
+        unsafe { CH::Controller::suspend(self.channel.index()) };
         self.into_state()
     }
 
@@ -701,7 +762,7 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
         );
         // SAFETY: the transfer owns the channel, and `plan` is the plan it
         // was started with (the same types, buffers and burst).
-        unsafe { CH::Controller::resume(CH::INDEX, &plan) };
+        unsafe { CH::Controller::resume(self.channel.index(), &plan) };
         self.into_state()
     }
 }
@@ -742,7 +803,7 @@ impl<CH: ChannelHandle, S, D, B, St: State> Drop for Transfer<CH, S, D, B, St> {
     fn drop(&mut self) {
         if St::ACTIVE {
             // SAFETY: the transfer owns the channel.
-            if unsafe { CH::Controller::stop(CH::INDEX) }.is_err() {
+            if unsafe { CH::Controller::stop(self.channel.index()) }.is_err() {
                 // The fields are `ManuallyDrop`: returning without dropping
                 // them leaks them, so nothing reaches the memory again.
                 return;

@@ -186,6 +186,8 @@ where
     const LEN: usize = B::LEN;
     const FIXED: bool = false;
     const RUNTIME_LENGTH: bool = true;
+    // Every range of the window lies in the buffer's storage.
+    const EXCLUSIVE_LINES: usize = <Buffer<R, B> as Destination>::EXCLUSIVE_LINES;
     type Request = Memory;
     const REQUEST: Option<u8> = None;
     #[inline]

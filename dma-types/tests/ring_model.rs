@@ -2,7 +2,14 @@
 //! simulated DMA (`ring_model/sim.rs`): element counter, laps, sticky
 //! half/complete flags acknowledged by write-1-to-clear, position reads of
 //! `capacity` at a lap boundary, errors that stop the channel, and moves
-//! between any two register accesses and during the copy.
+//! between any two register accesses and during the copy, as far as the
+//! ring's hardware assumption allows (fewer than one mark spacing from a
+//! sample's flag read to its position read; any distance elsewhere).
+//!
+//! `cargo test` runs a fixed set of cases (`CASES` from `SEED`, 2 under
+//! Miri), so CI is reproducible; `RING_SOAK=<cases>` explores with a fresh
+//! random seed, printed per property (`RING_SOAK_SEED=<seed>` replays it):
+//! `RING_SOAK=200000 cargo test -p dma-types --test ring_model -- --nocapture`.
 //!
 //! The receive oracle: every `Ok(n)` returns elements the hardware really
 //! wrote, consecutive, and (unless an error was returned since the previous
@@ -15,12 +22,66 @@
 mod sim;
 
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 
 use dma_types::ring::{Layout, ReadableRing, RingError, WritableRing};
 use sim::{Direction, Sim, Window, NEVER_WRITTEN};
 
 /// Cases per property: thousands on the host, a few under Miri.
 const CASES: u32 = if cfg!(miri) { 2 } else { 4096 };
+/// The seed of the fixed case set that `cargo test` (and CI, and Miri)
+/// runs, so a green run stays green and a red one replays exactly.
+const SEED: u64 = 0x5249_4e47_5345_4544;
+
+/// The configuration of every property: `CASES` cases from `SEED`, or,
+/// with `RING_SOAK=<cases>` set, an exploratory soak of that many cases
+/// from a fresh random seed (or from `RING_SOAK_SEED=<seed>`, to replay
+/// one). The soak prints the seed (`-- --nocapture` shows it on success;
+/// a failure shows it with proptest's minimal input).
+fn config() -> ProptestConfig {
+    let (cases, seed) = match soak() {
+        Some((cases, seed)) => {
+            // The test harness names each test's thread after the test.
+            let thread = std::thread::current();
+            let property = thread.name().unwrap_or("a ring property");
+            eprintln!("{property}: RING_SOAK={cases} RING_SOAK_SEED={seed}");
+            (cases, seed)
+        }
+        None => (CASES, SEED),
+    };
+    ProptestConfig {
+        cases,
+        rng_seed: RngSeed::Fixed(seed),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// The soak's case count and seed, if `RING_SOAK` asks for one (never under
+/// Miri, which interprets every access).
+fn soak() -> Option<(u32, u64)> {
+    if cfg!(miri) {
+        return None;
+    }
+    let cases = std::env::var("RING_SOAK").ok()?;
+    let cases = cases
+        .parse()
+        .unwrap_or_else(|_| panic!("RING_SOAK={cases:?}: expected a number of cases"));
+    let seed = match std::env::var("RING_SOAK_SEED") {
+        Ok(seed) => seed
+            .parse()
+            .unwrap_or_else(|_| panic!("RING_SOAK_SEED={seed:?}: expected a u64")),
+        Err(_) => {
+            use std::hash::{BuildHasher, RandomState};
+            // A per-process random key, mixed with the time.
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |since| since.as_nanos());
+            RandomState::new().hash_one(now)
+        }
+    };
+    Some((cases, seed))
+}
 /// Steps per scenario (fewer under Miri, which interprets every access).
 const STEPS: usize = if cfg!(miri) { 10 } else { 48 };
 
@@ -88,32 +149,39 @@ fn distance(layout: Layout, most: usize) -> impl Strategy<Value = usize> {
     .prop_map(move |distance| distance.min(most))
 }
 
-/// Adversarial steps: any number of laps between calls and during copies,
-/// and moves inside a sample, except that between reading a flag and
-/// acknowledging it the hardware moves less than one mark spacing (the
-/// module's one assumption).
-fn hostile_steps(layout: Layout) -> impl Strategy<Value = Vec<Step>> {
+/// The moves inside one sample that real hardware can make: fewer than
+/// one mark spacing in all between the flag read and the position read
+/// (the ring's one hardware assumption, `RingHardware`'s `# Safety`; the
+/// simulation rejects anything more), split anywhere between the flag
+/// acknowledgement and the position read; after the position read, any
+/// distance (that is a move between two calls, seen by the next sample).
+fn sample_window(layout: Layout) -> impl Strategy<Value = Window> {
     let capacity = layout.capacity();
     let spacing = layout.mark_spacing();
-    let window = move || {
-        (
-            distance(layout, spacing - 1),
-            distance(layout, 2 * capacity),
-            distance(layout, 2 * capacity),
-        )
-            .prop_map(|(a, b, c)| Window {
-                flags_to_ack: a,
-                ack_to_position: b,
-                position_to_status: c,
-            })
-    };
-    // Mostly quiet windows, often hostile ones.
-    let maybe = move || {
-        prop_oneof![
-            2 => Just(Window::default()),
-            1 => window(),
-        ]
-    };
+    (
+        distance(layout, spacing - 1).prop_flat_map(|inside| (0..=inside, Just(inside))),
+        distance(layout, 2 * capacity),
+    )
+        .prop_map(|((to_ack, inside), after)| Window {
+            flags_to_ack: to_ack,
+            ack_to_position: inside - to_ack,
+            position_to_status: after,
+        })
+}
+
+/// Mostly quiet sample windows, often hostile ones.
+fn maybe_window(layout: Layout) -> impl Strategy<Value = Window> {
+    prop_oneof![
+        2 => Just(Window::default()),
+        1 => sample_window(layout),
+    ]
+}
+
+/// Adversarial steps: any number of laps between calls and during copies,
+/// and any legal moves inside a sample ([`sample_window`]).
+fn hostile_steps(layout: Layout) -> impl Strategy<Value = Vec<Step>> {
+    let capacity = layout.capacity();
+    let maybe = move || maybe_window(layout);
     let op = prop_oneof![
         4 => distance(layout, 5 * capacity).prop_map(Op::Run),
         4 => (0..=capacity + 2).prop_map(Op::Read),
@@ -347,7 +415,7 @@ fn polite_layout() -> impl Strategy<Value = Layout> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     /// Any schedule, any number of laps between or during calls: data is
     /// never stale, lapped, skipped or repeated without an `Err`.
@@ -517,22 +585,11 @@ fn run_transmit(layout: Layout, lookahead: usize, steps: &[(TxOp, Window, Window
     underruns
 }
 
+/// Adversarial transmit steps: any number of laps between calls and
+/// during copies, and any legal moves inside a sample ([`sample_window`]).
 fn tx_steps(layout: Layout) -> impl Strategy<Value = Vec<(TxOp, Window, Window)>> {
     let capacity = layout.capacity();
-    let spacing = layout.mark_spacing();
-    let window = move || {
-        (
-            distance(layout, spacing - 1),
-            distance(layout, 2 * capacity),
-            distance(layout, 2 * capacity),
-        )
-            .prop_map(|(a, b, c)| Window {
-                flags_to_ack: a,
-                ack_to_position: b,
-                position_to_status: c,
-            })
-    };
-    let maybe = move || prop_oneof![2 => Just(Window::default()), 1 => window()];
+    let maybe = move || maybe_window(layout);
     let op = prop_oneof![
         3 => distance(layout, 3 * capacity).prop_map(TxOp::Run),
         4 => (0..=capacity + 2).prop_map(TxOp::Write),
@@ -542,7 +599,7 @@ fn tx_steps(layout: Layout) -> impl Strategy<Value = Vec<(TxOp, Window, Window)>
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     /// Any schedule: whenever the hardware sent old ring contents (it caught
     /// up with the writer, or fetched a slot before it was written), the
@@ -579,5 +636,117 @@ proptest! {
             })
             .collect();
         prop_assert_eq!(run_transmit(layout, lookahead, &steps), 0);
+    }
+}
+
+/// A sample window for the fixed cases below.
+fn moves(flags_to_ack: usize, ack_to_position: usize, position_to_status: usize) -> Window {
+    Window {
+        flags_to_ack,
+        ack_to_position,
+        position_to_status,
+    }
+}
+
+/// A receive step for the fixed cases below.
+fn step(op: Op, window: Window, second: Window) -> Step {
+    Step {
+        op,
+        window,
+        second,
+        during_copy: 0,
+        ndtr_zero: false,
+    }
+}
+
+/// The minimal input proptest found on main for
+/// `receive_never_returns_wrong_data_without_an_error` (`read_latest`
+/// returned `[57, 50, 51, 52, 53]` as `Ok`). Its generator let the
+/// hardware move up to two laps between a sample's flag acknowledgement and
+/// its position read: here three samples move it 4 to 6 elements in a ring
+/// whose mark spacing is 4, and the last one, the check after the copy,
+/// reads the flags at element 58 and the position at 64. That hardware is
+/// outside the ring's assumption (the check cannot tell 54 → 56 from
+/// 54 → 64), so the simulation now refuses the schedule (at its first such
+/// sample) instead of blaming the ring; the legal twin is
+/// `ring_scenarios::overwritten_before_the_copy_of_a_read_latest_is_an_overrun`.
+#[test]
+#[should_panic(expected = "outside the ring's hardware assumption")]
+fn receive_minimal_failure_moved_a_lap_inside_one_sample() {
+    let quiet = Window::default();
+    let steps = [
+        step(Op::Run(2), quiet, quiet),
+        step(Op::Read(0), moves(2, 1, 3), quiet),
+        step(Op::Run(1), quiet, quiet),
+        step(Op::Read(0), moves(1, 5, 4), quiet),
+        step(Op::Run(31), quiet, quiet),
+        step(Op::ReadLatest(5), moves(3, 1, 4), moves(3, 3, 0)),
+    ];
+    run_receive(Layout::new(8, 1).unwrap(), &steps, None);
+}
+
+/// The minimal input proptest found on main for
+/// `transmit_never_sends_old_data_without_an_error` (old data went out and
+/// `free` returned `Ok`): the last `free` reads the flags at element 29,
+/// just after the hardware sent an old slot, and the position at 33, 4
+/// moves inside one sample of a ring whose mark spacing is 3, so the
+/// position (3 of 6) looks like a move of 1 instead of 7. Outside the
+/// assumption, refused by the simulation; the legal twin is
+/// `ring_scenarios::transmit_caught_up_just_before_a_call_is_an_underrun`.
+#[test]
+#[should_panic(expected = "outside the ring's hardware assumption")]
+fn transmit_minimal_failure_moved_a_lap_inside_one_sample() {
+    let quiet = Window::default();
+    let steps = [
+        (TxOp::Run(9), quiet, quiet),
+        (TxOp::Write(0), moves(2, 9, 2), quiet),
+        (TxOp::Write(0), quiet, quiet),
+        (TxOp::Write(2), quiet, moves(0, 2, 0)),
+        (TxOp::Free, quiet, quiet),
+        (TxOp::Write(2), quiet, moves(0, 2, 3)),
+        (TxOp::Free, moves(0, 4, 0), quiet),
+    ];
+    run_transmit(Layout::new(6, 1).unwrap(), 0, &steps);
+}
+
+/// The generators produce only hardware the ring supports: over thousands
+/// of drawn scenarios of every layout, no sample moves the hardware a mark
+/// spacing or more between its flag read and its position read (on main
+/// they moved up to two laps there, and 1 run in 6 failed).
+#[test]
+fn generated_sample_moves_stay_inside_the_hardware_assumption() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::new(config());
+    let draws = if cfg!(miri) { 4 } else { 2000 };
+    let (mut inside, mut most) = (0, 0);
+    for _ in 0..draws {
+        let layout = layout().new_tree(&mut runner).unwrap().current();
+        let spacing = layout.mark_spacing();
+        let rx = hostile_steps(layout)
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
+        let tx = tx_steps(layout).new_tree(&mut runner).unwrap().current();
+        let windows = rx
+            .iter()
+            .flat_map(|step| [step.window, step.second])
+            .chain(tx.iter().flat_map(|(_, first, second)| [*first, *second]));
+        for window in windows {
+            let moved = window.flags_to_ack + window.ack_to_position;
+            assert!(
+                moved < spacing,
+                "{window:?} in a ring of mark spacing {spacing}"
+            );
+            inside += usize::from(moved > 0);
+            most = most.max(moved);
+        }
+    }
+    // And they do exercise moves inside a sample, up to the limit.
+    if !cfg!(miri) {
+        assert!(
+            inside > 0 && most > 1,
+            "{inside} windows with moves, at most {most}"
+        );
     }
 }

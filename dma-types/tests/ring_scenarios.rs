@@ -365,3 +365,135 @@ fn transmit_with_a_preloaded_element_and_a_writer_that_falls_behind() {
     // The hardware has sent 14 and fetched 14, never written: old data.
     assert_eq!(tx.free(), Err(RingError::Underrun));
 }
+
+/// The next sample moves the hardware at all three of its gaps (flag read
+/// to acknowledgement, to position read, to status read).
+fn moves(ring: &ReadableRing<Sim>, to_ack: usize, to_position: usize, after: usize) {
+    ring.hardware().state().windows.push_back(Window {
+        flags_to_ack: to_ack,
+        ack_to_position: to_position,
+        position_to_status: after,
+    });
+}
+
+/// Found by the soak (`RING_SOAK=300000 RING_SOAK_SEED=12827570212147596635`,
+/// `receive_error_mid_stream_is_an_err_and_stops_the_channel`), within the
+/// hardware assumption. In the first lap of a double buffer (16 elements,
+/// marks every 4) a read counts 1 element; the hardware moves 8 more right
+/// after the position read, and 3 more between the flag read and the
+/// position read of the check after the copy (9 → 12). That check sees both
+/// flags (marks 4 and 8): an `Overrun`, and its half flag vouches for mark
+/// 12 as well, which the hardware passed only after the flag read. The
+/// half flag of mark 12 is then left over at the next call, which on main
+/// took it for "mark passed a lap ago", counted the whole ring as written,
+/// and `read_latest` returned slots 15 and 0..11, slot 15 never written
+/// (old memory as data). A flag seen after a lapped step proves no lap:
+/// the ring counts only the 12 elements the position shows.
+#[test]
+fn read_latest_after_a_lapped_check_in_the_first_lap_returns_only_written_slots() {
+    let mut rx = ring(16, 2);
+    moves(&rx, 0, 1, 8);
+    moves(&rx, 0, 3, 0);
+    let mut out = [0; 1];
+    assert_eq!(rx.read(&mut out), Err(RingError::Overrun));
+    let mut out = [0; 13];
+    assert_eq!(rx.read_latest(&mut out), Ok(12));
+    assert_eq!(out[..12].to_vec(), seq(0..12));
+}
+
+/// The legal twin of the minimal input proptest found on main for
+/// `receive_never_returns_wrong_data_without_an_error`
+/// (`ring_model::receive_minimal_failure_moved_a_lap_inside_one_sample`).
+/// A `read_latest` of 5 counts up to element 53 (slot 6 of 8, marks every
+/// 4) and the hardware moves on right after the position read. If it
+/// stops at 56 the copy of slots 1..5 is intact; if it reaches 58 before
+/// the copy, slot 1 holds 57, and the check after the copy must say so.
+/// Within the assumption that check reads its position at most 3 moves
+/// after the flag read, so it sees how far the hardware got: `Overrun`.
+/// (On main the model let it move on to 64 before the position read; that
+/// check's two samples are then exactly those of the intact case, and no
+/// ring can answer both right: the reason for the assumption, see the
+/// module documentation.)
+#[test]
+fn overwritten_before_the_copy_of_a_read_latest_is_an_overrun() {
+    let mut out = [0; 5];
+    // Intact: the hardware reaches the mark at 56 (complete) and stops.
+    let mut rx = ring(8, 1);
+    rx.hardware().run(54);
+    moves(&rx, 0, 0, 2);
+    assert_eq!(rx.read_latest(&mut out), Ok(5));
+    assert_eq!(out.to_vec(), seq(49..54));
+
+    // Overwritten: it reaches 58 before the copy and 61 by the check's
+    // position read (3 moves inside that sample).
+    let mut rx = ring(8, 1);
+    rx.hardware().run(54);
+    moves(&rx, 0, 0, 4);
+    moves(&rx, 3, 0, 0);
+    assert_eq!(rx.read_latest(&mut out), Err(RingError::Overrun));
+    // The count goes on from just before the half mark (60) whose flag the
+    // check did not see yet.
+    rx.hardware().run(2);
+    assert_eq!(read(&mut rx), Ok(seq(59..63)));
+}
+
+/// The legal twin of the minimal input proptest found on main for
+/// `transmit_never_sends_old_data_without_an_error`
+/// (`ring_model::transmit_minimal_failure_moved_a_lap_inside_one_sample`).
+/// Six slots, marks every 3; two written elements are queued at slots 2
+/// and 3 when a call's sample ends, and right after its position read the
+/// hardware sends them and one old slot (4). The next call must report
+/// the underrun. Within the assumption its position read comes at most 2
+/// moves after its flag read, so the position shows the hardware past the
+/// queued data: `Underrun`. (On main the model let it move 4 there, to a
+/// position that looks like one move past the half mark: the very sample of
+/// a hardware that sent only slot 2.)
+#[test]
+fn transmit_caught_up_just_before_a_call_is_an_underrun() {
+    use dma_types::ring::WritableRing;
+    for overrun in [false, true] {
+        let sim = Sim::new(
+            Layout::new(6, 1).unwrap(),
+            Direction::Transmit { lookahead: 0 },
+        );
+        // SAFETY: the simulation just started; only the ring reads its flags.
+        let mut tx = unsafe { WritableRing::new(sim) };
+        tx.hardware().run(2);
+        assert_eq!(tx.free(), Ok(2));
+        assert_eq!(tx.write(&seq(6..8)), Ok(2));
+        tx.hardware().run(2);
+        assert_eq!(tx.free(), Ok(2));
+        assert_eq!(tx.write(&seq(8..10)), Ok(2));
+        tx.hardware().run(4);
+        assert_eq!(tx.free(), Ok(4), "8 and 9 queued at slots 2 and 3");
+        let push = |tx: &WritableRing<Sim>, first: Window| {
+            tx.hardware().state().windows.push_back(first);
+        };
+        if overrun {
+            // Sends 8, 9 and the old slot 4 after the position read.
+            push(
+                &tx,
+                Window {
+                    position_to_status: 3,
+                    ..Window::default()
+                },
+            );
+            assert_eq!(tx.free(), Ok(4));
+            // The next call: flags at 11, position at 13.
+            push(
+                &tx,
+                Window {
+                    ack_to_position: 2,
+                    ..Window::default()
+                },
+            );
+            assert_eq!(tx.free(), Err(RingError::Underrun));
+            assert_eq!(tx.hardware().state().sent[8..11], [8, 9, 4]);
+        } else {
+            // Sends 8 only: flags at 9 (the half mark), position at 9.
+            tx.hardware().run(1);
+            assert_eq!(tx.free(), Ok(5));
+            assert_eq!(tx.hardware().state().sent[6..], [6, 7, 8]);
+        }
+    }
+}

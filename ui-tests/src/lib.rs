@@ -8,8 +8,9 @@
 //!
 //! The AN505 board routes no peripheral request line to its PL081s, so the
 //! direction, width and routing guarantees are specified here with
-//! [`SpiTx`]/[`SpiRx`], request lines of a made-up peripheral that only
-//! `Dma0` receives. Likewise no AN505 controller limits the length of a
+//! [`SpiTx`]/[`SpiRx`], request lines of a made-up peripheral ([`Spi`])
+//! that only `Dma0` receives, and [`WideSpiTx`], a 16/8-bit line of
+//! [`WideSpi`] routed to every PL081. Likewise no AN505 controller limits the length of a
 //! descriptor list, so the limit check of the descriptor macros is specified
 //! with [`ShortListItem`], the made-up item of a controller that follows at
 //! most two items (as controllers with a fixed descriptor memory do).
@@ -25,6 +26,16 @@ dma_types::request_lines! {
     unsafe pub SpiTx: Transmit, line 1, u8, at 0x8000_0000, in Psram, routed to [Dma0];
     /// The RX request line of the same SPI, routed to `Dma0` only.
     unsafe pub SpiRx: Receive, line 2, u8, at 0x8000_0000, in Psram, routed to [Dma0];
+    /// The 16-bit (or 8-bit) TX line of a second made-up SPI, routed to
+    /// every PL081 (`Pl081Controller`).
+    unsafe pub WideSpiTx: Transmit, line 3, [u16, u8], at 0x8000_0010, in Psram, routed to every dma_an505::bounds::Pl081Controller;
+}
+
+dma_types::peripherals! {
+    /// The made-up SPI: the singleton that owns `SpiRx` and `SpiTx`.
+    pub Spi { rx: SpiRx, tx: SpiTx } split into SpiEnds;
+    /// The second made-up SPI, owner of `WideSpiTx`.
+    pub WideSpi { tx: WideSpiTx } split into WideSpiEnds;
 }
 
 /// A made-up linked-list item: 1024 bytes per item, at most two items per

@@ -23,7 +23,10 @@ use crate::{cargo, ensure_qemu, ensure_target, target_dir, workspace_root, QEMU,
 /// The instruction-count pair.
 const TYPED: &str = "bench_typed";
 const RAW: &str = "bench_raw";
-/// Channel counts of the flash-growth images `channels_{typed,raw}_N`.
+/// The awaited-completion pair (row f).
+const WAKE_TYPED: &str = "wake_typed";
+const WAKE_RAW: &str = "wake_raw";
+/// Channel counts of the flash-growth images `channels_{typed,erased,raw}_N`.
 const CHANNEL_COUNTS: [u32; 4] = [1, 2, 4, 8];
 /// What each section of the pair measures, by the name the firmware gives it.
 const CASES: &[(&str, &str)] = &[
@@ -171,8 +174,23 @@ fn measure(plugin: &Path, scratch: &Path) -> Result<(Vec<Row>, Vec<String>), Str
             unit: "instructions",
         });
     }
+    // (f) An awaited completion: its own pair of images.
+    let wake_typed = counts_of_two_runs(WAKE_TYPED, plugin, scratch)?;
+    let wake_raw = counts_of_two_runs(WAKE_RAW, plugin, scratch)?;
+    let wake = |counts: &[(String, u64)], image: &str| match counts {
+        [(name, count)] if name == "wake" => Ok(*count as f64),
+        _ => Err(format!(
+            "{image}: expected one section `wake`, found {counts:?}"
+        )),
+    };
+    rows.push(Row {
+        what: "(f) completion interrupt → the waiting code has the result: `wait_async` task on embassy-executor vs a handler that sets a flag".into(),
+        typed: wake(&wake_typed, WAKE_TYPED)?,
+        raw: Some(wake(&wake_raw, WAKE_RAW)?),
+        unit: "instructions",
+    });
     notes.push(format!(
-        "Instruction counts: {} sections per image, identical in two runs of each image.",
+        "Instruction counts: {} sections per image (and one per `wake_*` image), identical in two runs of each image.",
         typed.len()
     ));
 
@@ -214,6 +232,22 @@ fn measure(plugin: &Path, scratch: &Path) -> Result<(Vec<Row>, Vec<String>), Str
     rows.push(Row {
         what: format!("flash per added channel ({} → {})", first.0, last.0),
         typed: (last.1 as f64 - first.1 as f64) / added,
+        raw: Some((last.2 as f64 - first.2 as f64) / added),
+        unit: "bytes",
+    });
+    // The same through erased channels (`Channel<AnyDma, AnyChannel>`).
+    let mut erased = Vec::new();
+    for channels in CHANNEL_COUNTS {
+        let size = SectionSizes::of(&firmware(&format!("channels_erased_{channels}")))?.flash();
+        erased.push((channels, size));
+    }
+    let (first_erased, last_erased) = (erased[0], erased[erased.len() - 1]);
+    rows.push(Row {
+        what: format!(
+            "flash per added channel ({} → {}), erased channels (`Channel<AnyDma, AnyChannel>`)",
+            first_erased.0, last_erased.0
+        ),
+        typed: (last_erased.1 as f64 - first_erased.1 as f64) / added,
         raw: Some((last.2 as f64 - first.2 as f64) / added),
         unit: "bytes",
     });
@@ -525,13 +559,31 @@ const EXPLANATION: &str = "\
   hold the test buffers, the same in both images. *Flash* is
   `.vector_table` + `.text` + `.rodata`; it includes both images' static
   chain lists (8 items, 128 bytes).
-- **Flash growth**: `channels_{typed,raw}_N` run the same single-block copy
-  and check on the first N channels (controller 0 channel 0, controller 0
-  channel 1, controller 1 channel 0, …) through a helper called once per
-  channel: generic over the channel type in the typed image (one instance per
-  channel), taking base address and channel number as values in the raw one.
-  The harness helpers (fill, check) see opaque slices in both images, so the
-  compiler cannot specialise them differently for one image's buffers.
+- (f) `wake_typed`/`wake_raw`: a transfer to a made-up peripheral that
+  QEMU holds (nothing drives its request line) is released by a register
+  write with interrupts masked; the section opens there and runs through
+  `cpsie`, the interrupt entry, the handler, the return and the waiting code
+  until it has the result. Typed: the `bind_interrupts!` handler (IPSR
+  dispatch, acknowledge, wake the channel's waker slot in a critical
+  section), the executor's wake and run queue, the end of the task that
+  unmasked, and the awaiting task's poll (`TransferFuture::poll`: register
+  the waker, read the channel, `wait()`). Raw: a `DefaultHandler` that
+  acknowledges the flag and sets an `AtomicBool`, and a `wfi` loop in
+  `main` that sees it. The ratio is the price of an executor and a waker,
+  not of the typed layer: the transfer parts of both are the rows above.
+- **Flash growth**: `channels_{typed,erased,raw}_N` run the same
+  single-block copy and check on the first N channels (controller 0 channel
+  0, controller 0 channel 1, controller 1 channel 0, …) through a helper
+  called once per channel: generic over the channel type in the typed image
+  (one instance per channel, inlined at each call), not generic at all with
+  erased channels (`Channel<AnyDma, AnyChannel>`, the four PL081s as one
+  family: one out-of-line copy for all eight channels, the channel number
+  a value from which the engine takes the register block), taking base
+  address and channel number as values in the raw one (inlined at each
+  call). The harness helpers (fill, check) see opaque slices in all
+  images, so the compiler cannot specialise them differently for one
+  image's buffers; the typed and erased images take their buffers from one
+  `dma_buffers!` site and their controllers from one `Controllers::take()`.
 - **Cold build**: `cargo build --release --target thumbv8m.main-none-eabi -p
   dma-types -p dma-an505` into an empty target directory, dependencies
   included (wall clock on this machine; it varies from run to run). The raw
@@ -583,6 +635,11 @@ the raw ones do: a critical section and a zero fill per buffer
 (`cortex_m::singleton!`). Per added channel both images grow by the same
 code (the register stores, the wait loop, the residue read on the error
 path); the typed helper is not duplicated into anything larger.
+
+An erased channel of the PL081 family (`Channel<AnyDma, AnyChannel>`) is
+the raw helper's shape in typed form, and smaller still than a helper
+inlined per channel: one out-of-line copy of the transfer code serves all
+channels, and each added channel costs its call.
 ";
 
 #[cfg(test)]

@@ -35,6 +35,8 @@ const H7_EXAMPLES: &str = "dma-examples-h7";
 /// The ESP32-C3 examples' target and package: built, never run.
 const C3_TARGET: &str = "riscv32imc-unknown-none-elf";
 const C3_EXAMPLES: &str = "dma-examples-c3";
+/// The firmware that hands a `dma_buffers!` buffer to a third-party HAL.
+const HAL_INTEROP: &str = "dma-example-hal-interop";
 /// Firmware examples the test command runs on QEMU, in order.
 const EXAMPLES: &[&str] = &[
     "m2m",
@@ -48,6 +50,7 @@ const EXAMPLES: &[&str] = &[
     "irq_masking",
     "irq_lines",
     "exceptions",
+    "async_copy",
 ];
 /// The crates whose host tests run under Miri.
 const MIRI_PACKAGES: &[&str] = &["dma-types", "dma-an505"];
@@ -111,6 +114,16 @@ fn test() -> Result<(), String> {
         H7_TARGET,
         "-p",
         H7_EXAMPLES,
+    ])?;
+    // A third-party HAL (stm32h7xx-hal, from crates.io) must accept a
+    // `dma_buffers!` buffer through its embedded-dma DMA API.
+    cargo(&[
+        "build",
+        "--release",
+        "--target",
+        H7_TARGET,
+        "-p",
+        HAL_INTEROP,
     ])?;
     // The H7 examples' board setups against a model of the chip's reset
     // state (clocks, pins, register order).

@@ -64,7 +64,8 @@ impl Controllers {
 }
 
 /// What the interrupt handler of one controller keeps: the terminal-count
-/// interrupts it served and the errors it took off the hardware.
+/// interrupts it served, the errors it took off the hardware, and the
+/// wakers of the tasks awaiting each channel.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct HandlerState {
@@ -72,15 +73,18 @@ pub struct HandlerState {
     pub served: core::sync::atomic::AtomicU32,
     /// Errors acknowledged, per channel, until the channel starts again.
     pub errors: crate::engine::ErrorLog,
+    /// The waker of each channel's awaiting task.
+    pub wakers: dma_types::interrupt::WakerSlots<2>,
 }
 
 impl HandlerState {
-    /// Nothing served, nothing recorded.
+    /// Nothing served, nothing recorded, no waker.
     #[allow(clippy::new_without_default)]
     pub const fn new() -> HandlerState {
         HandlerState {
             served: core::sync::atomic::AtomicU32::new(0),
             errors: crate::engine::ErrorLog::new(),
+            wakers: dma_types::interrupt::WakerSlots::new(),
         }
     }
 }
@@ -174,20 +178,25 @@ macro_rules! pl081_controller {
             /// and returns whether it was; called by the handler that
             /// [`bind_interrupts!`](crate::bind_interrupts) installs.
             ///
-            /// Terminal count: acknowledges the channel flags and counts the
-            /// interrupt. Error: clears the channel flags, so the shared line
-            /// falls, and records them per channel, so the transfer that owns
-            /// the channel still reports its error from `wait()`; the line
-            /// stays enabled for the next error of either channel.
+            /// Terminal count: acknowledges the channel flags, counts the
+            /// interrupt and wakes the task awaiting each finished channel.
+            /// Error: clears the channel flags, so the shared line falls,
+            /// records them per channel, so the transfer that owns the
+            /// channel still reports its error from `wait()`, and wakes the
+            /// task awaiting each failed channel; the line stays enabled for
+            /// the next error of either channel. A channel whose flag is not
+            /// set is neither acknowledged nor woken.
             #[inline]
             pub fn handle_interrupt(irq: u16) -> bool {
                 if irq == Self::TERMINAL_COUNT_IRQ {
-                    Self::on_terminal_count();
+                    let finished = Self::on_terminal_count();
                     Self::terminal_count_counter()
                         .fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+                    Self::state().wakers.wake_finished(finished);
                     true
                 } else if irq == Self::ERROR_IRQ {
-                    $crate::engine::on_error(Self::registers(), Self::errors());
+                    let failed = $crate::engine::on_error(Self::registers(), Self::errors());
+                    Self::state().wakers.wake_finished(failed);
                     true
                 } else {
                     false
@@ -293,10 +302,16 @@ macro_rules! pl081_controller {
         // each end of a transfer raises the terminal-count or the error line,
         // and both are unmasked; `sleep_until` checks with PRIMASK set before
         // each `wfi`, sleeps only where both lines can wake the core, and
-        // polls (leaving the masking alone) where they cannot.
+        // polls (leaving the masking alone) where they cannot. The handler
+        // wakes a channel's slot after acknowledging its flag; `is_active`
+        // reads EnbldChns, which the acknowledgement leaves alone, and an
+        // acknowledged error is recorded for `has_error`.
         unsafe impl dma_types::interrupt::CompletionInterrupt for $name {
+            type Interrupts = $name;
+
+            /// Both lines serve both channels.
             #[inline]
-            unsafe fn unmask_completion_interrupt() {
+            unsafe fn unmask_completion_interrupt(_channel: usize) {
                 // SAFETY: forwarded contract: the handler is bound.
                 unsafe {
                     $crate::interrupt::unmask(Self::TERMINAL_COUNT_IRQ);
@@ -307,6 +322,11 @@ macro_rules! pl081_controller {
             #[inline]
             fn sleep_until<F: FnMut() -> bool>(done: F) {
                 $crate::interrupt::sleep_until(&[Self::TERMINAL_COUNT_IRQ, Self::ERROR_IRQ], done)
+            }
+
+            #[inline]
+            fn waker(channel: usize) -> &'static dma_types::interrupt::WakerSlot {
+                Self::state().wakers.slot(channel)
             }
         }
 
@@ -324,6 +344,9 @@ macro_rules! pl081_controller {
                 $crate::engine::remaining(Self::registers(), channel, items)
             }
         }
+
+        impl $crate::bounds::Sealed for $name {}
+        impl $crate::bounds::Pl081Controller for $name {}
 
         // SAFETY: `ReachableByDma` lists exactly the regions the PL081s reach.
         unsafe impl<R: $crate::map::ReachableByDma> dma_types::region::Reaches<R> for $name {}
@@ -375,3 +398,234 @@ pl081_controller!(
     interrupts = 65, 66, 67,
     taken = 3
 );
+
+/// Any channel of the four PL081 controllers, as one controller type: the
+/// family erasure of the AN505's DMA.
+///
+/// The four PL081s share every fact the types prove (the regions they
+/// reach, every burst at every width, the linked-list item format, the
+/// block size); they differ only in their register block and interrupt
+/// lines, which `AnyDma` takes from the channel number at run time:
+/// channel `2·n + c` is channel `c` of controller `n` (`Dma0` channel 1 is
+/// 1, `Dma2` channel 0 is 4). A driver then holds a
+/// `Channel<AnyDma, AnyChannel>` and its code is compiled once for all
+/// eight channels. Request lines stay per controller: a line routed to
+/// `Dma1` is not routable to `AnyDma`, which may be another controller.
+///
+/// Made by [`IntoAnyDma::into_any_dma`]; awaiting needs a binding that
+/// lists `AnyDma` (`bind_interrupts!(struct Irqs { AnyDma })`), which
+/// serves the lines of all four controllers.
+pub struct AnyDma {
+    _private: (),
+}
+
+impl AnyDma {
+    /// Register block of controller `channel / 2` (Secure alias).
+    #[inline(always)]
+    fn registers(channel: usize) -> &'static crate::regs::pl081::RegisterBlock {
+        let base = 0x5011_0000 + 0x1000 * (channel / 2);
+        // SAFETY: one of the four PL081 register blocks, valid for the
+        // whole program (the channel number is below 8).
+        unsafe { &*(base as *const crate::regs::pl081::RegisterBlock) }
+    }
+
+    /// Handler state of controller `channel / 2`.
+    #[inline(always)]
+    fn state(channel: usize) -> &'static HandlerState {
+        match channel / 2 {
+            0 => Dma0::state(),
+            1 => Dma1::state(),
+            2 => Dma2::state(),
+            _ => Dma3::state(),
+        }
+    }
+
+    /// Serves interrupt `irq` if it is a line of any of the four
+    /// controllers (see `Dma0::handle_interrupt`); what the handler of a
+    /// binding that lists `AnyDma` calls.
+    #[inline]
+    pub fn handle_interrupt(irq: u16) -> bool {
+        Dma0::handle_interrupt(irq)
+            || Dma1::handle_interrupt(irq)
+            || Dma2::handle_interrupt(irq)
+            || Dma3::handle_interrupt(irq)
+    }
+}
+
+/// Turns a channel of `Dma0` … `Dma3` into the same channel of [`AnyDma`].
+pub trait IntoAnyDma<L> {
+    /// Returns this channel as channel `2·n + c` of [`AnyDma`], keeping its
+    /// descriptor storage.
+    fn into_any_dma(self) -> Channel<AnyDma, dma_types::channel::AnyChannel, L>;
+}
+
+macro_rules! into_any_dma {
+    ($($controller:ident = $n:literal),*) => {$(
+        impl<I: dma_types::channel::ChannelIndex, L> IntoAnyDma<L> for Channel<$controller, I, L> {
+            #[inline]
+            fn into_any_dma(self) -> Channel<AnyDma, dma_types::channel::AnyChannel, L> {
+                // SAFETY: `AnyDma` channel 2·n + I is this controller's
+                // channel I, driven by the same engine and registers, and
+                // the PL081s share the descriptor format and reach.
+                unsafe { self.renumber(2 * $n + I::INDEX) }
+            }
+        }
+    )*};
+}
+into_any_dma!(Dma0 = 0, Dma1 = 1, Dma2 = 2, Dma3 = 3);
+
+// SAFETY: every function is the controller's own, on the register block and
+// handler state of controller `channel / 2`, for its channel `channel % 2`.
+unsafe impl dma_types::controller::Controller for AnyDma {
+    type Descriptor = crate::lli::Lli;
+    const MAX_BLOCK: usize = crate::engine::MAX_BLOCK;
+    type Channels = dma_types::typenum::U8;
+
+    #[inline(always)]
+    unsafe fn start(
+        channel: usize,
+        plan: &dma_types::controller::TransferPlan,
+        chain: &mut [crate::lli::Lli],
+    ) {
+        // SAFETY: forwarded contract of `Controller::start`.
+        unsafe {
+            crate::engine::start(
+                Self::registers(channel),
+                &Self::state(channel).errors,
+                channel % 2,
+                plan,
+                chain,
+            )
+        }
+    }
+
+    #[inline]
+    unsafe fn start_suspended(
+        channel: usize,
+        plan: &dma_types::controller::TransferPlan,
+        chain: &mut [crate::lli::Lli],
+    ) {
+        // SAFETY: forwarded contract.
+        unsafe {
+            crate::engine::start_halted(
+                Self::registers(channel),
+                &Self::state(channel).errors,
+                channel % 2,
+                plan,
+                chain,
+            )
+        }
+    }
+
+    #[inline]
+    fn is_active(channel: usize) -> bool {
+        crate::engine::is_active(Self::registers(channel), channel % 2)
+    }
+
+    #[inline]
+    fn has_error(channel: usize) -> bool {
+        crate::engine::has_error(
+            Self::registers(channel),
+            &Self::state(channel).errors,
+            channel % 2,
+        )
+    }
+
+    #[inline]
+    fn remaining(channel: usize, chain: &[crate::lli::Lli]) -> usize {
+        crate::engine::remaining(Self::registers(channel), channel % 2, chain)
+    }
+
+    #[inline]
+    unsafe fn suspend(channel: usize) {
+        // SAFETY: forwarded contract.
+        unsafe { crate::engine::suspend(Self::registers(channel), channel % 2) }
+    }
+
+    #[inline]
+    unsafe fn resume(channel: usize, _plan: &dma_types::controller::TransferPlan) {
+        // SAFETY: forwarded contract (the PL081 keeps its position).
+        unsafe { crate::engine::resume(Self::registers(channel), channel % 2) }
+    }
+
+    #[inline]
+    unsafe fn stop(channel: usize) -> Result<(), dma_types::error::NotStopped> {
+        // SAFETY: forwarded contract.
+        unsafe { crate::engine::stop(Self::registers(channel), channel % 2) }
+            .map_err(|_| dma_types::error::NotStopped { channel })
+    }
+}
+
+// SAFETY: the controllers' own lines and handler (see `pl081_controller!`):
+// `handle_interrupt` serves all four, each waking its channels' slots.
+unsafe impl dma_types::interrupt::CompletionInterrupt for AnyDma {
+    type Interrupts = AnyDma;
+
+    #[inline]
+    unsafe fn unmask_completion_interrupt(channel: usize) {
+        let controller = (channel / 2) as u16;
+        // SAFETY: forwarded contract: the binding lists `AnyDma`, whose
+        // handler serves these lines.
+        unsafe {
+            crate::interrupt::unmask(Dma0::ERROR_IRQ + 3 * controller);
+            crate::interrupt::unmask(Dma0::TERMINAL_COUNT_IRQ + 3 * controller);
+        }
+    }
+
+    #[inline]
+    fn sleep_until<F: FnMut() -> bool>(done: F) {
+        // Every PL081 line may be the one: sleep only where all can wake.
+        crate::interrupt::sleep_until(
+            &[
+                Dma0::ERROR_IRQ,
+                Dma0::TERMINAL_COUNT_IRQ,
+                Dma1::ERROR_IRQ,
+                Dma1::TERMINAL_COUNT_IRQ,
+                Dma2::ERROR_IRQ,
+                Dma2::TERMINAL_COUNT_IRQ,
+                Dma3::ERROR_IRQ,
+                Dma3::TERMINAL_COUNT_IRQ,
+            ],
+            done,
+        )
+    }
+
+    #[inline]
+    fn waker(channel: usize) -> &'static dma_types::interrupt::WakerSlot {
+        Self::state(channel).wakers.slot(channel % 2)
+    }
+}
+
+// SAFETY: the controllers' own list start, on controller `channel / 2`.
+unsafe impl dma_types::chain::LinkedList for AnyDma {
+    #[inline]
+    unsafe fn start_list(channel: usize, first: *const crate::lli::Lli) {
+        // SAFETY: forwarded contract of `LinkedList::start_list`.
+        unsafe {
+            crate::engine::start_list(
+                Self::registers(channel),
+                &Self::state(channel).errors,
+                channel % 2,
+                first,
+            )
+        }
+    }
+
+    #[inline]
+    fn list_remaining(channel: usize, items: &[crate::lli::Lli]) -> usize {
+        crate::engine::remaining(Self::registers(channel), channel % 2, items)
+    }
+}
+
+// SAFETY: all four PL081s reach exactly `ReachableByDma`.
+unsafe impl<R: crate::map::ReachableByDma> dma_types::region::Reaches<R> for AnyDma {}
+
+// SAFETY: every PL081 runs every burst at every width.
+unsafe impl<B, W> dma_types::burst::SupportsBurst<B, W> for AnyDma
+where
+    B: dma_types::burst::Burst,
+    W: dma_types::word::Word,
+{
+}
+
+static_assertions::assert_eq_size!(AnyDma, ());

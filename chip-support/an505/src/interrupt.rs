@@ -65,9 +65,13 @@
 /// ([`unhandled_exception`](crate::interrupt::unhandled_exception)); it never
 /// reaches `my_handler`.
 ///
-/// The macro exports the symbol `DefaultHandler`: a program has one binding,
-/// and a second `bind_interrupts!` or a `#[exception] fn DefaultHandler` is a
-/// link error (duplicate symbol), never a silently unserved interrupt.
+/// The macro exports the symbol `DefaultHandler`: a program has one binding.
+/// A controller listed twice is a compile error naming the fix
+/// (`ListEachControllerOnce<Irqs>` implemented twice for it); a second
+/// `bind_interrupts!` in the same crate fails the build at that second
+/// binding ("symbol `DefaultHandler` is already defined"), and in another
+/// crate, or next to a `#[exception] fn DefaultHandler`, the link fails on
+/// the same symbol: never a silently unserved interrupt.
 #[macro_export]
 macro_rules! bind_interrupts {
     ($(#[$attr:meta])* $vis:vis struct $name:ident { $($controller:ty),+ $(,)? }) => {
@@ -86,7 +90,7 @@ macro_rules! bind_interrupts {
         $(
             // SAFETY: the `DefaultHandler` below is installed with this type
             // and dispatches the controller's lines to the library handler.
-            unsafe impl $crate::__private::dma_types::interrupt::Bound<$controller> for $name {}
+            unsafe impl $crate::__private::dma_types::interrupt::ListEachControllerOnce<$name> for $controller {}
         )+
 
         impl $name {
@@ -115,8 +119,8 @@ macro_rules! bind_interrupts {
         /// Every external interrupt of the AN505 enters here, and every core
         /// exception without a handler of its own.
         // SAFETY: `DefaultHandler` is the symbol `cortex-m-rt` places in every
-        // interrupt vector without a handler of its own; exporting it once is
-        // how a program installs that handler.
+        // vector without a handler of its own; exporting it once is how a
+        // program installs that handler.
         #[unsafe(export_name = "DefaultHandler")]
         extern "C" fn __dma_an505_default_handler() {
             $name::on_default_handler();
@@ -260,10 +264,22 @@ pub(crate) fn sleep_until<F: FnMut() -> bool>(lines: &[u16], mut done: F) {
             return;
         }
         // Wakes on a pending interrupt that may preempt, even with PRIMASK set.
+        SLEEPS.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
         core_ops::wait_for_interrupt();
         // SAFETY: as above; the pending interrupt is taken here.
         unsafe { core_ops::enable() };
     }
+}
+
+/// `wfi`s executed by waits, for [`sleeps`].
+static SLEEPS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
+
+/// Returns how many times a `wait_for_interrupt` has slept in `wfi` since
+/// reset: a diagnostic that tells a wait that slept from one that polled
+/// (the QEMU example `irq_masking` checks both).
+#[inline]
+pub fn sleeps() -> u32 {
+    SLEEPS.load(core::sync::atomic::Ordering::Relaxed)
 }
 
 /// Returns whether interrupt line `irq` may preempt the code running now,
@@ -366,7 +382,8 @@ mod core_ops {
 
     #[inline]
     pub(super) fn faults_masked() -> bool {
-        cortex_m::register::faultmask::read().is_active()
+        // `Faultmask::Inactive` is FAULTMASK = 1 (exceptions masked).
+        cortex_m::register::faultmask::read().is_inactive()
     }
 
     #[inline]

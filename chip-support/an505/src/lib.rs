@@ -5,6 +5,7 @@
 //! channels each, driven through the typed API of [`dma_types`].
 //!
 //! - [`Dma0`] … [`Dma3`]: the controllers, taken once and split into channels;
+//!   [`bounds::Pl081Controller`] is the bound a driver writes for any of them;
 //! - [`map`]: the board's memory as region types, and the trap that the DMA's
 //!   accesses to Non-secure aliases are silently dropped (a compile error here);
 //! - [`lli`]: the linked-list item; transfers longer than 4095 elements are
@@ -51,6 +52,7 @@
 //! ```
 #![cfg_attr(not(test), no_std)]
 
+pub mod bounds;
 pub mod controller;
 pub mod engine;
 pub mod interrupt;
@@ -58,7 +60,7 @@ pub mod lli;
 pub mod map;
 pub mod regs;
 
-pub use controller::{Channels, Controllers, Dma0, Dma1, Dma2, Dma3};
+pub use controller::{AnyDma, Channels, Controllers, Dma0, Dma1, Dma2, Dma3, IntoAnyDma};
 
 /// What the macro wrappers below name through `$crate`.
 #[doc(hidden)]

@@ -109,6 +109,7 @@ macro_rules! dma_buffers {
 ///     from [header: [u8; 16], payload: [u8; 5000]],
 ///     to [frame: [u8; 5016]],
 /// );
+/// // The pieces are lent through a borrow of the chain value.
 /// frame.pieces_mut().header[0] = 0xC0;
 /// let ch = Gdma::take().unwrap().split().ch1;
 /// let (_ch, frame) = ch.start_chain(frame).wait().unwrap();

@@ -17,7 +17,11 @@
 //! and two flags (half done, wrapped); if it moved more than half the buffer
 //! since the previous call, a whole extra lap cannot be ruled out and the
 //! call is an `Overrun`. There is no interrupt counting laps on this chip
-//! yet (see the [ring module](dma_types::ring) for the reasoning).
+//! yet (see the [ring module](dma_types::ring) for the reasoning). Each
+//! look at the stream is a few register accesses with interrupts masked;
+//! the ring assumes the stream cannot fill half the buffer during them
+//! (true for any buffer of more than a handful of elements; a 2- or
+//! 4-element ring fed at a peripheral's top rate is outside it).
 //!
 //! In a cacheable region the buffer must be `CacheAligned` and a whole
 //! number of 32-byte lines; the lines of the elements about to be copied are

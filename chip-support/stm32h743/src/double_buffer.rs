@@ -14,7 +14,10 @@
 //! **Call it at least twice per buffer.** The stream's flags mark every half
 //! buffer (half-transfer in the middle of each buffer, transfer-complete at
 //! its end); if it moved more than half a buffer since the previous call, a
-//! whole extra lap cannot be ruled out and the call is an `Overrun`.
+//! whole extra lap cannot be ruled out and the call is an `Overrun`. Each
+//! look at the stream is a few register accesses with interrupts masked;
+//! the ring assumes the stream cannot fill half a buffer during them (see
+//! the [ring module](dma_types::ring)).
 //!
 //! In a cacheable region each buffer must be a whole number of cache lines;
 //! the lines of the elements about to be copied are invalidated right before

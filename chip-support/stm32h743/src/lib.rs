@@ -46,6 +46,7 @@
 //! ```
 #![cfg_attr(not(test), no_std)]
 
+pub mod bounds;
 pub mod cache;
 pub mod circular;
 pub mod controller;
@@ -53,14 +54,16 @@ pub mod double_buffer;
 pub mod engine;
 pub mod fifo;
 pub mod flags;
+pub mod interrupt;
 pub mod map;
 pub mod mpu;
 pub mod node;
+pub mod peripherals;
 pub mod regs;
 pub mod routing;
 mod stream_ring;
 
-pub use controller::{Bdma, Controllers, Dma1, Dma2, Mdma};
+pub use controller::{AnyStream, Bdma, Controllers, Dma1, Dma2, IntoAnyStream, Mdma};
 
 /// What the macro wrappers below name through `$crate`.
 #[doc(hidden)]

@@ -8,11 +8,17 @@
 //! RDR +0x24, I2C TXDR +0x28 / RXDR +0x24, ADC DR +0x40, TIM DMAR +0x4C);
 //! peripheral bases from `stm32h743xx.h`.
 //!
+//! SPI data registers take 8-, 16- and 32-bit accesses (data packing: ST
+//! HAL `HAL_SPI_Transmit`/`HAL_SPI_Receive` access TXDR/RXDR through
+//! `uint8_t`, `uint16_t` and `uint32_t` pointers), so their lines are
+//! generic over the width (`Spi1Tx<u16>`); the rest take one width.
+//!
+//! Which peripheral owns which line: [`peripherals`](crate::peripherals).
+//!
 //! Memory-to-memory transfers need no line: the engines program the DMAMUX
 //! channel with [`MEM2MEM`].
 
-use crate::controller::{Bdma, Dma1, Dma2};
-use crate::fifo::StreamMode;
+use crate::bounds::StreamController;
 use crate::map::{D2Peripherals, D3Peripherals};
 
 /// DMAMUX request 0: no peripheral, used for memory-to-memory transfers.
@@ -52,21 +58,17 @@ pub const fn is_uart_usart_request(line: u8) -> bool {
 }
 
 /// Declares DMAMUX1 request lines: routed to every DMA1 and DMA2 stream, in
-/// every FIFO setting.
+/// every FIFO setting ([`StreamController`]).
+///
+/// DMAMUX1 outputs 0–7 feed DMA1 streams 0–7 and outputs 8–15 feed DMA2
+/// streams 0–7 (RM0433 §17.3.2; ST LL `stm32h7xx_ll_dmamux.h`), so every
+/// stream can receive every DMAMUX1 request.
 macro_rules! dmamux1_requests {
-    ($($(#[$doc:meta])* unsafe $name:ident: $kind:ident, line $line:literal, $word:ty, at $address:literal;)*) => {
+    ($($(#[$doc:meta])* unsafe $name:ident: $kind:ident, line $line:literal, $word:tt, at $address:literal;)*) => {
         dma_types::request_lines! {$(
             $(#[$doc])*
-            unsafe pub $name: $kind, line $line, $word, at $address, in D2Peripherals, routed to [];
+            unsafe pub $name: $kind, line $line, $word, at $address, in D2Peripherals, routed to every StreamController;
         )*}
-        $(
-            // SAFETY: DMAMUX1 outputs 0–7 feed DMA1 streams 0–7 and outputs
-            // 8–15 feed DMA2 streams 0–7 (RM0433 §17.3.2), so every stream
-            // can receive every DMAMUX1 request.
-            unsafe impl<M: StreamMode> dma_types::peripheral::RoutableTo<Dma1<M>> for $name {}
-            // SAFETY: as above.
-            unsafe impl<M: StreamMode> dma_types::peripheral::RoutableTo<Dma2<M>> for $name {}
-        )*
     };
 }
 
@@ -79,14 +81,15 @@ dmamux1_requests! {
     unsafe I2c1Rx: Receive, line 33, u8, at 0x4000_5424;
     /// I2C1 transmit (TXDR).
     unsafe I2c1Tx: Transmit, line 34, u8, at 0x4000_5428;
-    /// SPI1 receive (RXDR, 8-bit frames).
-    unsafe Spi1Rx: Receive, line 37, u8, at 0x4001_3030;
-    /// SPI1 transmit (TXDR, 8-bit frames).
-    unsafe Spi1Tx: Transmit, line 38, u8, at 0x4001_3020;
-    /// SPI2 receive.
-    unsafe Spi2Rx: Receive, line 39, u8, at 0x4000_3830;
-    /// SPI2 transmit.
-    unsafe Spi2Tx: Transmit, line 40, u8, at 0x4000_3820;
+    /// SPI1 receive (RXDR): 8-bit accesses by default, 16- and 32-bit with
+    /// `Peripheral::with_width` (data packing).
+    unsafe Spi1Rx: Receive, line 37, [u8, u16, u32], at 0x4001_3030;
+    /// SPI1 transmit (TXDR): 8-, 16- or 32-bit accesses.
+    unsafe Spi1Tx: Transmit, line 38, [u8, u16, u32], at 0x4001_3020;
+    /// SPI2 receive (RXDR): 8-, 16- or 32-bit accesses.
+    unsafe Spi2Rx: Receive, line 39, [u8, u16, u32], at 0x4000_3830;
+    /// SPI2 transmit (TXDR): 8-, 16- or 32-bit accesses.
+    unsafe Spi2Tx: Transmit, line 40, [u8, u16, u32], at 0x4000_3820;
     /// USART1 receive (RDR).
     unsafe Usart1Rx: Receive, line 41, u8, at 0x4001_1024;
     /// USART1 transmit (TDR).
@@ -100,25 +103,25 @@ dmamux1_requests! {
     unsafe Usart3Rx: Receive, line 45, u8, at 0x4000_4824;
     /// USART3 transmit (TDR).
     unsafe Usart3Tx: Transmit, line 46, u8, at 0x4000_4828;
-    /// SPI3 receive.
-    unsafe Spi3Rx: Receive, line 61, u8, at 0x4000_3C30;
-    /// SPI3 transmit.
-    unsafe Spi3Tx: Transmit, line 62, u8, at 0x4000_3C20;
+    /// SPI3 receive (RXDR): 8-, 16- or 32-bit accesses.
+    unsafe Spi3Rx: Receive, line 61, [u8, u16, u32], at 0x4000_3C30;
+    /// SPI3 transmit (TXDR): 8-, 16- or 32-bit accesses.
+    unsafe Spi3Tx: Transmit, line 62, [u8, u16, u32], at 0x4000_3C20;
 }
 
 dma_types::request_lines! {
     /// LPUART1 receive (RDR), on DMAMUX2.
-    unsafe pub Lpuart1Rx: Receive, line 9, u8, at 0x5800_0C24, in D3Peripherals, routed to [Bdma];
+    unsafe pub Lpuart1Rx: Receive, line 9, u8, at 0x5800_0C24, in D3Peripherals, routed to every crate::bounds::BdmaController;
     /// LPUART1 transmit (TDR), on DMAMUX2.
-    unsafe pub Lpuart1Tx: Transmit, line 10, u8, at 0x5800_0C28, in D3Peripherals, routed to [Bdma];
-    /// SPI6 receive (RXDR), on DMAMUX2.
-    unsafe pub Spi6Rx: Receive, line 11, u8, at 0x5800_1430, in D3Peripherals, routed to [Bdma];
-    /// SPI6 transmit (TXDR), on DMAMUX2.
-    unsafe pub Spi6Tx: Transmit, line 12, u8, at 0x5800_1420, in D3Peripherals, routed to [Bdma];
+    unsafe pub Lpuart1Tx: Transmit, line 10, u8, at 0x5800_0C28, in D3Peripherals, routed to every crate::bounds::BdmaController;
+    /// SPI6 receive (RXDR, 8-, 16- or 32-bit accesses), on DMAMUX2.
+    unsafe pub Spi6Rx: Receive, line 11, [u8, u16, u32], at 0x5800_1430, in D3Peripherals, routed to every crate::bounds::BdmaController;
+    /// SPI6 transmit (TXDR, 8-, 16- or 32-bit accesses), on DMAMUX2.
+    unsafe pub Spi6Tx: Transmit, line 12, [u8, u16, u32], at 0x5800_1420, in D3Peripherals, routed to every crate::bounds::BdmaController;
     /// I2C4 receive (RXDR), on DMAMUX2.
-    unsafe pub I2c4Rx: Receive, line 13, u8, at 0x5800_1C24, in D3Peripherals, routed to [Bdma];
+    unsafe pub I2c4Rx: Receive, line 13, u8, at 0x5800_1C24, in D3Peripherals, routed to every crate::bounds::BdmaController;
     /// I2C4 transmit (TXDR), on DMAMUX2.
-    unsafe pub I2c4Tx: Transmit, line 14, u8, at 0x5800_1C28, in D3Peripherals, routed to [Bdma];
+    unsafe pub I2c4Tx: Transmit, line 14, u8, at 0x5800_1C28, in D3Peripherals, routed to every crate::bounds::BdmaController;
     /// ADC3 conversion data (DR), on DMAMUX2.
-    unsafe pub Adc3: Receive, line 17, u16, at 0x5802_6040, in D3Peripherals, routed to [Bdma];
+    unsafe pub Adc3: Receive, line 17, u16, at 0x5802_6040, in D3Peripherals, routed to every crate::bounds::BdmaController;
 }

@@ -134,7 +134,10 @@ impl<C: StreamController, I: ChannelIndex, W, R> StreamRing<C, I, W, R> {
 // or two of `block_len` elements that the stream fills (or, transmitting,
 // reads, one element ahead of SxNDTR: `lookahead`) in order; `sample`
 // reads and clears HTIF, then TCIF (each cleared right after it is read, by
-// `take_flag`), then reads the position, then the error and enable bits;
+// `take_flag`), then reads the position, all with interrupts masked (a few
+// register accesses back to back: the ring's hardware assumption, given a
+// ring whose half block the stream cannot fill in that time), then the
+// error and enable bits;
 // the stream's flags are cleared by `start` and touched by nothing else
 // while the transfer exists; `stop` returns `Ok` only once EN reads 0.
 unsafe impl<C, I, W, R> RingHardware for StreamRing<C, I, W, R>
@@ -163,11 +166,17 @@ where
 
     fn sample(&mut self) -> Sample {
         let registers = C::stream_registers();
-        // SAFETY: the transfer owning this hook owns the stream.
-        let half = unsafe { stream::take_flag(registers, I::INDEX, flags::HTIF) };
-        // SAFETY: as above.
-        let complete = unsafe { stream::take_flag(registers, I::INDEX, flags::TCIF) };
-        let position = self.position();
+        // The ring's hardware assumption: from the first flag read to the
+        // position read the stream moves less than half a block, so no
+        // interrupt handler may run in between (one that did could let the
+        // stream pass a whole lap there, which no sample can see).
+        let (half, complete, position) = without_interrupts(|| {
+            // SAFETY: the transfer owning this hook owns the stream.
+            let half = unsafe { stream::take_flag(registers, I::INDEX, flags::HTIF) };
+            // SAFETY: as above.
+            let complete = unsafe { stream::take_flag(registers, I::INDEX, flags::TCIF) };
+            (half, complete, self.position())
+        });
         Sample {
             half,
             complete,
@@ -204,6 +213,39 @@ where
             unsafe { C::clean_dcache(address, bytes) };
         }
     }
+}
+
+/// Runs `f` with interrupts masked (PRIMASK set, restored afterwards), so
+/// the few register accesses of a ring sample run back to back. Only NMI
+/// and faults still preempt; PRIMASK can only be set by privileged code
+/// (Cortex-M3/M7 generic user guides, PRIMASK), so rings belong to
+/// privileged code. On the host (tests) there is nothing to mask.
+#[inline(always)]
+fn without_interrupts<T>(f: impl FnOnce() -> T) -> T {
+    #[cfg(target_arch = "arm")]
+    {
+        let primask: u32;
+        // SAFETY: reads PRIMASK, then masks interrupts; no memory is
+        // touched, and without `nomem` the compiler keeps the register
+        // accesses of `f` after it.
+        unsafe {
+            core::arch::asm!(
+                "mrs {}, PRIMASK",
+                "cpsid i",
+                out(reg) primask,
+                options(nostack, preserves_flags)
+            );
+        }
+        let result = f();
+        if primask & 1 == 0 {
+            // SAFETY: interrupts were enabled before: enable them again,
+            // after every access of `f` (no `nomem`: a compiler barrier).
+            unsafe { core::arch::asm!("cpsie i", options(nostack, preserves_flags)) };
+        }
+        result
+    }
+    #[cfg(not(target_arch = "arm"))]
+    f()
 }
 
 /// Disables stream `I` of `C` and waits until it stopped.

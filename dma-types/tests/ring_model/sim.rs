@@ -24,6 +24,10 @@ use dma_types::ring::{Layout, RingHardware, Sample};
 pub const NEVER_WRITTEN: u32 = u32::MAX;
 
 /// How far the hardware moves at the register accesses of one sample.
+///
+/// `flags_to_ack + ack_to_position` must stay below the layout's mark
+/// spacing (the ring's hardware assumption; `sample` panics otherwise);
+/// `position_to_status` may be anything.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Window {
     /// Between reading the flags and acknowledging them.
@@ -218,6 +222,19 @@ unsafe impl RingHardware for Sim {
 
     fn sample(&mut self) -> Sample {
         let window = self.state().windows.pop_front().unwrap_or_default();
+        // The ring's hardware assumption (`RingHardware`'s `# Safety`):
+        // between the flag read and the position read the hardware moves
+        // fewer than one mark spacing. More is hardware the ring does not
+        // support (a lap there is invisible to any one sample), so a test
+        // that asks for it is wrong, not the ring.
+        assert!(
+            window.flags_to_ack + window.ack_to_position < self.layout.mark_spacing(),
+            "{window:?} moves the hardware {} elements between the flag read and the \
+             position read of one sample: outside the ring's hardware assumption \
+             (fewer than the mark spacing, {})",
+            window.flags_to_ack + window.ack_to_position,
+            self.layout.mark_spacing()
+        );
         let (half, complete) = {
             let state = self.state();
             (state.half, state.complete)

@@ -2,17 +2,19 @@
 //! [`WORDS`] `u32` on the first `N` channels (controller 0 channel 0,
 //! controller 0 channel 1, controller 1 channel 0, …), typed and by hand.
 //!
-//! Both versions have the same shape: a helper that copies on one channel,
+//! All versions have the same shape: a helper that copies on one channel,
 //! called once per channel. The typed helper is generic over the channel
 //! type (one instance per channel, as an application's code would be); the
-//! raw helper takes the controller base and channel number as values.
+//! erased helper takes `Channel<AnyDma, AnyChannel>` (one instance for
+//! all eight channels of the four PL081s); the raw helper takes the
+//! controller base and channel number as values.
 
 use core::hint::black_box;
 
 use cortex_m::singleton;
-use dma_an505::{dma_buffers, map::Ssram23Secure, Controllers};
+use dma_an505::{dma_buffers, map::Ssram23Secure, AnyDma, Controllers, IntoAnyDma};
 use dma_types::burst::SupportsBurst;
-use dma_types::channel::ChannelIndex;
+use dma_types::channel::{AnyChannel, ChannelIndex};
 use dma_types::controller::Controller;
 use dma_types::prelude::*;
 use dma_types::region::Reaches;
@@ -106,6 +108,67 @@ pub fn typed<const N: usize>() -> bool {
         copy_on!(dma3.ch1);
     }
     // The DMA must have left the source alone.
+    copied && holds_pattern(black_box(&source[..]), SEED)
+}
+
+/// The typed helper over an erased channel of the PL081 family
+/// (`Channel<AnyDma, AnyChannel>`): not generic at all, so every channel
+/// shares one out-of-line copy (what erasure is for; the typed and raw
+/// helpers are inlined at each call).
+#[inline(never)]
+fn copy_erased(
+    channel: Channel<AnyDma, AnyChannel>,
+    source: Words,
+    destination: Words,
+) -> (Words, Words) {
+    match channel
+        .mem_to_mem(source, destination)
+        .burst::<Incr4>()
+        .start()
+        .wait()
+    {
+        Ok((_channel, source, destination)) => (source, destination),
+        Err(_) => fail("transfer error"),
+    }
+}
+
+/// Copies on the first `N` channels through erased channels
+/// (`Channel<AnyDma, AnyChannel>`); returns whether every copy arrived.
+///
+/// Buffers and controllers as in [`typed`]: one `dma_buffers!` site, one
+/// `Controllers::take()`.
+#[inline(always)]
+pub fn erased<const N: usize>() -> bool {
+    const_assert_channel_count::<N>();
+    let (mut source, _, mut destination, _) = dma_buffers!([u32; WORDS], [u32; WORDS]);
+    fill(black_box(&mut source[..]), SEED);
+    let Some(controllers) = Controllers::take() else {
+        fail("taken twice")
+    };
+    let mut copied = true;
+    macro_rules! copy_on {
+        ($channel:expr) => {
+            (source, destination) = copy_erased($channel.into_any_dma(), source, destination);
+            copied &= check_and_clear(&mut destination[..]);
+        };
+    }
+    let dma0 = controllers.dma0.split();
+    copy_on!(dma0.ch0);
+    if N >= 2 {
+        copy_on!(dma0.ch1);
+    }
+    if N >= 4 {
+        let dma1 = controllers.dma1.split();
+        copy_on!(dma1.ch0);
+        copy_on!(dma1.ch1);
+    }
+    if N >= 8 {
+        let (dma2, dma3) = (controllers.dma2.split(), controllers.dma3.split());
+        copy_on!(dma2.ch0);
+        copy_on!(dma2.ch1);
+        copy_on!(dma3.ch0);
+        copy_on!(dma3.ch1);
+    }
     copied && holds_pattern(black_box(&source[..]), SEED)
 }
 

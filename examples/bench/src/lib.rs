@@ -6,7 +6,9 @@
 //! registers ([`raw`]), with the same register values in the same order. Each
 //! measured section sits between two marker instructions ([`marker`]) that
 //! the project's QEMU plugin counts instructions between. The `channels_*`
-//! images use 1, 2, 4 or 8 channels ([`channels`]) to measure flash growth.
+//! images use 1, 2, 4 or 8 channels ([`channels`]) to measure flash growth,
+//! typed, erased and raw; `wake_typed`/`wake_raw` measure an awaited
+//! completion ([`wake`]).
 //!
 //! Every image checks its own results and exits through semihosting (0 pass,
 //! 1 fail). Nothing here formats text, so the images' flash holds little but
@@ -16,6 +18,7 @@
 pub mod channels;
 pub mod marker;
 pub mod raw;
+pub mod wake;
 
 use cortex_m_semihosting::{debug, hio};
 

@@ -70,6 +70,38 @@ pub fn start(dma: usize, channel: usize, source: u32, destination: u32, lli: u32
     write(dma + CONFIGURATION, 1);
 }
 
+/// Control for 32-bit single beats from an incrementing source to a fixed
+/// destination (a peripheral register): SWidth = DWidth = 2, SI. OR in the
+/// count (and [`CONTROL_I`]).
+pub const CONTROL_U32_SINGLE_SOURCE_INCREMENT: u32 = (2 << 18) | (2 << 21) | (1 << 26);
+
+/// Programs `channel` for memory to the peripheral on request line `line`
+/// (FlowCntrl 1, DestPeripheral `line`) and starts it, as [`start`] does.
+#[inline]
+pub fn start_to_peripheral(
+    dma: usize,
+    channel: usize,
+    source: u32,
+    destination: u32,
+    line: u8,
+    control: u32,
+) {
+    let bit = 1 << channel;
+    let registers = channel_base(dma, channel);
+    fence(Ordering::SeqCst);
+    write(dma + INT_TC_CLEAR, bit);
+    write(dma + INT_ERR_CLR, bit);
+    write(registers + SRC_ADDR, source);
+    write(registers + DEST_ADDR, destination);
+    write(registers + LLI, 0);
+    write(registers + CONTROL, control);
+    write(
+        registers + CHANNEL_CONFIGURATION,
+        CHANNEL_M2M_ENABLED | (1 << 11) | (u32::from(line) << 6),
+    );
+    write(dma + CONFIGURATION, 1);
+}
+
 /// Waits until `channel` is idle; returns the elements not transferred if
 /// it stopped on an error (as the typed `wait()` reports them), walking
 /// `items` (the transfer's linked-list items, empty for a single block).

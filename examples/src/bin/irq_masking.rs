@@ -206,6 +206,10 @@ fn main() -> ! {
     core.SYST.enable_interrupt();
     core.SYST.enable_counter();
 
+    // Cases 1-4 must poll, case 5 must sleep (`interrupt::sleeps` counts
+    // the `wfi`s of the waits).
+    let sleeps_before_masked = dma_an505::interrupt::sleeps();
+
     // 1. A critical section (issue 11 item 2): the transfer ends at once and
     // its interrupt is pending; the wait must not end the critical section.
     let before = Dma1::terminal_count_interrupts();
@@ -269,15 +273,25 @@ fn main() -> ! {
     );
     passed &= ok;
 
-    // 5. Thread mode, nothing masked: the wait sleeps and the terminal count
-    // arrives inside it.
+    let masked_sleeps = dma_an505::interrupt::sleeps() - sleeps_before_masked;
+    println!(
+        "waits that slept where the lines cannot wake the core: {}",
+        masked_sleeps
+    );
+    passed &= masked_sleeps == 0;
+
+    // 5. Thread mode, nothing masked: the wait sleeps (FAULTMASK, BASEPRI
+    // and PRIMASK clear; issue 12 found it polling, a FAULTMASK read
+    // inverted) and the terminal count arrives inside it.
     let before = Dma1::terminal_count_interrupts();
+    let sleeps_before = dma_an505::interrupt::sleeps();
     let (_channel, _source, data) = wait_for_the_peripheral(channel, source);
     let inside = Dma1::terminal_count_interrupts() - before;
-    let ok = data && inside == 1;
+    let slept = dma_an505::interrupt::sleeps() - sleeps_before;
+    let ok = data && inside == 1 && slept >= 1;
     println!(
-        "Thread mode: data {}, TC interrupts inside the wait {}: {}",
-        data, inside, ok
+        "Thread mode: data {}, TC interrupts inside the wait {}, slept in wfi {} time(s): {}",
+        data, inside, slept, ok
     );
     passed &= ok;
 

@@ -882,3 +882,132 @@ fn i15_05_one_take_for_all_controllers_never_hands_out_one_twice() {
     assert!(!claim(1 << 5), "the refused group took the rest too");
     assert!(!claim(1 << 6));
 }
+
+/// Issue 12 item 2: dropping a pending future (a `select` another branch
+/// won, a timeout) stops the channel before the destination is released,
+/// as dropping the transfer does.
+#[test]
+fn i12_02_dropping_a_pending_future_stops_the_channel_before_releasing_memory() {
+    hardware::install();
+    let (destination, released) = Watched::new();
+    let mut future = channel()
+        .mem_to_mem(words(), destination)
+        .start()
+        .wait_async(TestIrqs);
+    let (waker, _) = super::asynch::counting_waker();
+    assert!(super::asynch::poll(&mut future, &waker).is_pending());
+    drop(future);
+    let config = released.get().expect("released after a clean stop");
+    assert_eq!(
+        config & hardware::CONFIG_E,
+        0,
+        "disabled before the release"
+    );
+    assert_eq!(peek(ENBLD_CHNS) & 1, 0);
+}
+
+/// Issue 12 item 2: a pending future whose channel never reports stopped
+/// leaks the transfer when dropped; nothing is handed back.
+#[test]
+fn i12_02_dropping_a_future_whose_channel_never_stops_leaks_the_memory() {
+    enable_sticks_for(u32::MAX);
+    let (destination, released) = Watched::new();
+    let mut future = channel()
+        .mem_to_mem(words(), destination)
+        .start()
+        .wait_async(TestIrqs);
+    let (waker, _) = super::asynch::counting_waker();
+    assert!(super::asynch::poll(&mut future, &waker).is_pending());
+    drop(future);
+    assert_eq!(
+        released.get(),
+        None,
+        "the destination was leaked, not released"
+    );
+}
+
+/// Issue 12 item 2: a forgotten future leaks the transfer: the hardware
+/// is not stopped and the memory is never released (the buffers moved into
+/// the future, so no safe code reaches them; `g14_leak` shows the compile
+/// error for a reuse).
+#[test]
+fn i12_02_a_forgotten_future_leaks_and_never_releases_memory() {
+    hardware::install();
+    let (destination, released) = Watched::new();
+    let future = channel()
+        .mem_to_mem(words(), destination)
+        .start()
+        .wait_async(TestIrqs);
+    core::mem::forget(future);
+    assert_eq!(released.get(), None);
+    assert_eq!(
+        peek(ENBLD_CHNS) & 1,
+        1,
+        "the channel runs on, owning its memory"
+    );
+}
+
+/// Issue 12 item 1: the wake path is race-free. The transfer ends (and the
+/// interrupt is taken) right after the poll read the hardware and saw it
+/// running; the waker was registered before that read, so the handler
+/// wakes it and the next poll resolves. Registering after the read would
+/// lose this wake and hang the task.
+#[test]
+fn i12_01_an_end_between_the_polls_read_and_its_return_still_wakes_the_task() {
+    let armed = Rc::new(Cell::new(false));
+    let trigger = armed.clone();
+    hardware::install_with(move |offset, access| {
+        let read_enabled =
+            matches!(access, crate::regs::model::Access::Read(value) if value & 1 != 0);
+        if trigger.get() && offset == ENBLD_CHNS && read_enabled {
+            trigger.set(false);
+            // The poll just read "enabled"; now the chain ends.
+            hardware::finish(0);
+        }
+    });
+    let mut future = channel()
+        .mem_to_mem(words(), words())
+        .start()
+        .wait_async(TestIrqs);
+    let (waker, count) = super::asynch::counting_waker();
+    armed.set(true);
+    assert!(
+        super::asynch::poll(&mut future, &waker).is_pending(),
+        "the read saw the channel running"
+    );
+    assert_eq!(
+        super::asynch::wakes(&count),
+        1,
+        "the handler woke the registered waker"
+    );
+    assert!(matches!(
+        super::asynch::poll(&mut future, &waker),
+        core::task::Poll::Ready(Ok(_))
+    ));
+}
+
+/// Issue 12 item 1: a completion interrupt of channel 1 neither
+/// acknowledges nor wakes channel 0, whose task keeps waiting.
+#[test]
+fn i12_01_the_handler_never_acknowledges_or_wakes_another_channel() {
+    hardware::install();
+    let both = super::channels();
+    let mut zero = both
+        .ch0
+        .mem_to_mem(words(), words())
+        .start()
+        .wait_async(TestIrqs);
+    let (waker, count) = super::asynch::counting_waker();
+    assert!(super::asynch::poll(&mut zero, &waker).is_pending());
+    let _one = both.ch1.mem_to_mem(words(), words()).start();
+    hardware::clear_writes();
+    hardware::fail(1, 2);
+    hardware::finish(1);
+    assert_eq!(
+        hardware::writes(),
+        [(hardware::INT_ERR_CLR, 0b10), (INT_TC_CLEAR, 0b10)],
+        "only channel 1's flags were written"
+    );
+    assert_eq!(super::asynch::wakes(&count), 0);
+    assert!(super::asynch::poll(&mut zero, &waker).is_pending());
+}

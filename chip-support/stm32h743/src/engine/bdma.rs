@@ -80,6 +80,24 @@ pub unsafe fn start(
     channel: usize,
     plan: &TransferPlan,
 ) {
+    // SAFETY: forwarded contract.
+    unsafe { start_at(regs, mux, channel, plan, 0) }
+}
+
+/// [`start`] with the channel's priority (CCR.PL, bits 12-13: 0 low … 3
+/// very high; CMSIS `BDMA_CCR_PL`) set to `level`, in the same CCR write.
+///
+/// # Safety
+///
+/// As [`start`].
+#[inline(always)]
+pub unsafe fn start_at(
+    regs: &RegisterBlock,
+    mux: &dmamux::RegisterBlock,
+    channel: usize,
+    plan: &TransferPlan,
+    level: u8,
+) {
     let (peripheral, memory) = super::stream::addresses(plan);
     let registers = &regs.channel[channel];
     let control = registers.ccr.read();
@@ -100,7 +118,9 @@ pub unsafe fn start(
         registers.cm0ar.write(memory);
         registers.cndtr.write(plan.count as u32);
         mux.ccr[channel].write(super::stream::mux_word(plan));
-        registers.ccr.write(ccr_word(plan) | ccr::EN);
+        registers
+            .ccr
+            .write(ccr_word(plan) | ((level as u32 & 0b11) << ccr::PL_SHIFT) | ccr::EN);
     }
 }
 
@@ -228,7 +248,11 @@ pub unsafe fn resume(regs: &RegisterBlock, channel: usize, plan: &TransferPlan) 
         }
         registers.cndtr.write(left);
         regs.ifcr.write(clear_mask(channel));
-        registers.ccr.write(control | ccr::EN);
+        // The handler may have masked the interrupts while the channel was
+        // disabled: enable them again with the channel.
+        registers
+            .ccr
+            .write(control | ccr::TCIE | ccr::TEIE | ccr::EN);
     }
 }
 
@@ -242,4 +266,61 @@ pub unsafe fn resume(regs: &RegisterBlock, channel: usize, plan: &TransferPlan) 
 pub unsafe fn clear_complete(regs: &RegisterBlock, channel: usize) {
     // SAFETY: write-1-to-clear of this channel's TCIF only.
     unsafe { regs.ifcr.write(flags::TCIF << (4 * channel)) };
+}
+
+/// The interrupt enables of CCR the handler serves.
+const INTERRUPT_ENABLES: u32 = ccr::TCIE | ccr::HTIE | ccr::TEIE;
+
+/// Serves `channel`'s interrupt line (one per channel: CMSIS
+/// `BDMA_Channel0_IRQn` …): returns whether the channel had an event whose
+/// interrupt is enabled, after acknowledging it.
+///
+/// A channel in normal mode whose transfer ended keeps its flags (TCIF is
+/// what `is_active` reads as "finished", since the BDMA leaves EN set after
+/// the last element; TEIF is the error `wait()` reports) and is
+/// acknowledged by clearing its interrupt enables in CCR, which lowers the
+/// line. CCR's enables "must not be written when the channel is enabled"
+/// (ST SVD `BDMA_CCRx.TCIE`), so a finished channel that still reads EN = 1
+/// is first disabled, in a write of its own, as the next start would do
+/// anyway (ST `HAL_DMA_Start` disables first); a failed one has EN cleared
+/// by hardware (SVD `BDMA_CCRx.EN`).
+///
+/// A circular channel runs on with EN = 1: its TCIF and HTIF are
+/// acknowledged in IFCR (its own bits only) and CCR is not written.
+///
+/// Nothing of another channel is written.
+#[inline]
+pub fn on_interrupt(regs: &RegisterBlock, channel: usize) -> bool {
+    let registers = &regs.channel[channel];
+    let status = (regs.isr.read() >> (4 * channel)) & flags::ALL;
+    let control = registers.ccr.read();
+    let enabled = |flag: u32, enable: u32| status & flag != 0 && control & enable != 0;
+    let completions = (if enabled(flags::TCIF, ccr::TCIE) {
+        flags::TCIF
+    } else {
+        0
+    }) | (if enabled(flags::HTIF, ccr::HTIE) {
+        flags::HTIF
+    } else {
+        0
+    });
+    let error = enabled(flags::TEIF, ccr::TEIE);
+    if completions == 0 && !error {
+        return false;
+    }
+    // SAFETY: writes of this channel's own CCR (a finished or failed
+    // transfer: disabling it stops nothing) or of its own flags.
+    unsafe {
+        if control & ccr::CIRC == 0 {
+            if control & ccr::EN != 0 {
+                registers.ccr.write(control & !ccr::EN);
+            }
+            registers
+                .ccr
+                .write(control & !(ccr::EN | INTERRUPT_ENABLES));
+        } else if completions != 0 {
+            regs.ifcr.write(completions << (4 * channel));
+        }
+    }
+    true
 }

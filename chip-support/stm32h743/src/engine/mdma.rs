@@ -183,6 +183,25 @@ pub unsafe fn start(
     chain: &mut [MdmaNode],
     clean_chain: unsafe fn(usize, usize),
 ) {
+    // SAFETY: forwarded contract.
+    unsafe { start_at(regs, channel, plan, chain, clean_chain, 0) }
+}
+
+/// [`start`] with the channel's priority (CCR.PL, bits 6-7: 0 low … 3 very
+/// high; CMSIS `MDMA_CCR_PL`) set to `level`, in the same CCR writes.
+///
+/// # Safety
+///
+/// As [`start`].
+#[inline(always)]
+pub unsafe fn start_at(
+    regs: &RegisterBlock,
+    channel: usize,
+    plan: &TransferPlan,
+    chain: &mut [MdmaNode],
+    clean_chain: unsafe fn(usize, usize),
+    level: u8,
+) {
     let blocks = plan.blocks(MAX_BLOCK);
     let first = if blocks > 1 { MAX_BLOCK } else { plan.count };
     let next = if blocks > 1 {
@@ -205,7 +224,7 @@ pub unsafe fn start(
         0
     };
     let registers = &regs.channel[channel];
-    let control = ccr::CTCIE | ccr::TEIE;
+    let control = ccr::CTCIE | ccr::TEIE | ((level as u32 & 0b11) << ccr::PL_SHIFT);
     // The buffers and nodes must be in memory, and the cache write-backs
     // the typed layer began complete, before the MDMA reads them.
     dsb();
@@ -237,11 +256,27 @@ pub unsafe fn start(
 /// must stay valid until the channel is disabled.
 #[inline(always)]
 pub unsafe fn start_list(regs: &RegisterBlock, channel: usize, first: *const MdmaNode) {
+    // SAFETY: forwarded contract.
+    unsafe { start_list_at(regs, channel, first, 0) }
+}
+
+/// [`start_list`] with the channel's priority (CCR.PL) set to `level`.
+///
+/// # Safety
+///
+/// As [`start_list`].
+#[inline(always)]
+pub unsafe fn start_list_at(
+    regs: &RegisterBlock,
+    channel: usize,
+    first: *const MdmaNode,
+    level: u8,
+) {
     // SAFETY: the caller guarantees `first` points to a valid node.
     let [ctcr_value, cbndtr_value, source, destination, cbrur_value, next, ctbr_value, ..] =
         unsafe { (*first).words() };
     let registers = &regs.channel[channel];
-    let control = ccr::CTCIE | ccr::TEIE;
+    let control = ccr::CTCIE | ccr::TEIE | ((level as u32 & 0b11) << ccr::PL_SHIFT);
     // The buffers must be in memory, and the cache write-backs of the
     // chain's pieces complete, before the MDMA reads them.
     dsb();
@@ -392,6 +427,9 @@ pub unsafe fn resume(regs: &RegisterBlock, channel: usize, plan: &TransferPlan) 
     if registers.cbndtr.read() & cbndtr::BNDT_MASK == 0 {
         return;
     }
+    // The handler masks CTCIE/TEIE of a channel that stopped (the
+    // suspension set CTCIF): enable them again with the channel.
+    let control = control | ccr::CTCIE | ccr::TEIE;
     // SAFETY: register writes on a disabled channel the caller owns.
     unsafe {
         registers.cifcr.write(cisr::ALL);
@@ -410,4 +448,52 @@ pub unsafe fn resume(regs: &RegisterBlock, channel: usize, plan: &TransferPlan) 
 pub unsafe fn clear_complete(regs: &RegisterBlock, channel: usize) {
     // SAFETY: write-1-to-clear of this channel's CTCIF only.
     unsafe { regs.channel[channel].cifcr.write(cisr::CTCIF) };
+}
+
+/// The interrupt enables of CCR the handler serves.
+const INTERRUPT_ENABLES: u32 = ccr::TEIE | ccr::CTCIE | ccr::BRTIE | ccr::BTIE | ccr::TCIE;
+
+/// Serves the MDMA's one interrupt line (CMSIS `MDMA_IRQn`, shared by the
+/// sixteen channels) and returns the channels it acknowledged (bit n =
+/// channel n).
+///
+/// The channels to look at are those whose GISR0 bit is set: GIFx is the
+/// OR of channel x's flags whose interrupt is enabled (ST SVD
+/// `MDMA_GISR0.GIFx`). A channel whose transfer ended (EN = 0: CTCIF or
+/// TEIF, both clear EN in hardware) keeps its flags, which `is_active`,
+/// `stop` and `wait()` read, and is acknowledged by clearing its interrupt
+/// enables in CCR, which lowers its GIF bit; the next start clears the
+/// flags (ST `MDMA_SetConfig`) and enables CTCIE/TEIE again. A channel that
+/// still runs (EN = 1) with a buffer, block or repeat event enabled has
+/// those flags acknowledged in its CIFCR; CTCIF and TEIF stay.
+#[inline]
+pub fn on_interrupt(regs: &RegisterBlock) -> u32 {
+    let pending = regs.gisr0.read() & 0xFFFF;
+    let mut served = 0;
+    let mut rest = pending;
+    while rest != 0 {
+        let channel = rest.trailing_zeros() as usize;
+        rest &= rest - 1;
+        let registers = &regs.channel[channel];
+        let status = registers.cisr.read();
+        let control = registers.ccr.read();
+        // CISR and CCR enables share positions shifted by one: TEIF 0 /
+        // TEIE 1, CTCIF 1 / CTCIE 2, BRTIF 2 / BRTIE 3, BTIF 3 / BTIE 4,
+        // TCIF 4 / TCIE 5.
+        let events = status & (control >> 1) & cisr::ALL;
+        if events == 0 {
+            continue;
+        }
+        // SAFETY: writes of this channel's own CCR (EN is 0: it does not
+        // run) or of its own flags.
+        unsafe {
+            if control & ccr::EN == 0 {
+                registers.ccr.write(control & !INTERRUPT_ENABLES);
+            } else if events & !(cisr::CTCIF | cisr::TEIF) != 0 {
+                registers.cifcr.write(events & !(cisr::CTCIF | cisr::TEIF));
+            }
+        }
+        served |= 1 << channel;
+    }
+    served
 }

@@ -195,6 +195,37 @@ pub unsafe fn start(
     unsafe { program(regs, mux, stream, mux_channel, plan, fcr, None, 0) }
 }
 
+/// [`start`] with the stream's priority (SxCR.PL, bits 16-17: 0 low … 3
+/// very high; CMSIS `DMA_SxCR_PL`) set to `level`, in the same CR write.
+///
+/// # Safety
+///
+/// As [`start`].
+#[inline(always)]
+pub unsafe fn start_at(
+    regs: &RegisterBlock,
+    mux: &dmamux::RegisterBlock,
+    stream: usize,
+    mux_channel: usize,
+    plan: &TransferPlan,
+    fcr: u32,
+    level: u8,
+) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        program(
+            regs,
+            mux,
+            stream,
+            mux_channel,
+            plan,
+            fcr,
+            None,
+            (level as u32 & 0b11) << cr::PL_SHIFT,
+        )
+    }
+}
+
 /// The register sequence every start shares: flags cleared, PAR, M0AR,
 /// M1AR (double-buffer mode only), NDTR, FCR, the DMAMUX channel, then CR
 /// once with `mode` (0, CIRC or DBM | CIRC) and EN.
@@ -346,8 +377,70 @@ pub unsafe fn resume(regs: &RegisterBlock, stream: usize, plan: &TransferPlan) {
         }
         registers.ndtr.write(left);
         clear_flags(regs, stream);
-        registers.cr.write(control | cr::EN);
+        // The interrupt handler masks TCIE/TEIE of a stream whose transfer
+        // ended, and a suspension ends one (TCIF): enable them again, so the
+        // resumed transfer's end is signalled too.
+        registers.cr.write(control | cr::TCIE | cr::TEIE | cr::EN);
     }
+}
+
+/// The interrupt enables of SxCR the handler serves.
+const INTERRUPT_ENABLES: u32 = cr::TCIE | cr::HTIE | cr::TEIE | cr::DMEIE;
+
+/// Serves `stream`'s interrupt line (DMA1/DMA2 have one line per stream:
+/// CMSIS `DMA1_Stream0_IRQn` …): returns whether the stream had an event
+/// whose interrupt is enabled, after acknowledging it.
+///
+/// A stream that is no longer enabled (EN = 0: finished, failed or
+/// stopped) is acknowledged by clearing its interrupt enables in SxCR,
+/// which lowers the line (ST `HAL_DMA_IRQHandler` takes a stream event only
+/// when its flag and its enable are both set, and itself clears TCIE and
+/// TEIE of a stream that completed or failed). Its flags stay set: TEIF and
+/// DMEIF are what `wait()` reports as the error, and the next start clears
+/// all flags (ST `DMA_SetConfig`) and writes SxCR with TCIE and TEIE again.
+/// The hardware never sets EN, so writing SxCR with the EN it just read (0)
+/// cannot restart the stream.
+///
+/// A stream that is still enabled runs in circular or double-buffer mode
+/// (a normal transfer clears EN when it ends or fails): its TCIF and HTIF
+/// are acknowledged in LIFCR/HIFCR, its own bits only, and SxCR is not
+/// written while it runs.
+///
+/// Nothing of another stream is read or written.
+#[inline]
+pub fn on_interrupt(regs: &RegisterBlock, stream: usize) -> bool {
+    let registers = &regs.stream[stream];
+    let status = status(regs, stream);
+    let control = registers.cr.read();
+    let enabled = |flag: u32, enable: u32| status & flag != 0 && control & enable != 0;
+    let completions = (if enabled(flags::TCIF, cr::TCIE) {
+        flags::TCIF
+    } else {
+        0
+    }) | (if enabled(flags::HTIF, cr::HTIE) {
+        flags::HTIF
+    } else {
+        0
+    });
+    let errors = enabled(flags::TEIF, cr::TEIE) || enabled(flags::DMEIF, cr::DMEIE);
+    if completions == 0 && !errors {
+        return false;
+    }
+    // SAFETY: writes of this stream's own SxCR (EN is 0: the stream does
+    // not run) or of its own flags (write-1-to-clear); see above.
+    unsafe {
+        if control & cr::EN == 0 {
+            registers.cr.write(control & !INTERRUPT_ENABLES);
+        } else if completions != 0 {
+            let mask = completions << flags::shift(stream);
+            if stream < 4 {
+                regs.lifcr.write(mask);
+            } else {
+                regs.hifcr.write(mask);
+            }
+        }
+    }
+    true
 }
 
 /// Returns `control` with the burst field at `shift` (PBURST or MBURST) set

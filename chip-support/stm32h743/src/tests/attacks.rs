@@ -714,3 +714,83 @@ fn i15_05_one_take_for_all_controllers_never_hands_out_one_twice() {
     assert!(!claim(1 << 6), "the refused group took the rest too");
     assert!(!claim(1 << 7));
 }
+
+/// Issue 12 item 3: a suspension ends a stream's transfer as far as the
+/// interrupt is concerned (disabling sets TCIF, RM0433 DMA "transfer
+/// suspension"), so the bound handler masks TCIE/TEIE. `resume` must enable
+/// them again, or the resumed transfer's end raises no interrupt and an
+/// awaiting task sleeps for ever.
+#[test]
+fn i12_03_a_resumed_stream_signals_its_end_again() {
+    Hardware::stream(dma1(), 0, 0).install();
+    // SAFETY: this test thread's own DMA1 block.
+    let ch = unsafe { TestDma1::steal() }.split().ch0.with_fifo::<Full>();
+    let suspended = ch
+        .mem_to_mem(word_buffer::<8>(), word_buffer::<8>())
+        .start()
+        .suspend();
+    // The suspension's TCIF takes the stream's line (DMA1_Stream0_IRQn).
+    assert!(TestDma1::handle_interrupt(11));
+    assert_eq!(
+        peek(dma1(), stream_cr(0)) & ((1 << 4) | (1 << 2)),
+        0,
+        "the handler masked TCIE and TEIE"
+    );
+    let running = suspended.resume();
+    assert_eq!(
+        peek(dma1(), stream_cr(0)) & ((1 << 4) | (1 << 2) | 1),
+        (1 << 4) | (1 << 2) | 1,
+        "resumed with EN, TCIE and TEIE"
+    );
+    drop(running);
+}
+
+/// Issue 12 item 3: the same for the BDMA and the MDMA, whose resume
+/// re-enables the channel after the handler masked it.
+#[test]
+fn i12_03_a_resumed_bdma_or_mdma_channel_signals_its_end_again() {
+    // SAFETY: this test thread's own blocks.
+    let ch = unsafe { TestMdma::steal() }.split().ch2;
+    Hardware::mdma(2, 0).install();
+    let suspended = ch
+        .mem_to_mem(mdma_words::<8>(), mdma_words::<8>())
+        .start()
+        .suspend();
+    // The suspension set CTCIF: GISR0 names channel 2 (SVD MDMA_GISR0.GIF2).
+    poke(mdma_block(), 0, 1 << 2);
+    assert!(TestMdma::handle_interrupt(122));
+    assert_eq!(
+        peek(mdma_block(), MDMA_CCR2) & 0b110,
+        0,
+        "CTCIE/TEIE masked"
+    );
+    let running = suspended.resume();
+    assert_eq!(
+        peek(mdma_block(), MDMA_CCR2) & 0b111,
+        0b111,
+        "resumed with EN, TEIE and CTCIE"
+    );
+    drop(running);
+
+    // SAFETY: as above.
+    let ch = unsafe { TestBdma::steal() }.split().ch1;
+    Hardware::bdma(1, 0).install();
+    let suspended = ch
+        .mem_to_mem(word_buffer::<8>(), word_buffer::<8>())
+        .start()
+        .suspend();
+    // A transfer error seen by the handler would mask the channel; play
+    // the masking directly (the BDMA sets no flag on a software disable).
+    poke(
+        bdma_block(),
+        BDMA_CCR1,
+        peek(bdma_block(), BDMA_CCR1) & !0b1110,
+    );
+    let running = suspended.resume();
+    assert_eq!(
+        peek(bdma_block(), BDMA_CCR1) & 0b1011,
+        0b1011,
+        "resumed with EN, TCIE and TEIE"
+    );
+    drop(running);
+}

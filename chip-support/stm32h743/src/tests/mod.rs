@@ -25,7 +25,7 @@ use dma_types::region::Region;
 use dma_types::word::Width;
 
 use crate::cache::DataCache;
-use crate::controller::{bdma_controller, mdma_controller, stream_controller};
+use crate::controller::{bdma_controller, mdma_controller, stream_controller, IntoAnyStream};
 use crate::fifo::{Direct, Fifo, Full, StreamModeExt};
 use crate::map::{ReachableByBdma, ReachableByDma, ReachableByMdma};
 use crate::node::MdmaNode;
@@ -102,10 +102,20 @@ fn cache_log() -> Vec<CacheOp> {
     CACHE_LOG.with(|log| log.borrow_mut().drain(..).collect())
 }
 
-/// The real macros, with registers in host memory and the recording cache.
+/// The real macros, with registers in host memory, the recording cache,
+/// the chip's interrupt numbers and waker tables per test thread.
 #[allow(dead_code)]
 mod test_controllers {
     use super::*;
+    use dma_types::interrupt::WakerSlots;
+
+    std::thread_local! {
+        static WAKERS_DMA1: &'static WakerSlots<8> = Box::leak(Box::new(WakerSlots::new()));
+        static WAKERS_DMA2: &'static WakerSlots<8> = Box::leak(Box::new(WakerSlots::new()));
+        static WAKERS_BDMA: &'static WakerSlots<8> = Box::leak(Box::new(WakerSlots::new()));
+        static WAKERS_MDMA: &'static WakerSlots<16> = Box::leak(Box::new(WakerSlots::new()));
+    }
+
     stream_controller!(
         /// DMA1 on host registers.
         TestDma1,
@@ -113,7 +123,9 @@ mod test_controllers {
         dmamux = dmamux1(),
         mux_offset = 0,
         cache = super::RecordingCache,
-        taken = 4
+        taken = 4,
+        irqs = [11, 12, 13, 14, 15, 16, 17, 47],
+        wakers = WAKERS_DMA1.with(|wakers| *wakers)
     );
     stream_controller!(
         /// DMA2 on host registers.
@@ -122,7 +134,9 @@ mod test_controllers {
         dmamux = dmamux1(),
         mux_offset = 8,
         cache = super::RecordingCache,
-        taken = 5
+        taken = 5,
+        irqs = [56, 57, 58, 59, 60, 68, 69, 70],
+        wakers = WAKERS_DMA2.with(|wakers| *wakers)
     );
     bdma_controller!(
         /// BDMA on host registers.
@@ -130,17 +144,30 @@ mod test_controllers {
         registers = bdma_block(),
         dmamux = dmamux2(),
         cache = super::RecordingCache,
-        taken = 6
+        taken = 6,
+        irqs = [129, 130, 131, 132, 133, 134, 135, 136],
+        wakers = WAKERS_BDMA.with(|wakers| *wakers)
     );
     mdma_controller!(
         /// MDMA on host registers.
         TestMdma,
         registers = mdma_block(),
         cache = super::RecordingCache,
-        taken = 7
+        taken = 7,
+        irq = 122,
+        wakers = WAKERS_MDMA.with(|wakers| *wakers)
     );
+
+    crate::controller::stream_family!(
+        /// DMA1 and DMA2 on host registers as one family.
+        TestAnyStream,
+        first = TestDma1,
+        second = TestDma2
+    );
+
+    crate::bind_interrupts!(pub(crate) struct TestIrqs { TestDma1, TestDma2, TestBdma, TestMdma, TestAnyStream });
 }
-use test_controllers::{TestBdma, TestDma1, TestDma2, TestMdma};
+use test_controllers::{TestAnyStream, TestBdma, TestDma1, TestDma2, TestIrqs, TestMdma};
 
 macro_rules! host_region {
     ($(#[$doc:meta])* $name:ident, cacheable: $cacheable:literal) => {
@@ -256,6 +283,8 @@ const MDMA_WORD_CTCR: u32 = 0x71FC_0AAA;
 
 mod attacks;
 mod cost;
+mod interrupts;
+mod priority;
 mod ring;
 mod ring_attacks;
 mod sequences;
@@ -567,5 +596,51 @@ impl Hardware {
     fn install(mut self) {
         model::install_hardware(move |event| self.event(event));
         model::take_log();
+    }
+}
+mod toolkit;
+
+/// The critical section of the waker slots on the host: one lock for the
+/// whole test process (tests run on several threads), re-entered freely by
+/// the thread that holds it, as a single-core `cpsid` section nests.
+mod host_critical_section {
+    use core::sync::atomic::{AtomicBool, Ordering};
+    use std::cell::Cell;
+
+    static LOCKED: AtomicBool = AtomicBool::new(false);
+
+    std::thread_local! {
+        static DEPTH: Cell<u32> = const { Cell::new(0) };
+    }
+
+    struct HostCriticalSection;
+    critical_section::set_impl!(HostCriticalSection);
+
+    // SAFETY: `acquire` returns only once this thread holds `LOCKED` (or
+    // already held it), and the lock is released when the outermost
+    // section ends: no two threads are inside a section at once.
+    unsafe impl critical_section::Impl for HostCriticalSection {
+        unsafe fn acquire() -> critical_section::RawRestoreState {
+            DEPTH.with(|depth| {
+                if depth.get() == 0 {
+                    while LOCKED
+                        .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+                        .is_err()
+                    {
+                        std::thread::yield_now();
+                    }
+                }
+                depth.set(depth.get() + 1);
+            });
+        }
+
+        unsafe fn release(_: critical_section::RawRestoreState) {
+            DEPTH.with(|depth| {
+                depth.set(depth.get() - 1);
+                if depth.get() == 0 {
+                    LOCKED.store(false, Ordering::Release);
+                }
+            });
+        }
     }
 }

@@ -412,15 +412,15 @@ fn request_lines_carry_the_rm0433_ids_and_registers() {
     // RM0433 Table 121 (DMAMUX1) / Table 124 (DMAMUX2) and the peripheral
     // data registers, as (line, address) pairs.
     let table: [(u8, usize, u8, usize); 11] = [
-        (Spi1Tx::LINE, Spi1Tx::ADDRESS, 38, 0x4001_3020),
-        (Spi1Rx::LINE, Spi1Rx::ADDRESS, 37, 0x4001_3030),
-        (Spi3Tx::LINE, Spi3Tx::ADDRESS, 62, 0x4000_3C20),
+        (<Spi1Tx>::LINE, <Spi1Tx>::ADDRESS, 38, 0x4001_3020),
+        (<Spi1Rx>::LINE, <Spi1Rx>::ADDRESS, 37, 0x4001_3030),
+        (<Spi3Tx>::LINE, <Spi3Tx>::ADDRESS, 62, 0x4000_3C20),
         (Usart1Rx::LINE, Usart1Rx::ADDRESS, 41, 0x4001_1024),
         (Usart2Tx::LINE, Usart2Tx::ADDRESS, 44, 0x4000_4428),
         (I2c1Rx::LINE, I2c1Rx::ADDRESS, 33, 0x4000_5424),
         (Adc1::LINE, Adc1::ADDRESS, 9, 0x4002_2040),
         (Tim1Up::LINE, Tim1Up::ADDRESS, 15, 0x4001_004C),
-        (Spi6Tx::LINE, Spi6Tx::ADDRESS, 12, 0x5800_1420),
+        (<Spi6Tx>::LINE, <Spi6Tx>::ADDRESS, 12, 0x5800_1420),
         (Lpuart1Rx::LINE, Lpuart1Rx::ADDRESS, 9, 0x5800_0C24),
         (Adc3::LINE, Adc3::ADDRESS, 17, 0x5802_6040),
     ];

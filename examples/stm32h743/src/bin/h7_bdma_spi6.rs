@@ -17,9 +17,8 @@
 use cortex_m_rt::entry;
 use dma_examples_h7::{enable_clocks, rcc, setup, spi, Hardware};
 use dma_stm32h743::map::Sram4;
-use dma_stm32h743::routing::Spi6Tx;
+use dma_stm32h743::peripherals::Spi6;
 use dma_stm32h743::Bdma;
-use dma_types::peripheral::Peripheral;
 use dma_types::prelude::*;
 
 const LEN: usize = 64;
@@ -37,8 +36,8 @@ fn main() -> ! {
     let frame = unsafe { &mut *core::ptr::addr_of_mut!(FRAME) };
     frame.copy_from_slice(&[0xA5; LEN]);
     let frame = Buffer::<Sram4, _>::new(frame).unwrap();
-    // SAFETY: SPI6's TXDR is written by this transfer only.
-    let spi = unsafe { Peripheral::<Spi6Tx>::new() };
+    // SPI6's TX end, from its singleton: no `unsafe`.
+    let spi = Spi6::take().unwrap().split().tx;
     let channel = Bdma::take().unwrap().split().ch0;
     let send = channel.mem_to_periph(frame, spi).start();
     // ST HAL `HAL_SPI_Transmit_DMA`: the stream, then TSIZE, TXDMAEN, SPE,

@@ -21,9 +21,8 @@
 use cortex_m_rt::entry;
 use dma_examples_h7::{enable_clocks, rcc, setup, spi, Hardware};
 use dma_stm32h743::map::AxiSram;
-use dma_stm32h743::routing::{Spi1Rx, Spi1Tx};
+use dma_stm32h743::peripherals::Spi1;
 use dma_stm32h743::Dma1;
-use dma_types::peripheral::Peripheral;
 use dma_types::prelude::*;
 
 const LEN: usize = 64;
@@ -55,8 +54,9 @@ fn main() -> ! {
     let tx = Buffer::<AxiSram, _>::new(tx).unwrap();
     let rx = Buffer::<AxiSram, _>::new(rx).unwrap();
     let streams = Dma1::take().unwrap().split();
-    // SAFETY: SPI1's data registers are used by these two transfers only.
-    let (spi_rx, spi_tx) = unsafe { (Peripheral::<Spi1Rx>::new(), Peripheral::<Spi1Tx>::new()) };
+    // SPI1's request-line ends, from its singleton: no `unsafe`.
+    let spi1 = Spi1::take().unwrap().split();
+    let (spi_rx, spi_tx) = (spi1.rx, spi1.tx);
 
     // ST HAL `HAL_SPI_TransmitReceive_DMA` order: RX stream, RXDMAEN, TX
     // stream, TSIZE, TXDMAEN, SPE, CSTART.

@@ -21,9 +21,8 @@ use cortex_m_rt::entry;
 use dma_examples_h7::{enable_clocks, rcc, setup, Hardware};
 use dma_stm32h743::fifo::{Full, StreamModeExt};
 use dma_stm32h743::map::Sram1;
-use dma_stm32h743::routing::Usart3Rx;
+use dma_stm32h743::peripherals::Usart3;
 use dma_stm32h743::Dma1;
-use dma_types::peripheral::Peripheral;
 use dma_types::prelude::*;
 
 #[link_section = ".dma.Sram1"]
@@ -39,8 +38,8 @@ fn main() -> ! {
     // SAFETY: LINE is referenced once, here.
     let line = unsafe { &mut *core::ptr::addr_of_mut!(LINE) };
     let line = Buffer::<Sram1, _>::new(line).unwrap();
-    // SAFETY: USART3's RDR is read by this transfer only.
-    let usart = unsafe { Peripheral::<Usart3Rx>::new() };
+    // USART3's RX end, from its singleton: no `unsafe`.
+    let usart = Usart3::take().unwrap().split().rx;
     let stream = Dma1::take().unwrap().split().ch2.with_fifo::<Full>();
     let receive = stream.periph_to_mem(usart, line).burst::<Incr4>().start();
     // ST HAL `UART_Start_Receive_DMA`: the stream first, DMAR last.
