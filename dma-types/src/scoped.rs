@@ -325,9 +325,10 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
         CH::Controller: Reaches<R>,
     {
         const { refuse_mem_to_mem::<CH::Controller>() };
+        let destination = Parked::new(destination);
         let plan = self.plan(
             End::memory::<R>(source.as_ptr() as usize, source.len()),
-            End::memory::<R>(destination.as_mut_ptr() as usize, destination.len()),
+            End::memory::<R>(destination.address(), destination.len),
             W::WIDTH,
         )?;
         Ok(self.launch(plan, destination))
@@ -353,10 +354,10 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
         CH::Controller: Reaches<RS> + Reaches<RD>,
     {
         const { refuse_mem_to_mem::<CH::Controller>() };
-        let destination = destination.slice;
+        let destination = Parked::new(destination.slice);
         let plan = self.plan(
             End::memory::<RS>(source.slice.as_ptr() as usize, source.slice.len()),
-            End::memory::<RD>(destination.as_mut_ptr() as usize, destination.len()),
+            End::memory::<RD>(destination.address(), destination.len),
             W::WIDTH,
         )?;
         Ok(self.launch(plan, destination))
@@ -424,13 +425,13 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
         CH::Controller: Reaches<R>,
     {
         const { refuse_fixed_end::<CH::Controller, Q::Region>() };
-        let destination = destination.slice;
+        let destination = Parked::new(destination.slice);
         let plan = self.plan(
             End::Peripheral {
                 address: Q::ADDRESS,
                 request: Q::LINE,
             },
-            End::memory::<R>(destination.as_mut_ptr() as usize, destination.len()),
+            End::memory::<R>(destination.address(), destination.len),
             <Q::Word as Word>::WIDTH,
         )?;
         Ok(self.launch(plan, (source, destination)))
@@ -459,10 +460,10 @@ impl<'env, CH: ChannelHandle> Scope<'env, CH> {
     /// Cleans the cacheable ends, starts the channel and returns the handle
     /// that gives `back` from `wait`.
     #[inline]
-    fn launch<'transfer, T>(
+    fn launch<'transfer, T: Lend>(
         &'transfer mut self,
         plan: Plan,
-        back: T,
+        back: T::Parked,
     ) -> ScopedTransfer<'transfer, 'env, CH, T> {
         let Plan {
             plan,
@@ -580,12 +581,15 @@ impl<CH: ChannelHandle> Drop for Scope<'_, CH> {
 /// Dropping it stops the channel. Forgetting it is allowed and harmless: the
 /// scope stops the channel when it ends, and the borrows last until then.
 #[must_use = "dropping a scoped transfer stops the channel; call `wait`"]
-pub struct ScopedTransfer<'transfer, 'env, CH: ChannelHandle, T> {
+#[allow(private_bounds)]
+pub struct ScopedTransfer<'transfer, 'env, CH: ChannelHandle, T: Lend> {
     scope: &'transfer mut Scope<'env, CH>,
-    back: Option<T>,
+    /// The ends to give back, parked: no reference covers memory the
+    /// controller may write while it runs.
+    back: Option<T::Parked>,
 }
 
-impl<CH: ChannelHandle, T> core::fmt::Debug for ScopedTransfer<'_, '_, CH, T> {
+impl<CH: ChannelHandle, T: Lend> core::fmt::Debug for ScopedTransfer<'_, '_, CH, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ScopedTransfer")
             .field("channel", &self.scope.channel.index())
@@ -594,7 +598,8 @@ impl<CH: ChannelHandle, T> core::fmt::Debug for ScopedTransfer<'_, '_, CH, T> {
     }
 }
 
-impl<CH: ChannelHandle, T> ScopedTransfer<'_, '_, CH, T> {
+#[allow(private_bounds)]
+impl<CH: ChannelHandle, T: Lend> ScopedTransfer<'_, '_, CH, T> {
     /// Returns whether the hardware has finished (or stopped on an error).
     #[inline]
     pub fn is_done(&self) -> bool {
@@ -627,10 +632,13 @@ impl<CH: ChannelHandle, T> ScopedTransfer<'_, '_, CH, T> {
                 remaining: self.scope.remaining(),
             });
         }
-        Ok(self
+        let parked = self
             .back
             .take()
-            .expect("the ends are taken once, by `wait`"))
+            .expect("the ends are taken once, by `wait`");
+        // SAFETY: the controller stopped (the loop above) and `settle` made
+        // its writes visible: the memory is the CPU's again, for `'env`.
+        Ok(unsafe { T::unpark(parked) })
     }
 
     /// Stops the transfer and returns the number of elements not transferred.
@@ -641,12 +649,87 @@ impl<CH: ChannelHandle, T> ScopedTransfer<'_, '_, CH, T> {
     }
 }
 
-impl<CH: ChannelHandle, T> Drop for ScopedTransfer<'_, '_, CH, T> {
+#[allow(private_bounds)]
+impl<CH: ChannelHandle, T: Lend> Drop for ScopedTransfer<'_, '_, CH, T> {
     /// Stops the channel if the transfer was neither waited for nor aborted.
     fn drop(&mut self) {
         if self.scope.running {
             self.scope.halt();
         }
+    }
+}
+
+/// A borrowed slice the controller may write, held as a pointer while the
+/// transfer runs, so that no `&mut` covers memory the hardware writes (and
+/// no retag of one invalidates the address the controller was given). The
+/// lifetime and the uniqueness of the borrow stay in the type.
+struct Parked<'env, W> {
+    pointer: core::ptr::NonNull<W>,
+    len: usize,
+    borrow: PhantomData<&'env mut [W]>,
+}
+
+impl<'env, W> Parked<'env, W> {
+    /// Turns the borrow into a pointer; the slice is unreachable until
+    /// [`Lend::unpark`].
+    #[inline(always)]
+    fn new(slice: &'env mut [W]) -> Self {
+        let len = slice.len();
+        Parked {
+            pointer: core::ptr::NonNull::from(slice).cast(),
+            len,
+            borrow: PhantomData,
+        }
+    }
+
+    /// The address the controller is given: derived from the parked
+    /// pointer itself, and exposed, since the hardware accesses it.
+    #[inline(always)]
+    fn address(&self) -> usize {
+        self.pointer.as_ptr().expose_provenance()
+    }
+}
+
+/// What a [`ScopedTransfer`] gives back, and how it holds it while the
+/// controller runs.
+trait Lend {
+    /// The form held while the transfer runs.
+    type Parked;
+    /// Turns the parked form back.
+    ///
+    /// # Safety
+    ///
+    /// The controller must have stopped accessing the memory.
+    unsafe fn unpark(parked: Self::Parked) -> Self;
+}
+
+impl<'env, W> Lend for &'env mut [W] {
+    type Parked = Parked<'env, W>;
+    #[inline(always)]
+    unsafe fn unpark(parked: Parked<'env, W>) -> Self {
+        // SAFETY: the pointer and length come from a `&'env mut [W]` that
+        // nothing else has used since (it was moved into `Parked`), and the
+        // caller guarantees the hardware is done with it.
+        unsafe { core::slice::from_raw_parts_mut(parked.pointer.as_ptr(), parked.len) }
+    }
+}
+
+impl<Q> Lend for &mut Peripheral<Q> {
+    // A peripheral end is a zero-sized right to a register, not memory the
+    // controller writes: held as it is.
+    type Parked = Self;
+    #[inline(always)]
+    unsafe fn unpark(parked: Self) -> Self {
+        parked
+    }
+}
+
+impl<A: Lend, B: Lend> Lend for (A, B) {
+    type Parked = (A::Parked, B::Parked);
+    #[inline(always)]
+    unsafe fn unpark((a, b): Self::Parked) -> Self {
+        // SAFETY: forwarded contract.
+        unsafe { (A::unpark(a), B::unpark(b)) }
     }
 }
 

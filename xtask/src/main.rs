@@ -7,7 +7,8 @@
 //!   them), runs every QEMU firmware example (`dmatest` among them), the link
 //!   check, then the host tests again under Miri; fails if anything fails.
 //! - `miri`: installs nightly with Miri if missing and runs the host tests of
-//!   `dma-types` and `dma-an505` under Miri, on a 32-bit target.
+//!   `dma-types`, `dma-an505` and `dma-esp32c3` under Miri, on a 32-bit
+//!   target.
 //! - `link-check`: a firmware with buffers in every DMA region must not link
 //!   without the chip's `dma-regions.x` (nor with a copy lacking a region)
 //!   and must link with it (see `link_check.rs`).
@@ -53,9 +54,10 @@ const EXAMPLES: &[&str] = &[
     "async_copy",
 ];
 /// The crates whose host tests run under Miri.
-const MIRI_PACKAGES: &[&str] = &["dma-types", "dma-an505"];
+const MIRI_PACKAGES: &[&str] = &["dma-types", "dma-an505", "dma-esp32c3"];
 /// Miri interprets a 32-bit target, so addresses are 32 bits wide as in the
-/// PL081's registers and the `usize as u32` casts lose nothing, as on the chip.
+/// PL081's and the GDMA's registers and descriptors, and the `usize as u32`
+/// casts lose nothing, as on the chips.
 const MIRI_TARGET: &str = "i686-unknown-linux-gnu";
 /// The tests leak on purpose (`Box::leak` makes the `'static` buffers the API
 /// requires); every other Miri check stays on, strict provenance included:
@@ -80,6 +82,7 @@ fn main() {
         Some("miri") => miri(),
         Some("link-check") => ensure_target()
             .and_then(|()| rustup_ensure("target", H7_TARGET))
+            .and_then(|()| rustup_ensure("target", C3_TARGET))
             .and_then(|()| link_check::link_check()),
         Some("qemu") => match args.get(1) {
             Some(elf) => ensure_qemu().and_then(|()| run_qemu(Path::new(elf))),

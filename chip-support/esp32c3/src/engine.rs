@@ -20,7 +20,7 @@ use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
 
 use crate::descriptor::{CopyItem, GdmaDescriptor, MAX_CHUNK, MAX_CHUNK_ALIGNED};
-use crate::peripheral::MEM_TO_MEM_ID;
+use crate::peripheral::{mem_to_mem_id, MEM_TO_MEM_ID};
 use crate::regs::gdma::{inbound, int, misc_conf, outbound, RegisterBlock, PERI_NONE};
 use crate::regs::store;
 use crate::regs::system;
@@ -31,8 +31,10 @@ use crate::regs::system;
 pub const MAX_BLOCK: usize = MAX_CHUNK_ALIGNED / 4;
 
 /// How long a transmit start waits for data in the OUT FIFO, and [`stop`]
-/// for a half to park, in polls.
-const POLLS: u32 = 100_000;
+/// for a half to park, in polls. Under Miri (host tests only) the hung-GDMA
+/// tests would spend 40 s each polling the model, so the bound is smaller
+/// there; what happens after it is the same.
+const POLLS: u32 = if cfg!(miri) { 1_000 } else { 100_000 };
 
 /// Returns the bytes one descriptor moves for elements of `width` bytes: the
 /// largest multiple of `width` up to 4095, or up to 4092 when a receive uses
@@ -161,7 +163,7 @@ fn link(
     }
     let blocks = bytes.div_ceil(chunk);
     let items = items.get_mut(..blocks)?;
-    let first = items.as_ptr() as usize;
+    let first: *const GdmaDescriptor = items.as_ptr();
     for (index, item) in items.iter_mut().enumerate() {
         let offset = index * chunk;
         let len = if index + 1 == blocks {
@@ -173,83 +175,111 @@ fn link(
         let next = if last {
             core::ptr::null()
         } else {
-            (first + (index + 1) * core::mem::size_of::<GdmaDescriptor>()) as *const GdmaDescriptor
+            first.wrapping_add(index + 1)
         };
         let flags = if transmit {
             GdmaDescriptor::transmit_flags(len, last)
         } else {
             GdmaDescriptor::receive_flags(len)
         };
-        *item = GdmaDescriptor::new(flags, (address + offset) as *mut u8, next);
+        // The GDMA reads the buffer by its bus address; the CPU never
+        // dereferences it (hence no provenance).
+        let buffer = core::ptr::without_provenance_mut(address + offset);
+        *item = GdmaDescriptor::new(flags, buffer, next);
     }
-    Some(first)
+    Some(first as usize)
 }
 
-/// Programs the IN half of `channel` with the list at `first` and starts it
-/// (esp-hal's order), connected to `peripheral` (or, with `memory`, in
-/// memory-to-memory mode).
+/// One list a start hands to a half: where its first descriptor is and
+/// how the GDMA reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct List {
+    /// Address of the first descriptor (in DRAM).
+    pub first: usize,
+    /// Data bursts (IN_DATA_BURST_EN / OUT_DATA_BURST_EN).
+    pub data_burst: bool,
+    /// Whether the GDMA checks the descriptors' owner bit (CONF1.CHECK_OWNER).
+    pub check_owner: bool,
+}
+
+/// What a start connects the halves of its channel to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    /// Memory to memory (IN_CONF0.MEM_TRANS_EN): the OUT half reads
+    /// `outbound`, the IN half writes `inbound`, both selecting one
+    /// peripheral ID the engine borrows ([`mem_to_mem_id`]).
+    Memory {
+        /// The receive list (the destination).
+        inbound: List,
+        /// The transmit list (the source).
+        outbound: List,
+    },
+    /// Peripheral transfers: each half used runs its list with its
+    /// peripheral's ID (`PERI_SEL`); a half given `None` is disconnected.
+    Peripheral {
+        /// The IN half's list and peripheral ID.
+        inbound: Option<(List, u32)>,
+        /// The OUT half's list and peripheral ID.
+        outbound: Option<(List, u32)>,
+    },
+}
+
+/// Programs the IN half of `channel` with `list` and starts it, in esp-hal's
+/// order, selecting `peripheral` (with `memory`: in memory-to-memory mode).
 ///
 /// # Safety
 ///
-/// The caller must own the channel; `first` must point to a complete
-/// receive list in DRAM whose buffers the caller owns, and all of it must
-/// stay untouched until the half is stopped or done. Every CPU write to the
-/// list must be visible to the GDMA (one fence) before this call.
-#[inline]
-pub unsafe fn start_in(
+/// The caller must own the channel and hold the selection critical section
+/// of [`start_halves`]; the list must be complete, in DRAM, with buffers the
+/// caller owns, all untouched until the half is stopped or done, and every
+/// CPU write to it visible to the GDMA (one fence) before this call.
+#[inline(always)]
+unsafe fn program_in(
     regs: &RegisterBlock,
     channel: usize,
-    first: usize,
+    list: List,
     peripheral: u32,
-    data_burst: bool,
     memory: bool,
-    check_owner: bool,
 ) {
     let half = &regs.channel[channel].inbound;
-    let conf0 = in_conf0(data_burst, memory);
+    let conf0 = in_conf0(list.data_burst, memory);
     // SAFETY: register writes to a channel the caller owns; the list is the
     // caller's (forwarded contract).
     unsafe {
         store(&half.conf0, conf0);
         store(
             &half.conf1,
-            if check_owner { inbound::CHECK_OWNER } else { 0 },
+            if list.check_owner {
+                inbound::CHECK_OWNER
+            } else {
+                0
+            },
         );
         store(&regs.int[channel].clr, int::IN_EVENTS);
         store(&half.conf0, conf0 | inbound::IN_RST);
         store(&half.conf0, conf0);
-        store(&half.link, link_word(first, 0));
+        store(&half.link, link_word(list.first, 0));
         store(&half.peri_sel, peripheral);
-        store(&half.link, link_word(first, inbound::LINK_START));
+        store(&half.link, link_word(list.first, inbound::LINK_START));
     }
 }
 
-/// Programs the OUT half of `channel` with the list at `first` and starts it
-/// (esp-hal's order), connected to `peripheral`; then waits (at most a
-/// bounded number of polls) until the OUT FIFO holds data or an OUT event is
-/// pending, as esp-hal's `ChannelTx::start_transfer` does before the
-/// peripheral starts.
+/// Programs the OUT half of `channel` with `list` and starts it, in
+/// esp-hal's order, selecting `peripheral`.
 ///
 /// # Safety
 ///
-/// As for [`start_in`], for a transmit list.
-#[inline]
-pub unsafe fn start_out(
-    regs: &RegisterBlock,
-    channel: usize,
-    first: usize,
-    peripheral: u32,
-    data_burst: bool,
-    check_owner: bool,
-) {
+/// As for [`program_in`], for a transmit list.
+#[inline(always)]
+unsafe fn program_out(regs: &RegisterBlock, channel: usize, list: List, peripheral: u32) {
     let half = &regs.channel[channel].outbound;
-    let conf0 = out_conf0(data_burst);
-    // SAFETY: as in `start_in`.
+    let conf0 = out_conf0(list.data_burst);
+    // SAFETY: as in `program_in`.
     unsafe {
         store(&half.conf0, conf0);
         store(
             &half.conf1,
-            if check_owner {
+            if list.check_owner {
                 outbound::CHECK_OWNER
             } else {
                 0
@@ -258,10 +288,18 @@ pub unsafe fn start_out(
         store(&regs.int[channel].clr, int::OUT_EVENTS);
         store(&half.conf0, conf0 | outbound::OUT_RST);
         store(&half.conf0, conf0);
-        store(&half.link, link_word(first, 0));
+        store(&half.link, link_word(list.first, 0));
         store(&half.peri_sel, peripheral);
-        store(&half.link, link_word(first, outbound::LINK_START));
+        store(&half.link, link_word(list.first, outbound::LINK_START));
     }
+}
+
+/// Waits (at most a bounded number of polls) until the OUT FIFO of
+/// `channel` holds data or an OUT event is pending, as esp-hal's
+/// `ChannelTx::start_transfer` does before the peripheral starts.
+#[inline]
+fn wait_for_out_fifo(regs: &RegisterBlock, channel: usize) {
+    let half = &regs.channel[channel].outbound;
     let mut polls = 0;
     while half.fifo_status.read() & outbound::FIFO_EMPTY != 0
         && regs.int[channel].raw.read() & int::OUT_EVENTS == 0
@@ -290,10 +328,188 @@ unsafe fn disconnect(regs: &RegisterBlock, channel: usize, inbound_half: bool) {
     }
 }
 
+/// Returns the IDs the halves of `channel` select (`PERI_SEL`; 63, none, is
+/// left out), one bit per ID.
+#[inline]
+fn selected(regs: &RegisterBlock, channel: usize) -> u64 {
+    let halves = &regs.channel[channel];
+    let mut ids = 0;
+    for sel in [
+        halves.inbound.peri_sel.read(),
+        halves.outbound.peri_sel.read(),
+    ] {
+        let id = sel & 0x3F;
+        if id != PERI_NONE {
+            ids |= 1u64 << id;
+        }
+    }
+    ids
+}
+
+/// Returns the IDs selected by the halves of every channel but those in
+/// `except`, one bit per ID.
+#[inline]
+fn selected_by_others(regs: &RegisterBlock, except: [usize; 2]) -> u64 {
+    (0..regs.channel.len())
+        .filter(|other| !except.contains(other))
+        .fold(0, |ids, other| ids | selected(regs, other))
+}
+
+/// Returns whether `channel` is in memory-to-memory mode (IN_CONF0.MEM_TRANS_EN).
+#[inline]
+fn is_copy(regs: &RegisterBlock, channel: usize) -> bool {
+    regs.channel[channel].inbound.conf0.read() & inbound::MEM_TRANS_EN != 0
+}
+
+/// Returns whether the memory copy on `channel` may still move data: not
+/// finished, not failed, and not stopped (a stopped half reports PARK,
+/// its descriptor FSM idle).
+#[inline]
+fn copy_is_running(regs: &RegisterBlock, channel: usize) -> bool {
+    let halves = &regs.channel[channel];
+    let parked = halves.inbound.link.read() & inbound::LINK_PARK != 0
+        && halves.outbound.link.read() & outbound::LINK_PARK != 0;
+    is_active(regs, channel) && !parked
+}
+
+/// Frees peripheral ID `id` for a peripheral start on `channel` from memory
+/// copies on the other channels: a copy that is no longer running (done,
+/// failed or stopped) is moved to another free ID (both halves; its halves
+/// stay connected, so its owner's status and residue read as before).
+/// Returns `false` if a running copy holds `id`: the start must wait.
+/// `starting` are the IDs the start itself selects.
+///
+/// # Safety
+///
+/// The caller must hold the selection critical section of [`start_halves`].
+unsafe fn release_copies_holding(
+    regs: &RegisterBlock,
+    channel: usize,
+    id: u32,
+    starting: u64,
+) -> bool {
+    for other in 0..regs.channel.len() {
+        if other == channel || !is_copy(regs, other) || selected(regs, other) & (1 << id) == 0 {
+            continue;
+        }
+        if copy_is_running(regs, other) {
+            return false;
+        }
+        // The other channels' halves select at most four IDs (the starting
+        // channel's count as the IDs it is about to select, at most two),
+        // so one of the six is free.
+        let taken = selected_by_others(regs, [other, channel]) | starting | (1 << id);
+        let Some(free) = mem_to_mem_id(other, taken) else {
+            return false;
+        };
+        let halves = &regs.channel[other];
+        // SAFETY: the copy on `other` no longer moves data, and with
+        // MEM_TRANS_EN its ID only needs to be a valid one that no other
+        // channel selects (esp-idf `GDMA_LL_M2M_FREE_PERIPH_ID_MASK`); its
+        // owner never writes PERI_SEL outside the critical section the
+        // caller holds.
+        unsafe {
+            store(&halves.inbound.peri_sel, free);
+            store(&halves.outbound.peri_sel, free);
+        }
+    }
+    true
+}
+
+/// Programs and starts the halves of `channel` as `connection` says: the IN
+/// half first, then the OUT half (esp-hal's order for each), a half not used
+/// disconnected; then waits (bounded) until the OUT FIFO holds data.
+///
+/// Peripheral IDs are chosen inside a critical section, so that no two
+/// channels ever select one ID while a memory copy holds it (the rule of
+/// esp-idf's `gdma_connect`):
+///
+/// - a memory copy selects, on both halves, the first ID of
+///   [`mem_to_mem_id`] that no half of another channel selects (there always
+///   is one: six IDs, four other halves);
+/// - a peripheral start whose ID a memory copy on another channel holds
+///   waits, outside the critical section, until that copy has finished,
+///   failed or been stopped (the GDMA has no pause, and a copy ends by
+///   itself); a copy no longer running is then moved to another free ID
+///   (any valid ID serves a copy).
+///
+/// Two peripheral starts never select one ID on the same half while both
+/// run: each needs the peripheral's end ([`crate::peripherals`]), which a
+/// running transfer owns.
+///
+/// # Safety
+///
+/// The caller must own the channel and, for a peripheral connection, the
+/// peripheral ends it selects; the lists must be complete, in DRAM, with
+/// buffers the caller owns, all untouched until the channel is stopped or
+/// done; every CPU write to them must be visible to the GDMA (one fence)
+/// before this call.
+pub unsafe fn start_halves(regs: &RegisterBlock, channel: usize, connection: Connection) {
+    let (inbound_list, outbound_list, memory) = match connection {
+        Connection::Memory { inbound, outbound } => (Some((inbound, 0)), Some((outbound, 0)), true),
+        Connection::Peripheral { inbound, outbound } => (inbound, outbound, false),
+    };
+    // PERI_SEL is six bits wide.
+    let inbound_list = inbound_list.map(|(list, id)| (list, id & 0x3F));
+    let outbound_list = outbound_list.map(|(list, id)| (list, id & 0x3F));
+    let starting = [inbound_list, outbound_list]
+        .iter()
+        .flatten()
+        .fold(0u64, |ids, &(_, id)| ids | 1 << id);
+    loop {
+        let started = crate::lock::with(|| {
+            let (in_id, out_id) = if memory {
+                // Six IDs, at most four selected by the other channels.
+                let id = mem_to_mem_id(channel, selected_by_others(regs, [channel, channel]))
+                    .unwrap_or(MEM_TO_MEM_ID[channel]);
+                (id, id)
+            } else {
+                for id in [inbound_list, outbound_list]
+                    .iter()
+                    .flatten()
+                    .map(|&(_, id)| id)
+                {
+                    // SAFETY: inside the selection critical section.
+                    if !unsafe { release_copies_holding(regs, channel, id, starting) } {
+                        return false;
+                    }
+                }
+                (
+                    inbound_list.map_or(PERI_NONE, |(_, id)| id),
+                    outbound_list.map_or(PERI_NONE, |(_, id)| id),
+                )
+            };
+            // SAFETY: the caller owns the channel and its lists (forwarded
+            // contract); the IDs were chosen inside this critical section.
+            unsafe {
+                match inbound_list {
+                    Some((list, _)) => program_in(regs, channel, list, in_id, memory),
+                    None => disconnect(regs, channel, true),
+                }
+                match outbound_list {
+                    Some((list, _)) => program_out(regs, channel, list, out_id),
+                    None => disconnect(regs, channel, false),
+                }
+            }
+            true
+        });
+        if started {
+            break;
+        }
+        // A running copy on another channel holds the ID: it ends by itself.
+        #[cfg(test)]
+        crate::tests::model::on_wait();
+        core::hint::spin_loop();
+    }
+    if outbound_list.is_some() {
+        wait_for_out_fifo(regs, channel);
+    }
+}
+
 /// Writes the items of `plan` (the first into `head`, the rest into
-/// `chain`) and starts the halves it uses: both (memory to memory, through
-/// MEM_TRANS_EN and the channel's [`MEM_TO_MEM_ID`]), OUT only (to a
-/// peripheral) or IN only (from a peripheral).
+/// `chain`) and starts the halves it uses ([`start_halves`]): both (memory
+/// to memory, through MEM_TRANS_EN and a borrowed peripheral ID), OUT only
+/// (to a peripheral) or IN only (from a peripheral).
 ///
 /// # Safety
 ///
@@ -343,7 +559,7 @@ pub unsafe fn start(
             if out_used {
                 item.outbound().set(
                     GdmaDescriptor::transmit_flags(len, last),
-                    (plan.source + offset) as *mut u8,
+                    core::ptr::without_provenance_mut(plan.source + offset),
                     next.cast(),
                 );
             } else {
@@ -353,7 +569,7 @@ pub unsafe fn start(
             if in_used {
                 item.inbound().set(
                     GdmaDescriptor::receive_flags(len),
-                    (plan.destination + offset) as *mut u8,
+                    core::ptr::without_provenance_mut(plan.destination + offset),
                     CopyItem::inbound_of(next),
                 );
             } else {
@@ -366,42 +582,38 @@ pub unsafe fn start(
     // The buffers and the items must be in memory before the GDMA reads
     // them: the one barrier `Controller::start` owes.
     fence(Ordering::SeqCst);
-    let first = head as *const CopyItem;
-    let memory = plan.direction == Direction::MemToMem;
-    let mem_id = MEM_TO_MEM_ID[channel];
-    // SAFETY: the caller owns the channel and everything the lists point at.
-    unsafe {
-        if in_used {
-            let peripheral = match plan.source_request {
-                Some(line) => line as u32,
-                None => mem_id,
-            };
-            start_in(
-                regs,
-                channel,
-                CopyItem::inbound_of(first) as usize,
-                peripheral,
-                burst,
-                memory,
-                true,
-            );
-        } else {
-            disconnect(regs, channel, true);
-        }
-        if out_used {
-            let peripheral = match plan.destination_request {
-                Some(line) => line as u32,
-                None => mem_id,
-            };
-            start_out(regs, channel, first as usize, peripheral, burst, true);
-        } else {
-            disconnect(regs, channel, false);
-        }
-    }
+    let inbound = List {
+        first: CopyItem::inbound_of(head) as usize,
+        data_burst: burst,
+        check_owner: true,
+    };
+    let outbound = List {
+        first: head as *const CopyItem as usize,
+        data_burst: burst,
+        check_owner: true,
+    };
+    // The typed layer derives the direction from the requests, so a
+    // peripheral direction always carries its request (never "none", 63).
+    let id = |request: Option<u8>| request.map_or(PERI_NONE, u32::from);
+    let connection = match plan.direction {
+        Direction::MemToMem => Connection::Memory { inbound, outbound },
+        Direction::MemToPeriph => Connection::Peripheral {
+            inbound: None,
+            outbound: Some((outbound, id(plan.destination_request))),
+        },
+        Direction::PeriphToMem => Connection::Peripheral {
+            inbound: Some((inbound, id(plan.source_request))),
+            outbound: None,
+        },
+    };
+    // SAFETY: the caller owns the channel, the peripheral end of the plan
+    // and everything the lists point at.
+    unsafe { start_halves(regs, channel, connection) }
 }
 
-/// Starts `channel` on the static memory-to-memory list at `first`: IN half
-/// then OUT half, memory-to-memory mode, single data bursts, owner bits not
+/// Starts `channel` on the static memory-to-memory list at `first`
+/// ([`start_halves`]): IN half then OUT half, memory-to-memory mode on a
+/// borrowed peripheral ID, single data bursts, owner bits not
 /// checked (the list is reused as the linker built it; the GDMA's write-back
 /// of IN descriptors does not change their sizes).
 ///
@@ -412,19 +624,21 @@ pub unsafe fn start(
 pub unsafe fn start_list(regs: &RegisterBlock, channel: usize, first: *const CopyItem) {
     // The buffer contents must be in memory before the GDMA reads them.
     fence(Ordering::SeqCst);
-    let mem_id = MEM_TO_MEM_ID[channel];
+    let list = |first: usize| List {
+        first,
+        data_burst: false,
+        check_owner: false,
+    };
     // SAFETY: forwarded contract.
     unsafe {
-        start_in(
+        start_halves(
             regs,
             channel,
-            CopyItem::inbound_of(first) as usize,
-            mem_id,
-            false,
-            true,
-            false,
+            Connection::Memory {
+                inbound: list(CopyItem::inbound_of(first) as usize),
+                outbound: list(first as usize),
+            },
         );
-        start_out(regs, channel, first as usize, mem_id, false, false);
     }
 }
 

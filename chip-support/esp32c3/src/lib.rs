@@ -11,7 +11,11 @@
 //!   zeros), in [`map::Iram`] or [`map::RtcRam`] does not compile, and
 //!   neither do descriptors there.
 //! - **Directions.** Peripheral selections ([`peripheral`]) are TX or RX
-//!   types; a TX selection cannot pace a receive.
+//!   types; a TX selection cannot pace a receive. Their ends come from the
+//!   peripherals' singletons ([`peripherals`]), without `unsafe`.
+//! - **Borrowed peripheral IDs.** A memory copy selects a peripheral's ID;
+//!   the engine picks one no other channel selects and makes a peripheral
+//!   start wait while a copy holds its ID ([`engine::start_halves`]).
 //! - **Burst receives.** A receive with data bursts needs a word-aligned
 //!   address and length: checked when the program is built for buffers whose
 //!   layout the type knows, and a typed `Err` for run-time slices
@@ -20,6 +24,8 @@
 //! - [`Gdma`]: the controller, taken once (the first `take` enables its clock
 //!   and releases its reset) and split into three [`Channels`], each owning
 //!   an IN and an OUT half;
+//! - [`peripherals`]: SPI2, UHCI0, I2S, AES, SHA and the ADC as singletons
+//!   that hand out their DMA ends;
 //! - [`descriptor`]: the 3-word GDMA descriptor and the memory-to-memory
 //!   item built from two of them; [`engine`]: the register code shared by
 //!   every channel; [`regs`]: the register blocks; [`map`]: the regions;
@@ -59,8 +65,10 @@
 pub mod controller;
 pub mod descriptor;
 pub mod engine;
+mod lock;
 pub mod map;
 pub mod peripheral;
+pub mod peripherals;
 pub mod regs;
 pub mod spi;
 

@@ -53,49 +53,9 @@ pub const SOURCE_CLOCK_HZ: u32 = 80_000_000;
 /// How long the driver waits for `UPDATE` to clear, in polls.
 const UPDATE_POLLS: u32 = 100_000;
 
-/// The SPI2 peripheral (GP-SPI2), taken once.
-pub struct Spi2 {
-    _private: (),
-}
-
-impl Spi2 {
-    /// Returns SPI2 the first time it is called, `None` after; the first call
-    /// turns on its clock and releases its reset (`SYSTEM_SPI2_CLK_EN`,
-    /// `SYSTEM_SPI2_RST` in PERIP_CLK_EN0/PERIP_RST_EN0).
-    #[inline]
-    pub fn take() -> Option<Self> {
-        static TAKEN: dma_types::once::HandOutOnce = dma_types::once::HandOutOnce::new();
-        if !TAKEN.claim() {
-            return None;
-        }
-        let system = crate::regs::system();
-        // SAFETY: the flag makes this the only handle; only SPI2's bits change.
-        unsafe {
-            store(
-                &system.perip_clk_en0,
-                system.perip_clk_en0.read() | system::SPI2,
-            );
-            store(
-                &system.perip_rst_en0,
-                system.perip_rst_en0.read() & !system::SPI2,
-            );
-        }
-        Some(Spi2 { _private: () })
-    }
-
-    /// Returns SPI2 without checking that it was taken, and without touching
-    /// its clock or reset.
-    ///
-    /// # Safety
-    ///
-    /// At most one handle may exist, and SPI2 must be clocked and out of
-    /// reset (its reset state: `SYSTEM_SPI2_CLK_EN` resets to 1,
-    /// `SYSTEM_SPI2_RST` to 0).
-    #[inline]
-    pub unsafe fn steal() -> Self {
-        Spi2 { _private: () }
-    }
-}
+/// The SPI2 peripheral (GP-SPI2): the singleton of [`crate::peripherals`],
+/// taken once (`Spi2::take()`) and consumed by [`Spi::new`].
+pub use crate::peripherals::Spi2;
 
 /// Clock polarity and phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -234,7 +194,7 @@ pub const fn misc_word(mode: Mode) -> u32 {
 
 /// SPI2 as a master, configured but without DMA.
 pub struct Spi {
-    _spi: Spi2,
+    spi: Spi2,
     config: Config,
 }
 
@@ -245,10 +205,32 @@ impl fmt::Debug for Spi {
 }
 
 impl Spi {
-    /// Configures SPI2 as a full-duplex master with `config` (esp-idf
-    /// `spi_ll_master_init`, `spi_ll_master_set_mode`, clock from
-    /// [`clock_word`]).
+    /// Configures SPI2 as a full-duplex master with `config`: turns on its
+    /// clock and releases its reset (`SYSTEM_SPI2_CLK_EN`, `SYSTEM_SPI2_RST`
+    /// in PERIP_CLK_EN0/PERIP_RST_EN0; esp-hal's start-up may have gated
+    /// it), then esp-idf's `spi_ll_master_init`, `spi_ll_master_set_mode`
+    /// and the clock from [`clock_word`].
+    ///
+    /// The driver owns the singleton, so no `Peripheral<Spi2Rx>` or
+    /// `Peripheral<Spi2Tx>` can exist while it lives; [`Spi::release`]
+    /// gives it back.
     pub fn new(spi: Spi2, config: Config) -> Self {
+        let system = crate::regs::system();
+        crate::lock::with(|| {
+            // SAFETY: `spi` is the only SPI2 handle; only SPI2's bits of the
+            // shared SYSTEM registers change, read and written back inside a
+            // critical section.
+            unsafe {
+                store(
+                    &system.perip_clk_en0,
+                    system.perip_clk_en0.read() | system::SPI2,
+                );
+                store(
+                    &system.perip_rst_en0,
+                    system.perip_rst_en0.read() & !system::SPI2,
+                );
+            }
+        });
         let regs = crate::regs::spi2();
         // SAFETY: `spi` is the only SPI2 handle, so these registers are ours.
         unsafe {
@@ -265,13 +247,20 @@ impl Spi {
             store(&regs.dma_conf, 0);
             store(&regs.dma_int_ena, 0);
         }
-        Spi { _spi: spi, config }
+        Spi { spi, config }
     }
 
     /// Returns the configuration.
     #[inline]
     pub fn config(&self) -> Config {
         self.config
+    }
+
+    /// Gives back the SPI2 singleton (SPI2 stays configured; nothing of it
+    /// runs: a transfer owns the driver until it ends).
+    #[inline]
+    pub fn release(self) -> Spi2 {
+        self.spi
     }
 
     /// Configures the driver with GDMA channel `channel` (both its halves)
@@ -481,8 +470,19 @@ unsafe fn start(channel: usize, rx_first: usize, tx_first: usize, bytes: usize, 
             regs.user.read() | user::USR_MISO | user::USR_MOSI,
         );
         store(&regs.dma_conf, dma_conf::DMA_RX_ENA | dma_conf::DMA_TX_ENA);
-        engine::start_in(gdma, channel, rx_first, SPI2_ID, burst, false, true);
-        engine::start_out(gdma, channel, tx_first, SPI2_ID, burst, true);
+        let list = |first| engine::List {
+            first,
+            data_burst: burst,
+            check_owner: true,
+        };
+        engine::start_halves(
+            gdma,
+            channel,
+            engine::Connection::Peripheral {
+                inbound: Some((list(rx_first), SPI2_ID)),
+                outbound: Some((list(tx_first), SPI2_ID)),
+            },
+        );
         let resets = dma_conf::RX_AFIFO_RST | dma_conf::BUF_AFIFO_RST | dma_conf::DMA_AFIFO_RST;
         let enables = dma_conf::DMA_RX_ENA | dma_conf::DMA_TX_ENA;
         store(&regs.dma_conf, enables | resets);

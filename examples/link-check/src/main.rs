@@ -10,7 +10,7 @@
 #[cfg(not(link_check_chip = "none"))]
 use core::panic::PanicInfo;
 
-#[cfg(not(link_check_chip = "none"))]
+#[cfg(any(link_check_chip = "an505", link_check_chip = "stm32h743"))]
 use cortex_m_rt::entry;
 
 /// The address of every buffer, combined, so none is optimised away.
@@ -50,7 +50,17 @@ fn sites() -> usize {
         ^ chain.dst().as_ptr().addr()
 }
 
-#[cfg(not(link_check_chip = "none"))]
+/// The address of every buffer, combined, so none is optimised away: the
+/// ESP32-C3 has one region with a DMA section, DRAM.
+#[cfg(link_check_chip = "esp32c3")]
+fn sites() -> usize {
+    use dma_esp32c3::{descriptor_chain, dma_buffers, Gdma};
+    let (a, _) = dma_buffers!([u32; 16]);
+    let chain = descriptor_chain!(controller = Gdma, from [src: [u32; 4]], to [dst: [u32; 4]]);
+    a.address() ^ chain.dst().as_ptr().addr()
+}
+
+#[cfg(any(link_check_chip = "an505", link_check_chip = "stm32h743"))]
 #[entry]
 fn main() -> ! {
     core::hint::black_box(sites());
@@ -59,11 +69,34 @@ fn main() -> ! {
     }
 }
 
-#[cfg(not(link_check_chip = "none"))]
+#[cfg(any(link_check_chip = "an505", link_check_chip = "stm32h743"))]
 #[panic_handler]
 fn panic(_: &PanicInfo) -> ! {
     loop {
         cortex_m::asm::bkpt();
+    }
+}
+
+// The ESP32-C3 image esp-hal's linker scripts expect: the descriptor the
+// second-stage bootloader checks, and esp-hal's entry point (no `init`:
+// the firmware is linked, never run).
+#[cfg(link_check_chip = "esp32c3")]
+esp_bootloader_esp_idf::esp_app_desc!();
+
+#[cfg(link_check_chip = "esp32c3")]
+#[esp_hal::main]
+fn main() -> ! {
+    core::hint::black_box(sites());
+    loop {
+        core::hint::spin_loop();
+    }
+}
+
+#[cfg(link_check_chip = "esp32c3")]
+#[panic_handler]
+fn panic(_: &PanicInfo) -> ! {
+    loop {
+        core::hint::spin_loop();
     }
 }
 

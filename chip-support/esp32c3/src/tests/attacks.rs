@@ -7,6 +7,7 @@ use dma_types::error::NotStopped;
 use dma_types::peripheral::Memory;
 
 use crate::descriptor::GdmaDescriptor;
+use crate::peripherals::{Adc, Aes, Sha};
 use crate::spi::{Config, Spi, Spi2};
 use crate::tests::gdma::{gdma_base, leak, HostRam};
 use crate::tests::model::{self, poke};
@@ -106,4 +107,188 @@ fn aborting_a_hung_copy_reports_not_stopped() {
     let result = transfer.abort();
     model::hang(false);
     assert!(matches!(result, Err(NotStopped { channel: 2 })));
+}
+
+/// The IDs two transfers select, read back from the model: (IN_PERI_SEL,
+/// OUT_PERI_SEL) of `channel` (`gdma_reg.h`: 0xA0 and 0x100 + 0xC0·n).
+fn selections(channel: usize) -> (u32, u32) {
+    (
+        model::peek(gdma_base(), 0xA0 + 0xC0 * channel),
+        model::peek(gdma_base(), 0x100 + 0xC0 * channel),
+    )
+}
+
+/// `GDMA_LL_M2M_FREE_PERIPH_ID_MASK` (esp-idf `esp32c3/.../hal/gdma_ll.h`):
+/// the IDs a copy may borrow, written out: SPI2 0, UHCI0 2, I2S 3, AES 6,
+/// SHA 7, ADC 8.
+const M2M_IDS: [u32; 6] = [0, 2, 3, 6, 7, 8];
+
+/// issue 14, the memory-copy peripheral ID: for every set of IDs the four
+/// halves of the two other channels can select (at most four of the C3's
+/// IDs 0..=8; 256 sets), on every channel, the ID a copy borrows is one
+/// esp-idf allows for memory copies and in none of those halves.
+#[test]
+fn i14_a_copy_always_finds_an_id_no_other_half_selects() {
+    let mut cases = 0;
+    for channel in 0..3 {
+        for taken in (0u64..1 << 9).filter(|ids| ids.count_ones() <= 4) {
+            let id = crate::peripheral::mem_to_mem_id(channel, taken)
+                .expect("six IDs, four other halves");
+            assert!(M2M_IDS.contains(&id), "{id} is not a memory-copy ID");
+            assert_eq!(taken & (1 << id), 0, "{id} is selected elsewhere");
+            cases += 1;
+        }
+    }
+    assert_eq!(cases, 3 * 256);
+}
+
+/// issue 14, the memory-copy peripheral ID: a copy started while another
+/// channel receives from AES (ID 6, the copy channel's own ID before) and a
+/// third transmits to SHA (ID 7) must borrow neither: two halves selecting
+/// one ID is what esp-idf's `gdma_connect` refuses (its in-use masks). It
+/// borrows the ADC's ID (8) on both halves.
+#[test]
+fn i14_a_copy_beside_peripheral_transfers_borrows_a_free_id() {
+    // SAFETY: each test thread has its own register model and handles.
+    let channels = unsafe { Gdma::steal() }.split();
+    // SAFETY: as above: this thread's AES and SHA.
+    let (aes, sha) = unsafe { (Aes::steal().split(), Sha::steal().split()) };
+    let receive = channels
+        .ch1
+        .periph_to_mem(aes.rx, Buffer::<HostRam, _>::new(leak([0u8; 16])).unwrap())
+        .start();
+    let send = channels
+        .ch2
+        .mem_to_periph(Buffer::<HostRam, _>::new(leak([0u8; 64])).unwrap(), sha.tx)
+        .start();
+    assert_eq!((selections(1).0, selections(2).1), (6, 7));
+    let src = Buffer::<HostRam, _>::new(leak([1u32; 8])).unwrap();
+    let dst = Buffer::<HostRam, _>::new(leak([0u32; 8])).unwrap();
+    let copy = channels.ch0.mem_to_mem(src, dst).start();
+    assert_eq!(selections(0), (8, 8), "the copy borrows the ADC's ID");
+    assert_eq!((selections(1).0, selections(2).1), (6, 7), "untouched");
+    assert_eq!(model::waits(), 0, "nothing to wait for");
+    drop((copy, receive, send));
+}
+
+/// issue 14, the memory-copy peripheral ID: an AES receive started while a
+/// copy on another channel still runs on AES's ID waits until the copy has
+/// ended (the GDMA has no pause; a copy ends by itself), and only then
+/// selects ID 6; the finished copy is moved to another free ID (SHA, 7), so
+/// that no two halves select 6, and still reports done.
+#[test]
+fn i14_a_peripheral_start_waits_while_a_copy_holds_its_id() {
+    // SAFETY: as above.
+    let channels = unsafe { Gdma::steal() }.split();
+    // SAFETY: as above.
+    let aes = unsafe { Aes::steal() }.split();
+    let src = Buffer::<HostRam, _>::new(leak([1u32; 8])).unwrap();
+    let dst = Buffer::<HostRam, _>::new(leak([0u32; 8])).unwrap();
+    let copy = channels.ch0.mem_to_mem(src, dst).start();
+    assert_eq!(selections(0), (6, 6), "channel 0's own ID");
+    model::end_copy_after(0, 3);
+    model::clear_log();
+    let receive = channels
+        .ch1
+        .periph_to_mem(aes.rx, Buffer::<HostRam, _>::new(leak([0u8; 16])).unwrap())
+        .start();
+    assert_eq!(model::waits(), 3, "waited while the copy ran");
+    let written = model::log();
+    let position = |entry: (&str, u32)| {
+        written
+            .iter()
+            .position(|(name, value)| name == entry.0 && *value == entry.1)
+            .unwrap_or_else(|| panic!("{entry:?} not written: {written:?}"))
+    };
+    let ended = position(("copy ended", 0));
+    // Channel 1's IN_PERI_SEL (0x160) selects AES only after the copy ended,
+    // and channel 0's halves left 6 for 7 before it.
+    let selected = position(("gdma+0x160", 6));
+    assert!(ended < selected, "{written:?}");
+    assert!(position(("gdma+0x0a0", 7)) < selected);
+    assert!(position(("gdma+0x100", 7)) < selected);
+    assert_eq!((selections(0), selections(1).0), ((7, 7), 6));
+    assert!(copy.is_done());
+    assert!(copy.wait().is_ok(), "the moved copy still reports done");
+    drop(receive);
+}
+
+/// issue 14, the memory-copy peripheral ID: copies on all three channels
+/// at once borrow three different IDs, also when one channel's own ID is
+/// held by a stopped (aborted, parked) copy's stale selection: a peripheral
+/// start on that ID does not wait for a stopped copy, it moves it.
+#[test]
+fn i14_copies_on_every_channel_borrow_different_ids() {
+    // SAFETY: as above.
+    let channels = unsafe { Gdma::steal() }.split();
+    let buffers = || {
+        (
+            Buffer::<HostRam, _>::new(leak([1u8; 32])).unwrap(),
+            Buffer::<HostRam, _>::new(leak([0u8; 32])).unwrap(),
+        )
+    };
+    let (src, dst) = buffers();
+    let first = channels.ch0.mem_to_mem(src, dst).start();
+    let (src, dst) = buffers();
+    let second = channels.ch1.mem_to_mem(src, dst).start();
+    let (src, dst) = buffers();
+    let third = channels.ch2.mem_to_mem(src, dst).start();
+    assert_eq!(
+        [selections(0), selections(1), selections(2)],
+        [(6, 6), (7, 7), (8, 8)]
+    );
+    // Channels 1 and 2 stopped (parked, their selections stale); a new copy
+    // on channel 2 must take neither 6 (channel 0's copy still runs) nor 7
+    // (the stopped copy on channel 1 still selects it).
+    let stopped = third.abort().ok().unwrap();
+    let aborted = second.abort().ok().unwrap();
+    let (src, dst) = buffers();
+    let again = stopped.channel.mem_to_mem(src, dst).start();
+    assert_eq!(selections(2), (8, 8));
+    let ids = [selections(0).0, selections(1).0, selections(2).0];
+    assert!(
+        ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],
+        "{ids:?}"
+    );
+    // A SHA transmit (ID 7) on channel 1 itself replaces its own stale
+    // selection: nothing waits.
+    // SAFETY: as above.
+    let sha = unsafe { Sha::steal() }.split();
+    let send = aborted
+        .channel
+        .mem_to_periph(Buffer::<HostRam, _>::new(leak([0u8; 64])).unwrap(), sha.tx)
+        .start();
+    assert_eq!(selections(1), (0x3F, 7));
+    assert_eq!(model::waits(), 0);
+    drop((first, again, send));
+}
+
+/// issue 14, the memory-copy peripheral ID: a peripheral start whose ID a
+/// *stopped* copy on another channel still selects (stale, parked) does not
+/// wait; the stopped copy is moved to a free ID, and its residue still
+/// reads as it did.
+#[test]
+fn i14_a_stopped_copy_is_moved_not_waited_for() {
+    // SAFETY: as above.
+    let channels = unsafe { Gdma::steal() }.split();
+    // SAFETY: as above.
+    let adc = unsafe { Adc::steal() }.split();
+    let src = Buffer::<HostRam, _>::new(leak([1u8; 32])).unwrap();
+    let dst = Buffer::<HostRam, _>::new(leak([0u8; 32])).unwrap();
+    let stopped = channels
+        .ch2
+        .mem_to_mem(src, dst)
+        .start()
+        .abort()
+        .ok()
+        .unwrap();
+    assert_eq!((stopped.remaining, selections(2)), (32, (8, 8)));
+    let receive = channels
+        .ch0
+        .periph_to_mem(adc.rx, Buffer::<HostRam, _>::new(leak([0u8; 16])).unwrap())
+        .start();
+    assert_eq!(model::waits(), 0);
+    assert_eq!(selections(0).0, 8);
+    assert_eq!(selections(2), (6, 6), "moved to the first free ID");
+    drop(receive);
 }

@@ -241,7 +241,7 @@ fn a_long_copy_chains_through_the_attached_items() {
     let head = &model::heads()[0];
     // 12 000 bytes: 4092 + 4092 + 3816.
     assert_eq!(head.outbound().words()[0], (1 << 31) | (4092 << 12) | 4092);
-    let second = storage as *const CopyItem;
+    let second = core::ptr::without_provenance::<CopyItem>(storage);
     assert_eq!(head.outbound().next() as usize, storage);
     assert_eq!(head.inbound().next(), CopyItem::inbound_of(second));
     let (channel, _, _) = {
@@ -357,7 +357,7 @@ fn residue_counts_the_items_from_the_current_one() {
         "before the GDMA reads a descriptor"
     );
     // On the second item's IN descriptor.
-    let second = CopyItem::inbound_of(storage as *const CopyItem);
+    let second = CopyItem::inbound_of(core::ptr::without_provenance(storage));
     poke(gdma_base(), 0x94, second as usize as u32);
     assert_eq!(transfer.remaining(), (4094 + 1812) / 2);
     poke(gdma_base(), 0x00, 1 << 1);

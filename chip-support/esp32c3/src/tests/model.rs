@@ -1,11 +1,13 @@
 //! The host model: this thread's GDMA, SYSTEM and SPI2 register blocks in
 //! host memory, the channels' head items, and the log of register writes.
 //!
-//! The model applies the few hardware behaviours the code waits for:
-//! a link STOP write parks the half (unless [`hang`] is set), SPI
-//! `CMD.UPDATE` clears itself, and `CMD.USR` ends the transaction at once,
+//! The model starts from the reset values the code reads (`PERI_SEL` 63,
+//! no peripheral) and applies the few hardware behaviours the code waits
+//! for: a link STOP write parks the half (unless [`hang`] is set), SPI
+//! `CMD.UPDATE` clears itself, `CMD.USR` ends the transaction at once,
 //! raising IN_SUC_EOF and OUT_TOTAL_EOF on every channel whose halves are
-//! both connected to SPI2.
+//! both connected to SPI2, and a memory copy set to end after some waits
+//! ([`end_copy_after`]) finishes while a start waits for it.
 
 use std::boxed::Box;
 use std::cell::{Cell, RefCell};
@@ -24,14 +26,64 @@ fn zeroed<T>() -> &'static T {
     Box::leak(unsafe { Box::<T>::new_zeroed().assume_init() })
 }
 
+/// A GDMA block at its reset values, as far as the code reads them: every
+/// half's `PERI_SEL` 63 (`GDMA_PERI_IN_SEL_CHn` resets to 0x3F), the rest 0.
+fn gdma_at_reset() -> &'static gdma_regs::RegisterBlock {
+    let block: &'static gdma_regs::RegisterBlock = zeroed();
+    let base = block as *const gdma_regs::RegisterBlock as *const u8;
+    for channel in 0..3 {
+        poke(base, 0xA0 + channel * 0xC0, gdma_regs::PERI_NONE);
+        poke(base, 0x100 + channel * 0xC0, gdma_regs::PERI_NONE);
+    }
+    block
+}
+
+/// The log's address for the model's own events (a copy that ended).
+const EVENT: usize = usize::MAX;
+
 std::thread_local! {
-    static GDMA: &'static gdma_regs::RegisterBlock = zeroed();
+    static GDMA: &'static gdma_regs::RegisterBlock = gdma_at_reset();
     static SYSTEM: &'static system_regs::RegisterBlock = zeroed();
     static SPI2: &'static spi2_regs::RegisterBlock = zeroed();
     static HEADS: &'static [CopyItem; 3] = Box::leak(Box::new([CopyItem::EMPTY; 3]));
     static LOG: RefCell<Vec<(usize, u32)>> = const { RefCell::new(Vec::new()) };
     static HANG: Cell<bool> = const { Cell::new(false) };
     static HOST_IS_DRAM: Cell<bool> = const { Cell::new(false) };
+    static END_COPY: Cell<Option<(usize, u32)>> = const { Cell::new(None) };
+    static WAITS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Makes the copy on `channel` finish (IN_SUC_EOF in its INT_RAW) at the
+/// `waits`-th time a start waits for a running copy; the log records it as
+/// `("copy on channel N ended", N)`.
+pub(crate) fn end_copy_after(channel: usize, waits: u32) {
+    END_COPY.with(|end| end.set(Some((channel, waits))));
+}
+
+/// How often a start waited for a running copy on another channel.
+pub(crate) fn waits() -> u32 {
+    WAITS.with(Cell::get)
+}
+
+/// Called by a start each time it waits for a running copy: counts, and
+/// ends the copy [`end_copy_after`] named once its turn comes. Without one,
+/// a wait in a single-threaded test would never end: it panics instead.
+pub(crate) fn on_wait() {
+    let waited = WAITS.with(|waits| {
+        waits.set(waits.get() + 1);
+        waits.get()
+    });
+    match END_COPY.with(Cell::get) {
+        Some((channel, after)) if waited >= after => {
+            END_COPY.with(|end| end.set(None));
+            let base = gdma() as *const u8;
+            let raw = peek(base, channel * 0x10);
+            poke(base, channel * 0x10, raw | gdma_regs::int::IN_SUC_EOF);
+            LOG.with(|log| log.borrow_mut().push((EVENT, channel as u32)));
+        }
+        Some(_) => {}
+        None => assert!(waited < 1000, "a start waits for a copy that never ends"),
+    }
 }
 
 /// This thread's GDMA block.
@@ -88,6 +140,9 @@ pub(crate) fn log() -> Vec<(String, u32)> {
 
 /// Names a register address as block + offset.
 fn name(address: usize) -> String {
+    if address == EVENT {
+        return "copy ended".into();
+    }
     let blocks = [
         (
             "gdma",
@@ -149,7 +204,7 @@ pub(crate) fn on_store(address: usize, value: u32) -> u32 {
         if value & spi2_regs::cmd::USR != 0 {
             // The transaction ends at once.
             for channel in 0..3 {
-                let base = gdma_base as *const u8;
+                let base = gdma() as *const u8;
                 let in_sel = peek(base, 0xA0 + channel * 0xC0);
                 let out_sel = peek(base, 0x100 + channel * 0xC0);
                 if in_sel == 0 && out_sel == 0 {

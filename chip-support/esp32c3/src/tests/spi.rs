@@ -29,18 +29,26 @@ fn driver<const K: usize>() -> SpiDma<Ch0, K, K> {
     spi().with_dma(channel0(), rx, tx)
 }
 
-/// `Spi::new`: CLK_GATE = CLK_EN | MST_CLK_ACTIVE | MST_CLK_SEL (0xE8),
+/// `Spi::new`: SPI2's clock on and reset released first (SYSTEM
+/// PERIP_CLK_EN0 bit 6 set, PERIP_RST_EN0 bit 6 cleared, other bits kept;
+/// `system_reg.h` `SYSTEM_SPI2_CLK_EN`, `SYSTEM_SPI2_RST`), then
+/// CLK_GATE = CLK_EN | MST_CLK_ACTIVE | MST_CLK_SEL (0xE8),
 /// SLAVE = 0 (master), CTRL = 0 (MSB first), CLOCK for 100 kHz from 80 MHz
 /// (n = 50, pre = 16, h = 25: fields 49, 24, 49, 15), USER = DOUTDIN |
 /// CS_SETUP | CS_HOLD | USR_MOSI | USR_MISO with USR_COMMAND cleared, USER1
 /// = 0, MISC = CS1_DIS | CS2_DIS, DMA_CONF = 0, DMA_INT_ENA = 0.
 #[test]
 fn the_master_setup_writes_spi_reg_h_words() {
+    let system: *const u8 = model::system().cast();
+    poke(system, 0x10, 1 << 3); // another peripheral's clock on, SPI2's gated
+    poke(system, 0x18, (1 << 6) | (1 << 9)); // SPI2 and another one in reset
     clear_log();
     let _spi = spi();
     assert_eq!(
         log(),
         entries(&[
+            ("system+0x010", (1 << 3) | (1 << 6)),
+            ("system+0x018", 1 << 9),
             ("spi2+0x0e8", 0b111),
             ("spi2+0x0e0", 0),
             ("spi2+0x008", 0),
@@ -64,8 +72,8 @@ fn the_master_setup_writes_spi_reg_h_words() {
         Config::default().with_mode(Mode::Mode2),
     );
     let written = log();
-    assert_eq!(written[4].1 & (1 << 9), 1 << 9);
-    assert_eq!(written[6].1, (1 << 29) | 0b110);
+    assert_eq!(written[6].1 & (1 << 9), 1 << 9);
+    assert_eq!(written[8].1, (1 << 29) | 0b110);
 }
 
 /// The tutorial's transfer: `dma_buffers!(32000)`, `dma_transfer(rx, tx)`:

@@ -10,7 +10,8 @@
 #![no_main]
 #![cfg(target_arch = "riscv32")]
 
-use dma_esp32c3::spi::{Config, Spi, Spi2};
+use dma_esp32c3::peripherals::Spi2;
+use dma_esp32c3::spi::{Config, Spi};
 use dma_esp32c3::{dma_buffers, Gdma};
 use dma_examples_c3::{fail, route_spi2_pins};
 
@@ -36,6 +37,9 @@ fn main() -> ! {
 
     let (mut rx, rx_descriptors, mut tx, tx_descriptors) = dma_buffers!(32000);
     let channel = Gdma::take().unwrap().split().ch0;
+    // Our SPI2 singleton, the twin of esp-hal's consumed above: the driver
+    // owns it, so no `Peripheral<Spi2Tx>`/`Peripheral<Spi2Rx>` end exists
+    // beside it.
     let mut spi = Spi::new(Spi2::take().unwrap(), Config::default()).with_dma(
         channel,
         rx_descriptors,
