@@ -71,6 +71,7 @@ const CHIPS: &[Chip] = &[
         target: C3_TARGET,
         fragment: "chip-support/esp32c3/dma-regions.x",
         regions: &["Dram"],
+        windows: &[],
     },
 ];
 

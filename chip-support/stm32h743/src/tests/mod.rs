@@ -632,6 +632,11 @@ mod host_critical_section {
                 }
                 depth.set(depth.get() + 1);
             });
+            // Nothing to restore (the depth is per thread). The type is what
+            // the build's features chose: `()`, or cortex-m's `u32` when a
+            // workspace build unifies them with a firmware crate's
+            // `critical-section-single-core` (`cargo clippy --workspace`).
+            critical_section::RawRestoreState::default()
         }
 
         unsafe fn release(_: critical_section::RawRestoreState) {
