@@ -225,7 +225,9 @@ macro_rules! completion_interrupt {
         // on every start and resume, so every end of a transfer raises the
         // channel's line, which `unmask_completion_interrupt` unmasks; the
         // handler (`handle_interrupt`) acknowledges by clearing enables or
-        // completion flags, never a flag `is_active`/`has_error` read, and
+        // completion flags, never a flag `is_active`/`has_error`/`finished`
+        // read of a transfer `wait()` ends (a BDMA channel's TCIF is cleared
+        // only in circular mode, which no BDMA transfer here uses), and
         // wakes the channel's slot after that; `sleep_until` sleeps only
         // where every enabled line preempts and checks `done` with PRIMASK
         // set before each `wfi`.
