@@ -296,14 +296,22 @@ pub struct Sample {
 ///   position counts elements whose memory access has completed (for a
 ///   receive: stored). It reports `stopped` only when the hardware will not
 ///   access the memory again, and `error` whenever the hardware reported a
-///   transfer error since it started.
+///   transfer error since it started. A chip without such a pair of flags
+///   may instead report, with the position, the marks the hardware passed
+///   between the previous sample's position and this one, when it knows
+///   that distance exactly (less than a lap), and both flags whenever it
+///   cannot exclude a lap: these are the flags the pair would show if it
+///   were read in the same instant as the position (the PL081 ring of
+///   `dma-an505` does this).
 /// - From its first flag read to its position read, `sample` must make
 ///   only its register accesses, back to back, with interrupts masked, so
 ///   that the hardware moves fewer than `layout().mark_spacing()` elements
 ///   meanwhile; a chip offers or documents only layouts whose half block
 ///   its hardware cannot fill in that time (see the
 ///   [module documentation](self#the-one-hardware-assumption) for why no
-///   ring can detect a breach).
+///   ring can detect a breach). Whatever else a chip's flags rest on (the
+///   PL081 ring moves a mark in memory after the position read) is the
+///   chip's duty in the same terms.
 /// - Nothing else may clear the flags while the value exists.
 /// - [`RingHardware::stop`] must return `Ok` only once the hardware no
 ///   longer accesses the memory.

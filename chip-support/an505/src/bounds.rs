@@ -24,10 +24,30 @@
 
 use dma_types::controller::Controller;
 
+use crate::engine::ErrorLog;
+use crate::regs::pl081::RegisterBlock;
+
 mod sealed {
     pub trait Sealed {}
 }
 pub(crate) use sealed::Sealed;
+
+/// The register access the PL081 ring ([`ring`](crate::ring)) needs from a
+/// controller type: implemented by the controller macro, not nameable
+/// outside the crate.
+///
+/// # Safety
+///
+/// The register block and the error log must be the controller's: the ones
+/// its `Controller` implementation and its interrupt handler use.
+pub(crate) unsafe trait Pl081Registers:
+    Controller<Descriptor = crate::lli::Lli>
+{
+    /// Returns the controller's register block.
+    fn pl081_registers() -> &'static RegisterBlock;
+    /// Returns the errors the controller's interrupt handler recorded.
+    fn pl081_errors() -> &'static ErrorLog;
+}
 
 /// One of the AN505's four PL081 controllers ([`Dma0`](crate::Dma0) …
 /// [`Dma3`](crate::Dma3)): a driver that needs "a PL081 channel" takes
@@ -38,4 +58,4 @@ pub(crate) use sealed::Sealed;
     note = "take a channel from `Dma0::take().unwrap().split()` (or `Dma1`, `Dma2`, `Dma3` of `dma_an505`)"
 )]
 #[allow(private_bounds)]
-pub trait Pl081Controller: Controller + Sealed {}
+pub trait Pl081Controller: Controller + Sealed + Pl081Registers {}

@@ -348,6 +348,20 @@ macro_rules! pl081_controller {
         impl $crate::bounds::Sealed for $name {}
         impl $crate::bounds::Pl081Controller for $name {}
 
+        // SAFETY: the block and the log are the ones this controller's
+        // `Controller` implementation and interrupt handler use.
+        unsafe impl $crate::bounds::Pl081Registers for $name {
+            #[inline(always)]
+            fn pl081_registers() -> &'static $crate::regs::pl081::RegisterBlock {
+                Self::registers()
+            }
+
+            #[inline(always)]
+            fn pl081_errors() -> &'static $crate::engine::ErrorLog {
+                Self::errors()
+            }
+        }
+
         // SAFETY: `ReachableByDma` lists exactly the regions the PL081s reach.
         unsafe impl<R: $crate::map::ReachableByDma> dma_types::region::Reaches<R> for $name {}
 

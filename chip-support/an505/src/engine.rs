@@ -636,3 +636,97 @@ pub unsafe fn stop(regs: &RegisterBlock, channel: usize) -> Result<(), NotStoppe
     }
     Ok(())
 }
+
+/// Returns the channel Configuration word of a ring over `plan`, without
+/// the enable bit: [`config_word`] with the terminal-count interrupt
+/// masked (ITC = 0).
+///
+/// A ring polls its channel's terminal-count status itself: the raw status
+/// (DMACRawIntTCStatus) is set whether or not ITC masks the interrupt
+/// (PL080 TRM: the raw status is the status prior to masking; QEMU's model
+/// returns `tc_int` there and `tc_int & tc_mask` for DMACIntTCStatus), and
+/// with ITC clear the bit never reaches DMACIntTCStatus, the register the
+/// bound terminal-count handler reads and acknowledges
+/// (`on_terminal_count`), so nothing but the ring clears it. The error
+/// interrupt stays unmasked (IE), so the handler still records an error
+/// ([`on_error`]) for the ring to report.
+#[inline]
+pub const fn ring_config_word(plan: &TransferPlan) -> u32 {
+    config_word(plan) & !config::ITC
+}
+
+/// Starts `channel` on a linked list that the caller has laid out as a
+/// cycle (its last item links back to its first), whose first block is
+/// `head`: the block goes to the channel registers, the controller follows
+/// the links for ever. `configuration` is the channel Configuration word
+/// without E ([`ring_config_word`]).
+///
+/// The sequence is [`start_list`]'s: the channel's flags cleared, its
+/// recorded error forgotten, SrcAddr, DestAddr, LLI, Control, then
+/// Configuration with E, then DMACConfiguration.
+///
+/// QEMU's PL080 runs a channel's whole list inside the register write that
+/// enables it, so on QEMU this write never returns: a cyclic list can be
+/// run on a PL081 only, and is host-tested here.
+///
+/// # Safety
+///
+/// `regs` must be a PL081 the caller owns channel `channel` of and
+/// `errors` its log; the list and the memory its items name must stay
+/// valid, in memory the DMA reaches, until the channel is stopped.
+#[inline]
+pub unsafe fn start_cyclic(
+    regs: &RegisterBlock,
+    errors: &ErrorLog,
+    channel: usize,
+    head: &Lli,
+    configuration: u32,
+) {
+    let [source, destination, next, control] = head.words();
+    let registers = &regs.channel[channel];
+    let bit = 1u32 << channel;
+    // The items must be in memory before the controller reads them.
+    fence(Ordering::SeqCst);
+    // SAFETY: plain register writes to a channel the caller owns.
+    unsafe {
+        regs.int_tc_clear.write(bit);
+        regs.int_err_clr.write(bit);
+    }
+    // As in `program`: between the flag clear and the enable.
+    errors.forget(channel);
+    // SAFETY: as above; the list is the caller's, vouched for.
+    unsafe {
+        registers.src_addr.write(source);
+        registers.dest_addr.write(destination);
+        registers.lli.write(next);
+        registers.control.write(control);
+        registers.configuration.write(configuration | config::E);
+        regs.configuration.write(CONFIGURATION_E);
+    }
+}
+
+/// Returns `channel`'s current destination address (DMACCxDestAddr): the
+/// controller advances it after each element written and loads it from
+/// each item it follows (PL080 TRM; the same register in NXP's PL080-based
+/// GPDMA, UM10360 §31.5.18).
+#[inline]
+pub fn destination(regs: &RegisterBlock, channel: usize) -> u32 {
+    regs.channel[channel].dest_addr.read()
+}
+
+/// Returns whether `channel`'s raw terminal-count status is set, and
+/// clears it (DMACIntTCClear) if it was.
+///
+/// # Safety
+///
+/// The caller must own `channel`.
+#[inline]
+pub unsafe fn take_terminal_count(regs: &RegisterBlock, channel: usize) -> bool {
+    let bit = 1u32 << channel;
+    if regs.raw_int_tc_status.read() & bit == 0 {
+        return false;
+    }
+    // SAFETY: write-1-to-clear of this channel's flag only.
+    unsafe { regs.int_tc_clear.write(bit) };
+    true
+}

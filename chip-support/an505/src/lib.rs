@@ -13,7 +13,9 @@
 //! - [`regs`]: the register block; [`engine`]: the register code, shared by
 //!   every channel;
 //! - [`bind_interrupts!`] ([`interrupt`]): the interrupt handler and the
-//!   binding type that lets a transfer sleep until its completion interrupt.
+//!   binding type that lets a transfer sleep until its completion interrupt;
+//! - [`ring`]: a receive ring on a looping linked list (host-tested only:
+//!   QEMU's PL080 cannot run a list that never ends).
 //!
 //! ```no_run
 //! use dma_an505::{map::Ssram23Secure, Dma0};
@@ -59,6 +61,7 @@ pub mod interrupt;
 pub mod lli;
 pub mod map;
 pub mod regs;
+pub mod ring;
 
 pub use controller::{AnyDma, Channels, Controllers, Dma0, Dma1, Dma2, Dma3, IntoAnyDma};
 

@@ -106,6 +106,16 @@ impl Lli {
     pub fn is_last(&self) -> bool {
         self.next.is_null()
     }
+
+    /// Returns a pointer to the Control word of the item `item` points to,
+    /// for code that changes an item of a list the controller follows
+    /// (only through the pointer, never through a reference).
+    #[inline]
+    pub(crate) fn control_ptr(item: *mut Lli) -> *mut u32 {
+        item.cast::<u8>()
+            .wrapping_add(core::mem::offset_of!(Lli, control))
+            .cast::<u32>()
+    }
 }
 
 // SAFETY: the PL081 moves at most 4095 transfers (TransferSize, 12 bits) per

@@ -355,6 +355,7 @@ mod attacks;
 mod chain_properties;
 pub(crate) mod hardware;
 mod leak_and_drop;
+mod ring;
 mod scoped;
 mod windows;
 
@@ -390,11 +391,10 @@ mod host_critical_section {
                 }
                 depth.set(depth.get() + 1);
             });
-            // Nothing to restore (the depth is per thread). The type is what
-            // the build's features chose: `()`, or cortex-m's `u32` when a
-            // workspace build unifies them with a firmware crate's
-            // `critical-section-single-core` (`cargo clippy --workspace`).
-            critical_section::RawRestoreState::default()
+            // `()` normally; another crate of the workspace build may
+            // select a restore-state type (cortex-m's single-core section).
+            #[allow(clippy::unused_unit)]
+            Default::default()
         }
 
         unsafe fn release(_: critical_section::RawRestoreState) {

@@ -47,35 +47,114 @@ use dma_types::priority::{Prioritized, Priority, SupportsPriority};
 
 use crate::controller::{Bdma, Dma1, Dma2, Mdma};
 use crate::fifo::StreamMode;
+use crate::regs::{bdma, dma, dmamux};
 
 mod sealed {
     pub trait Sealed {}
 }
 pub(crate) use sealed::Sealed;
 
+/// The register access the stream modes of this crate (circular, double
+/// buffer) need from a DMA1/DMA2 controller type: implemented by the
+/// controller macro, so only this crate's controllers have it, and not
+/// nameable outside the crate.
+///
+/// # Safety
+///
+/// [`StreamRegisters::stream`] must return, for each channel number of the
+/// type, the register block of the controller that runs it, the stream's
+/// number in that block and the DMAMUX1 channel that feeds it; `FCR` must
+/// be the SxFCR word of the type's FIFO setting and `PRIORITY` its SxCR.PL.
+pub(crate) unsafe trait StreamRegisters {
+    /// SxFCR word of the controller type's FIFO setting.
+    const FCR: u32;
+    /// SxCR.PL of the type's channels (0, low, unless it is
+    /// [`Prioritized`]).
+    const PRIORITY: u8 = 0;
+    /// Returns channel `channel`'s stream: its controller's register block,
+    /// the stream number in it, and its DMAMUX1 channel.
+    fn stream(channel: usize) -> (&'static dma::RegisterBlock, usize, usize);
+    /// Returns the DMAMUX1 register block.
+    fn stream_dmamux() -> &'static dmamux::RegisterBlock;
+}
+
+/// The register access the BDMA rings need (implemented by the controller
+/// macro; not nameable outside the crate).
+///
+/// # Safety
+///
+/// The register blocks must be the BDMA's and DMAMUX2's, channel n being
+/// fed by DMAMUX2 channel n; `PRIORITY` the type's CCR.PL.
+pub(crate) unsafe trait BdmaRegisters {
+    /// CCR.PL of the type's channels (0, low, unless it is [`Prioritized`]).
+    const PRIORITY: u8 = 0;
+    /// Returns the BDMA register block.
+    fn bdma_registers() -> &'static bdma::RegisterBlock;
+    /// Returns the DMAMUX2 register block.
+    fn bdma_dmamux() -> &'static dmamux::RegisterBlock;
+}
+
+// SAFETY: the same channels as `C`, at priority `P`.
+unsafe impl<C, P> StreamRegisters for Prioritized<C, P>
+where
+    C: StreamRegisters + SupportsPriority,
+    P: Priority,
+{
+    const FCR: u32 = C::FCR;
+    const PRIORITY: u8 = P::LEVEL;
+    #[inline(always)]
+    fn stream(channel: usize) -> (&'static dma::RegisterBlock, usize, usize) {
+        C::stream(channel)
+    }
+    #[inline(always)]
+    fn stream_dmamux() -> &'static dmamux::RegisterBlock {
+        C::stream_dmamux()
+    }
+}
+
+// SAFETY: the same channels as `C`, at priority `P`.
+unsafe impl<C, P> BdmaRegisters for Prioritized<C, P>
+where
+    C: BdmaRegisters + SupportsPriority,
+    P: Priority,
+{
+    const PRIORITY: u8 = P::LEVEL;
+    #[inline(always)]
+    fn bdma_registers() -> &'static bdma::RegisterBlock {
+        C::bdma_registers()
+    }
+    #[inline(always)]
+    fn bdma_dmamux() -> &'static dmamux::RegisterBlock {
+        C::bdma_dmamux()
+    }
+}
+
 /// A DMA1 or DMA2 controller, in any FIFO setting: a driver that needs "a
 /// DMA1/DMA2 stream" takes `Channel<C, I>` with `C: StreamController`.
 ///
 /// Every DMAMUX1 request line of [`routing`](crate::routing) is routed to
 /// every `StreamController`, so such a driver can use its lines without
-/// naming a controller.
+/// naming a controller. The stream rings
+/// ([`circular`](crate::circular), [`double_buffer`](crate::double_buffer))
+/// take this bound too.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an STM32H7 DMA1/DMA2 controller: this needs a DMA1 or DMA2 stream",
     label = "not a channel of DMA1 or DMA2",
     note = "take a stream from `Dma1::take().unwrap().split()` or `Dma2`; the BDMA serves only DMAMUX2's requests (LPUART1, SPI6, I2C4, SAI4, ADC3) and the MDMA runs memory-to-memory"
 )]
 #[allow(private_bounds)]
-pub trait StreamController: Controller + Sealed {}
+pub trait StreamController: Controller + Sealed + StreamRegisters {}
 
 /// The BDMA: a driver that needs "a BDMA channel" (a D3 peripheral such as
-/// SPI6 or LPUART1) takes `Channel<C, I>` with `C: BdmaController`.
+/// SPI6 or LPUART1) takes `Channel<C, I>` with `C: BdmaController`, the
+/// bound of the BDMA rings ([`bdma_circular`](crate::bdma_circular)).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not the STM32H7 BDMA: this needs a BDMA channel",
     label = "not a channel of the BDMA",
     note = "take a channel from `Bdma::take().unwrap().split()`; only the BDMA serves DMAMUX2's requests (LPUART1, SPI6, I2C4, SAI4, ADC3) and reaches SRAM4"
 )]
 #[allow(private_bounds)]
-pub trait BdmaController: Controller + Sealed {}
+pub trait BdmaController: Controller + Sealed + BdmaRegisters {}
 
 /// The MDMA: a driver that needs "an MDMA channel" (linked lists, the TCMs)
 /// takes `Channel<C, I>` with `C: MdmaController`.

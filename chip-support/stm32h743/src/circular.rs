@@ -62,7 +62,7 @@ use dma_types::region::{Reaches, Region};
 use dma_types::ring::{Layout, ReadableRing, RingError, WritableRing};
 use dma_types::word::Word;
 
-use crate::double_buffer::StreamController;
+use crate::bounds::StreamController;
 use crate::engine::stream;
 use crate::regs::dma::fcr;
 use crate::stream_ring::{halt, StreamRing};
@@ -138,12 +138,13 @@ where
         // buffer until `stop` or `Drop` has disabled the stream.
         unsafe {
             stream::start_circular(
-                C::stream_registers(),
+                C::stream(I::INDEX).0,
                 C::stream_dmamux(),
-                I::INDEX,
-                C::MUX_OFFSET + I::INDEX,
+                C::stream(I::INDEX).1,
+                C::stream(I::INDEX).2,
                 &plan,
                 C::FCR,
+                C::PRIORITY,
             )
         };
         // SAFETY: the stream just started at element 0 with its flags
@@ -360,12 +361,13 @@ where
         // buffer until `stop` or `Drop` has disabled the stream.
         unsafe {
             stream::start_circular(
-                C::stream_registers(),
+                C::stream(I::INDEX).0,
                 C::stream_dmamux(),
-                I::INDEX,
-                C::MUX_OFFSET + I::INDEX,
+                C::stream(I::INDEX).1,
+                C::stream(I::INDEX).2,
                 &plan,
                 C::FCR,
+                C::PRIORITY,
             )
         };
         // SAFETY: the stream just started at element 0 with its flags

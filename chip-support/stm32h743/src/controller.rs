@@ -225,12 +225,11 @@ macro_rules! completion_interrupt {
         // on every start and resume, so every end of a transfer raises the
         // channel's line, which `unmask_completion_interrupt` unmasks; the
         // handler (`handle_interrupt`) acknowledges by clearing enables or
-        // completion flags, never a flag `is_active`/`has_error`/`finished`
-        // read of a transfer `wait()` ends (a BDMA channel's TCIF is cleared
-        // only in circular mode, which no BDMA transfer here uses), and
-        // wakes the channel's slot after that; `sleep_until` sleeps only
-        // where every enabled line preempts and checks `done` with PRIMASK
-        // set before each `wfi`.
+        // masking a running ring's line, never a flag
+        // `is_active`/`has_error`/`finished` read, and wakes the
+        // channel's slot after that; `sleep_until` sleeps only where every
+        // enabled line preempts and checks `done` with PRIMASK set before
+        // each `wfi`.
         unsafe impl $($generics)* dma_types::interrupt::CompletionInterrupt for $ty {
             type Interrupts = $binding;
 
@@ -326,8 +325,15 @@ macro_rules! stream_controller {
                 let Some(stream) = Self::IRQS.iter().position(|&line| line == irq) else {
                     return false;
                 };
-                if $crate::engine::stream::on_interrupt(Self::registers(), stream) {
-                    Self::wakers().slot(stream).wake();
+                match $crate::engine::stream::on_interrupt(Self::registers(), stream) {
+                    $crate::engine::Served::Nothing => {}
+                    $crate::engine::Served::Ended => Self::wakers().slot(stream).wake(),
+                    $crate::engine::Served::Running => {
+                        // A running ring's flags are the ring's: silence the
+                        // line rather than clear them.
+                        $crate::interrupt::mask(irq);
+                        Self::wakers().slot(stream).wake();
+                    }
                 }
                 true
             }
@@ -405,17 +411,15 @@ macro_rules! stream_controller {
 
         impl<M: $crate::fifo::StreamMode> $crate::bounds::Sealed for $name<M> {}
 
-        impl<M: $crate::fifo::StreamMode> $crate::double_buffer::StreamControllerSealed for $name<M> {}
-
-        // SAFETY: the register pointers are this controller's, and stream n
-        // is fed by DMAMUX1 channel `$mux_offset + n`.
-        unsafe impl<M: $crate::fifo::StreamMode> $crate::double_buffer::StreamController for $name<M> {
-            const MUX_OFFSET: usize = $mux_offset;
+        // SAFETY: the register pointers are this controller's, stream n is
+        // fed by DMAMUX1 channel `$mux_offset + n`, and `M::FCR` is the FIFO
+        // setting of the type.
+        unsafe impl<M: $crate::fifo::StreamMode> $crate::bounds::StreamRegisters for $name<M> {
             const FCR: u32 = M::FCR;
 
             #[inline(always)]
-            fn stream_registers() -> &'static $crate::regs::dma::RegisterBlock {
-                Self::registers()
+            fn stream(channel: usize) -> (&'static $crate::regs::dma::RegisterBlock, usize, usize) {
+                (Self::registers(), channel, $mux_offset + channel)
             }
 
             #[inline(always)]
@@ -501,8 +505,15 @@ macro_rules! bdma_controller {
                 let Some(channel) = Self::IRQS.iter().position(|&line| line == irq) else {
                     return false;
                 };
-                if $crate::engine::bdma::on_interrupt(Self::registers(), channel) {
-                    Self::wakers().slot(channel).wake();
+                match $crate::engine::bdma::on_interrupt(Self::registers(), channel) {
+                    $crate::engine::Served::Nothing => {}
+                    $crate::engine::Served::Ended => Self::wakers().slot(channel).wake(),
+                    $crate::engine::Served::Running => {
+                        // A running ring's flags are the ring's: silence the
+                        // line rather than clear them.
+                        $crate::interrupt::mask(irq);
+                        Self::wakers().slot(channel).wake();
+                    }
                 }
                 true
             }
@@ -565,6 +576,20 @@ macro_rules! bdma_controller {
         unsafe impl<R: $crate::map::ReachableByBdma> dma_types::region::Reaches<R> for $name {}
 
         impl $crate::bounds::Sealed for $name {}
+
+        // SAFETY: the pointers are the BDMA's and DMAMUX2's register blocks,
+        // and DMAMUX2 channel n feeds BDMA channel n.
+        unsafe impl $crate::bounds::BdmaRegisters for $name {
+            #[inline(always)]
+            fn bdma_registers() -> &'static $crate::regs::bdma::RegisterBlock {
+                Self::registers()
+            }
+
+            #[inline(always)]
+            fn bdma_dmamux() -> &'static $crate::regs::dmamux::RegisterBlock {
+                Self::dmamux()
+            }
+        }
 
         // SAFETY: the BDMA has no bursts: single transfers at every width.
         unsafe impl<W: dma_types::word::Word> dma_types::burst::SupportsBurst<dma_types::burst::Single, W> for $name {}
@@ -801,6 +826,27 @@ macro_rules! stream_family {
             #[inline]
             pub fn handle_interrupt(irq: u16) -> bool {
                 <$first>::handle_interrupt(irq) || <$second>::handle_interrupt(irq)
+            }
+        }
+
+        // SAFETY: channels 0-7 are the first controller's streams, 8-15 the
+        // second's (stream number less 8); each forwards to its
+        // controller's own table, whose DMAMUX1 channels are 0-7 and 8-15.
+        unsafe impl<M: $crate::fifo::StreamMode> $crate::bounds::StreamRegisters for $name<M> {
+            const FCR: u32 = M::FCR;
+
+            #[inline(always)]
+            fn stream(channel: usize) -> (&'static $crate::regs::dma::RegisterBlock, usize, usize) {
+                if channel < 8 {
+                    <$first<M> as $crate::bounds::StreamRegisters>::stream(channel)
+                } else {
+                    <$second<M> as $crate::bounds::StreamRegisters>::stream(channel - 8)
+                }
+            }
+
+            #[inline(always)]
+            fn stream_dmamux() -> &'static $crate::regs::dmamux::RegisterBlock {
+                <$first<M> as $crate::bounds::StreamRegisters>::stream_dmamux()
             }
         }
 

@@ -25,7 +25,7 @@
 
 use dma_types::buffer::Destination;
 use dma_types::channel::{Channel, ChannelIndex};
-use dma_types::controller::{Controller, TransferPlan};
+use dma_types::controller::TransferPlan;
 use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
 use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo};
@@ -35,33 +35,14 @@ use dma_types::word::Word;
 
 use crate::engine::stream;
 use crate::regs::dma::fcr;
-use crate::regs::{dma, dmamux};
 use crate::stream_ring::{halt, StreamRing};
 
-mod sealed {
-    pub trait Sealed {}
-}
-
-/// A DMA1/DMA2 controller type, with the register access double-buffer
-/// mode needs (implemented by the crate's stream controllers only).
-///
-/// # Safety
-///
-/// The register blocks must be the controller's, and stream n must be fed
-/// by DMAMUX1 channel `MUX_OFFSET + n`.
-#[allow(private_bounds)]
-pub unsafe trait StreamController: Controller + sealed::Sealed {
-    /// DMAMUX1 channel of stream 0.
-    const MUX_OFFSET: usize;
-    /// SxFCR word of the controller's FIFO setting.
-    const FCR: u32;
-    /// Returns the DMA register block.
-    fn stream_registers() -> &'static dma::RegisterBlock;
-    /// Returns the DMAMUX1 register block.
-    fn stream_dmamux() -> &'static dmamux::RegisterBlock;
-}
-
-pub(crate) use sealed::Sealed as StreamControllerSealed;
+/// The bound of [`DoubleBuffer`] and of the [`circular`](crate::circular)
+/// rings: a DMA1 or DMA2 controller in any FIFO setting. It is the driver
+/// bound [`bounds::StreamController`](crate::bounds::StreamController),
+/// re-exported at the path it had before the two were one trait.
+#[doc(no_inline)]
+pub use crate::bounds::StreamController;
 
 /// What a double-buffer transfer owns and gives back: the stream handle,
 /// the peripheral end and both buffers (`[first, second]`).
@@ -144,13 +125,14 @@ where
         // buffers until `stop` or `Drop` has disabled the stream.
         unsafe {
             stream::start_double_buffer(
-                C::stream_registers(),
+                C::stream(I::INDEX).0,
                 C::stream_dmamux(),
-                I::INDEX,
-                C::MUX_OFFSET + I::INDEX,
+                C::stream(I::INDEX).1,
+                C::stream(I::INDEX).2,
                 &plan,
                 second_address as u32,
                 C::FCR,
+                C::PRIORITY,
             )
         };
         let hook = StreamRing::double(first_address, second_address, Self::LAYOUT);

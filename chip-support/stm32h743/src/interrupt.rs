@@ -142,6 +142,14 @@ pub(crate) unsafe fn unmask(irq: u16) {
     unsafe { core_ops::unmask(irq) }
 }
 
+/// Masks NVIC line `irq`: its handler leaves a running ring's flags to the
+/// ring and stops the line from firing again until the next transfer on
+/// that channel unmasks it.
+#[inline]
+pub(crate) fn mask(irq: u16) {
+    core_ops::mask(irq)
+}
+
 /// Waits until `done` returns `true`: sleeps in `wfi` in Thread mode with
 /// PRIMASK, BASEPRI and FAULTMASK clear (every enabled line preempts
 /// there), checking `done` with PRIMASK set before each `wfi` so an end
@@ -203,6 +211,11 @@ mod core_ops {
         unsafe { NVIC::unmask(Line(irq)) }
     }
 
+    #[inline]
+    pub(super) fn mask(irq: u16) {
+        NVIC::mask(Line(irq))
+    }
+
     /// Thread mode, nothing masked. (cortex-m's `Primask::Active` and
     /// `Faultmask::Active` mean the mask bit is 0: exceptions are active.)
     #[inline]
@@ -245,6 +258,11 @@ mod core_ops {
         super::unmasked::record(_irq);
     }
 
+    pub(super) fn mask(_irq: u16) {
+        #[cfg(test)]
+        super::unmasked::record_mask(_irq);
+    }
+
     pub(super) fn may_sleep() -> bool {
         false
     }
@@ -266,10 +284,20 @@ pub(crate) mod unmasked {
 
     std::thread_local! {
         static LINES: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
+        static MASKED: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
     }
 
     pub(crate) fn record(irq: u16) {
         LINES.with(|lines| lines.borrow_mut().push(irq));
+    }
+
+    pub(crate) fn record_mask(irq: u16) {
+        MASKED.with(|lines| lines.borrow_mut().push(irq));
+    }
+
+    /// Returns and forgets the lines masked so far on this thread.
+    pub(crate) fn take_masked() -> Vec<u16> {
+        MASKED.with(|lines| lines.borrow_mut().drain(..).collect())
     }
 
     /// Returns and forgets the lines unmasked so far on this thread.

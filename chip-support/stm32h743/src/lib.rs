@@ -23,7 +23,9 @@
 //!   [`double_buffer::DoubleBuffer`] (DBM) never lend the CPU memory the
 //!   stream writes: data is copied out through [`dma_types::ring`], which
 //!   reports an overrun (also a lap it cannot exclude) and a transfer error
-//!   as `Err`.
+//!   as `Err`; [`circular::CircularTransmit`] sends a ring the CPU refills.
+//!   The BDMA runs the same rings on DMAMUX2 requests, into SRAM4 or the
+//!   backup SRAM ([`bdma_circular`]).
 //!
 //! - **Buffers and chains.** [`dma_buffers!`] places buffers in a region's
 //!   `.dma.<Region>` section (AXI SRAM by default), 32-byte aligned and
@@ -46,6 +48,7 @@
 //! ```
 #![cfg_attr(not(test), no_std)]
 
+pub mod bdma_circular;
 pub mod bounds;
 pub mod cache;
 pub mod circular;

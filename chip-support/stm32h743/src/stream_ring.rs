@@ -33,7 +33,7 @@ use dma_types::region::Region;
 use dma_types::ring::{Layout, RingHardware, Sample};
 use dma_types::word::Word;
 
-use crate::double_buffer::StreamController;
+use crate::bounds::StreamController;
 use crate::engine::stream;
 use crate::regs::dma::flags;
 
@@ -104,20 +104,20 @@ impl<C: StreamController, I: ChannelIndex, W, R> StreamRing<C, I, W, R> {
     /// Returns the position: elements of the current lap the stream has
     /// stored, from the start of buffer 0.
     fn position(&self) -> usize {
-        let registers = C::stream_registers();
+        let (registers, number, _) = C::stream(I::INDEX);
         let len = self.layout.block_len();
         // NDTR above the buffer length cannot happen; report a position
         // outside the ring and the bookkeeping resynchronises.
         let done = |left: usize| len.checked_sub(left).unwrap_or(usize::MAX);
         if !self.double {
-            return done(stream::remaining(registers, I::INDEX));
+            return done(stream::remaining(registers, number));
         }
         // CT and NDTR are two registers: take NDTR between two equal reads
         // of CT, so both belong to the same buffer.
-        let mut target = stream::current_target(registers, I::INDEX);
+        let mut target = stream::current_target(registers, number);
         for _ in 0..CT_READS {
-            let left = stream::remaining(registers, I::INDEX);
-            let again = stream::current_target(registers, I::INDEX);
+            let left = stream::remaining(registers, number);
+            let again = stream::current_target(registers, number);
             if again == target {
                 return (target * len).saturating_add(done(left));
             }
@@ -165,24 +165,24 @@ where
     }
 
     fn sample(&mut self) -> Sample {
-        let registers = C::stream_registers();
+        let (registers, number, _) = C::stream(I::INDEX);
         // The ring's hardware assumption: from the first flag read to the
         // position read the stream moves less than half a block, so no
         // interrupt handler may run in between (one that did could let the
         // stream pass a whole lap there, which no sample can see).
         let (half, complete, position) = without_interrupts(|| {
             // SAFETY: the transfer owning this hook owns the stream.
-            let half = unsafe { stream::take_flag(registers, I::INDEX, flags::HTIF) };
+            let half = unsafe { stream::take_flag(registers, number, flags::HTIF) };
             // SAFETY: as above.
-            let complete = unsafe { stream::take_flag(registers, I::INDEX, flags::TCIF) };
+            let complete = unsafe { stream::take_flag(registers, number, flags::TCIF) };
             (half, complete, self.position())
         });
         Sample {
             half,
             complete,
             position,
-            error: stream::has_error(registers, I::INDEX),
-            stopped: !stream::is_active(registers, I::INDEX),
+            error: stream::has_error(registers, number),
+            stopped: !stream::is_active(registers, number),
         }
     }
 
@@ -221,7 +221,7 @@ where
 /// (Cortex-M3/M7 generic user guides, PRIMASK), so rings belong to
 /// privileged code. On the host (tests) there is nothing to mask.
 #[inline(always)]
-fn without_interrupts<T>(f: impl FnOnce() -> T) -> T {
+pub(crate) fn without_interrupts<T>(f: impl FnOnce() -> T) -> T {
     #[cfg(target_arch = "arm")]
     {
         let primask: u32;
@@ -251,8 +251,9 @@ fn without_interrupts<T>(f: impl FnOnce() -> T) -> T {
 /// Disables stream `I` of `C` and waits until it stopped.
 #[inline]
 pub(crate) fn halt<C: StreamController, I: ChannelIndex>() -> Result<(), NotStopped> {
+    let (registers, number, _) = C::stream(I::INDEX);
     // SAFETY: called by the owner of the stream.
-    unsafe { stream::stop(C::stream_registers(), I::INDEX) }?;
+    unsafe { stream::stop(registers, number) }?;
     // The buffers are read by the CPU only after the stream stopped.
     core::sync::atomic::fence(core::sync::atomic::Ordering::SeqCst);
     Ok(())

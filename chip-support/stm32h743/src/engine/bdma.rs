@@ -4,7 +4,7 @@ use dma_types::controller::TransferPlan;
 use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
 
-use super::{size_code, STOP_POLLS};
+use super::{size_code, Served, STOP_POLLS};
 use crate::cache::dsb;
 use crate::regs::bdma::{ccr, flags, RegisterBlock};
 use crate::regs::dmamux;
@@ -285,12 +285,14 @@ const INTERRUPT_ENABLES: u32 = ccr::TCIE | ccr::HTIE | ccr::TEIE;
 /// anyway (ST `HAL_DMA_Start` disables first); a failed one has EN cleared
 /// by hardware (SVD `BDMA_CCRx.EN`).
 ///
-/// A circular channel runs on with EN = 1: its TCIF and HTIF are
-/// acknowledged in IFCR (its own bits only) and CCR is not written.
+/// A circular channel runs on with EN = 1: nothing is written
+/// ([`Served::Running`]); its HTIF/TCIF belong to its ring
+/// ([`bdma_circular`](crate::bdma_circular)), so the caller masks the
+/// channel's line instead of clearing them.
 ///
 /// Nothing of another channel is written.
 #[inline]
-pub fn on_interrupt(regs: &RegisterBlock, channel: usize) -> bool {
+pub fn on_interrupt(regs: &RegisterBlock, channel: usize) -> Served {
     let registers = &regs.channel[channel];
     let status = (regs.isr.read() >> (4 * channel)) & flags::ALL;
     let control = registers.ccr.read();
@@ -306,21 +308,134 @@ pub fn on_interrupt(regs: &RegisterBlock, channel: usize) -> bool {
     });
     let error = enabled(flags::TEIF, ccr::TEIE);
     if completions == 0 && !error {
-        return false;
+        return Served::Nothing;
     }
-    // SAFETY: writes of this channel's own CCR (a finished or failed
-    // transfer: disabling it stops nothing) or of its own flags.
+    if control & ccr::CIRC != 0 && control & ccr::EN != 0 {
+        return Served::Running;
+    }
+    // SAFETY: writes of this channel's own CCR: a finished or failed
+    // transfer (disabling it stops nothing; a circular channel has EN
+    // cleared by its error), first EN alone, then the enables.
     unsafe {
-        if control & ccr::CIRC == 0 {
-            if control & ccr::EN != 0 {
-                registers.ccr.write(control & !ccr::EN);
-            }
-            registers
-                .ccr
-                .write(control & !(ccr::EN | INTERRUPT_ENABLES));
-        } else if completions != 0 {
-            regs.ifcr.write(completions << (4 * channel));
+        if control & ccr::EN != 0 {
+            registers.ccr.write(control & !ccr::EN);
+        }
+        registers
+            .ccr
+            .write(control & !(ccr::EN | INTERRUPT_ENABLES));
+    }
+    Served::Ended
+}
+
+/// Returns the CCR word of a circular transfer of `plan`, without EN: the
+/// word of [`ccr_word`] plus CIRC (bit 5) and HTIE (bit 2).
+///
+/// CIRC makes CNDTR reload and the transfer start over at the end of the
+/// buffer (SVD `BDMA_CNDTRx.NDT`; ST `HAL_DMA_Init` writes the stream
+/// CIRC bit shifted into place, `DMA_TO_BDMA_MODE`: bit 8 >> 3 = bit 5).
+/// HTIE joins TCIE and TEIE as in ST `HAL_DMA_Start_IT` (BDMA branch) with
+/// a half-transfer callback; the flags are set whether or not an interrupt
+/// is enabled (RM0433 BDMA interrupts table: event flag, then enable bit),
+/// so a polled ring needs none of them, and the NVIC line decides whether
+/// one is taken.
+#[inline(always)]
+pub const fn circular_ccr_word(plan: &TransferPlan) -> u32 {
+    ccr_word(plan) | ccr::CIRC | ccr::HTIE
+}
+
+/// Clears EN of a channel that still has it set and waits for EN to read
+/// 0, at most [`STOP_POLLS`] polls: the first step of [`start`], for the
+/// starts added after it (the same rule: CNDTR, CPAR and CM0AR are not
+/// writable while EN is set, SVD `BDMA_CNDTRx.NDT`, and a finished
+/// non-circular channel keeps EN set).
+///
+/// # Safety
+///
+/// The caller must own `channel`, whose earlier transfer has ended.
+#[inline(always)]
+unsafe fn disable_ended(regs: &RegisterBlock, channel: usize) {
+    let registers = &regs.channel[channel];
+    let control = registers.ccr.read();
+    if control & ccr::EN != 0 {
+        // SAFETY: disabling a channel the caller owns whose transfer ended.
+        unsafe { registers.ccr.write(control & !ccr::EN) };
+        let mut polls = 0;
+        while registers.ccr.read() & ccr::EN != 0 && polls < STOP_POLLS {
+            polls += 1;
         }
     }
-    true
+}
+
+/// Programs `channel` and DMAMUX2 channel `channel` for circular mode with
+/// `plan` and starts it: at the end of the buffer CNDTR reloads and the
+/// channel starts over, until it is disabled.
+///
+/// The sequence is [`start`]'s (a channel that still has EN set is
+/// disabled first and EN polled; then the flags cleared, CPAR, CM0AR,
+/// CNDTR, the DMAMUX channel, and CCR once with EN: RM0433 BDMA channel
+/// configuration procedure, configuring CCR and enabling in one write),
+/// with [`circular_ccr_word`]. CM1AR is not written, as by [`start`]: it is
+/// the second buffer of double-buffer mode.
+///
+/// # Safety
+///
+/// As [`start`], and the buffer must stay valid until the channel is
+/// disabled: the hardware goes round it for ever.
+#[inline(always)]
+pub unsafe fn start_circular(
+    regs: &RegisterBlock,
+    mux: &dmamux::RegisterBlock,
+    channel: usize,
+    plan: &TransferPlan,
+    level: u8,
+) {
+    let (peripheral, memory) = super::stream::addresses(plan);
+    let registers = &regs.channel[channel];
+    // SAFETY: forwarded contract: the caller owns the channel, whose
+    // earlier transfer ended.
+    unsafe { disable_ended(regs, channel) };
+    // The buffer contents (a transmit ring's first lap) are in memory
+    // before the channel reads them: the one barrier of a start, a `dsb`
+    // as in [`start`].
+    dsb();
+    // SAFETY: register writes on a disabled channel the caller owns, words
+    // from a checked plan.
+    unsafe {
+        regs.ifcr.write(clear_mask(channel));
+        registers.cpar.write(peripheral);
+        registers.cm0ar.write(memory);
+        registers.cndtr.write(plan.count as u32);
+        mux.ccr[channel].write(super::stream::mux_word(plan));
+        registers
+            .ccr
+            .write(circular_ccr_word(plan) | ((level as u32 & 0b11) << ccr::PL_SHIFT) | ccr::EN);
+    }
+}
+
+/// Reads the half-transfer and transfer-complete flags of `channel` once
+/// (one ISR read) and clears exactly those that were set (one IFCR write of
+/// CHTIF/CTCIF, nothing if neither was): `(half, complete)`. TEIF is left
+/// for [`has_error`].
+///
+/// # Safety
+///
+/// The caller must own `channel`; nothing else may clear its flags.
+#[inline]
+pub unsafe fn take_ring_flags(regs: &RegisterBlock, channel: usize) -> (bool, bool) {
+    let seen = (regs.isr.read() >> (4 * channel)) & (flags::HTIF | flags::TCIF);
+    if seen != 0 {
+        // SAFETY: write-1-to-clear of this channel's flags that were read
+        // set; the other bits of IFCR are written 0, which clears nothing.
+        unsafe { regs.ifcr.write(seen << (4 * channel)) };
+    }
+    (seen & flags::HTIF != 0, seen & flags::TCIF != 0)
+}
+
+/// Returns whether `channel`'s EN bit reads 1: in circular mode the channel
+/// runs until software disables it or a transfer error clears EN (RM0433
+/// BDMA "channel state and disabling a channel"); TCIF means only a
+/// finished lap there.
+#[inline]
+pub fn is_enabled(regs: &RegisterBlock, channel: usize) -> bool {
+    regs.channel[channel].ccr.read() & ccr::EN != 0
 }

@@ -12,6 +12,22 @@ pub mod stream;
 
 use dma_types::word::Width;
 
+/// What a channel's interrupt handler found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Served {
+    /// No enabled event: nothing was written.
+    Nothing,
+    /// The transfer ended or failed: the channel's interrupt enables are
+    /// cleared (which lowers the line) and its flags kept for `wait()`.
+    Ended,
+    /// A circular or double-buffer channel that runs on: nothing was
+    /// written. Its flags belong to the ring that samples them (clearing
+    /// them here would hide a lap from it), so the caller masks the
+    /// channel's NVIC line instead; the next transfer started on the
+    /// channel with an interrupt wait unmasks it again.
+    Running,
+}
+
 /// How many times `stop` reads a channel's state after disabling it before
 /// it gives up and reports [`NotStopped`](dma_types::error::NotStopped).
 ///

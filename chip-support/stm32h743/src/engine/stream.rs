@@ -4,7 +4,7 @@ use dma_types::controller::TransferPlan;
 use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
 
-use super::{size_code, STOP_POLLS};
+use super::{size_code, Served, STOP_POLLS};
 use crate::cache::dsb;
 use crate::regs::dma::{cr, flags, RegisterBlock};
 use crate::regs::dmamux;
@@ -402,13 +402,15 @@ const INTERRUPT_ENABLES: u32 = cr::TCIE | cr::HTIE | cr::TEIE | cr::DMEIE;
 /// cannot restart the stream.
 ///
 /// A stream that is still enabled runs in circular or double-buffer mode
-/// (a normal transfer clears EN when it ends or fails): its TCIF and HTIF
-/// are acknowledged in LIFCR/HIFCR, its own bits only, and SxCR is not
-/// written while it runs.
+/// (a normal transfer clears EN when it ends or fails): nothing is written
+/// ([`Served::Running`]). Its HTIF/TCIF are what its ring samples to count
+/// laps (`dma_types::ring`), so clearing them here could hide a lap and let
+/// the ring present overwritten data as new; the caller masks the stream's
+/// line instead.
 ///
 /// Nothing of another stream is read or written.
 #[inline]
-pub fn on_interrupt(regs: &RegisterBlock, stream: usize) -> bool {
+pub fn on_interrupt(regs: &RegisterBlock, stream: usize) -> Served {
     let registers = &regs.stream[stream];
     let status = status(regs, stream);
     let control = registers.cr.read();
@@ -424,23 +426,15 @@ pub fn on_interrupt(regs: &RegisterBlock, stream: usize) -> bool {
     });
     let errors = enabled(flags::TEIF, cr::TEIE) || enabled(flags::DMEIF, cr::DMEIE);
     if completions == 0 && !errors {
-        return false;
+        return Served::Nothing;
     }
-    // SAFETY: writes of this stream's own SxCR (EN is 0: the stream does
-    // not run) or of its own flags (write-1-to-clear); see above.
-    unsafe {
-        if control & cr::EN == 0 {
-            registers.cr.write(control & !INTERRUPT_ENABLES);
-        } else if completions != 0 {
-            let mask = completions << flags::shift(stream);
-            if stream < 4 {
-                regs.lifcr.write(mask);
-            } else {
-                regs.hifcr.write(mask);
-            }
-        }
+    if control & cr::EN != 0 {
+        return Served::Running;
     }
-    true
+    // SAFETY: a write of this stream's own SxCR while EN is 0 (the stream
+    // does not run); see above.
+    unsafe { registers.cr.write(control & !INTERRUPT_ENABLES) };
+    Served::Ended
 }
 
 /// Returns `control` with the burst field at `shift` (PBURST or MBURST) set
@@ -461,13 +455,15 @@ fn keep_burst_inside_1k(control: u32, shift: u32, address: u32, size: u32) -> u3
 
 /// Programs `stream` for double-buffer mode (DBM, which implies circular)
 /// with `plan` filling or draining memory 0 (`plan`'s memory end) and
-/// `second` as memory 1, and starts it on memory 0 (CT = 0).
+/// `second` as memory 1, and starts it on memory 0 (CT = 0) at priority
+/// `level` (SxCR.PL).
 ///
 /// # Safety
 ///
 /// As [`start`], and both buffers must stay valid until the stream is
 /// disabled: the hardware alternates between them forever.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)] // one register word each, folded to constants
 pub unsafe fn start_double_buffer(
     regs: &RegisterBlock,
     mux: &dmamux::RegisterBlock,
@@ -476,6 +472,7 @@ pub unsafe fn start_double_buffer(
     plan: &TransferPlan,
     second: u32,
     fcr: u32,
+    level: u8,
 ) {
     // SAFETY: forwarded contract.
     unsafe {
@@ -487,13 +484,14 @@ pub unsafe fn start_double_buffer(
             plan,
             fcr,
             Some(second),
-            cr::DBM | cr::CIRC,
+            cr::DBM | cr::CIRC | ((level as u32 & 0b11) << cr::PL_SHIFT),
         )
     }
 }
 
-/// Programs `stream` for circular mode with `plan` and starts it: at the
-/// end of the buffer NDTR reloads and the stream starts over.
+/// Programs `stream` for circular mode with `plan` and starts it at
+/// priority `level` (SxCR.PL): at the end of the buffer NDTR reloads and
+/// the stream starts over.
 ///
 /// # Safety
 ///
@@ -507,9 +505,21 @@ pub unsafe fn start_circular(
     mux_channel: usize,
     plan: &TransferPlan,
     fcr: u32,
+    level: u8,
 ) {
     // SAFETY: forwarded contract.
-    unsafe { program(regs, mux, stream, mux_channel, plan, fcr, None, cr::CIRC) }
+    unsafe {
+        program(
+            regs,
+            mux,
+            stream,
+            mux_channel,
+            plan,
+            fcr,
+            None,
+            cr::CIRC | ((level as u32 & 0b11) << cr::PL_SHIFT),
+        )
+    }
 }
 
 /// Returns and clears `flag` ([`flags::HTIF`] or [`flags::TCIF`]) of

@@ -169,6 +169,13 @@ mod test_controllers {
 }
 use test_controllers::{TestAnyStream, TestBdma, TestDma1, TestDma2, TestIrqs, TestMdma};
 
+// The family bounds, written out for the host controllers as `bounds.rs`
+// writes them for the real ones.
+impl<M: crate::fifo::StreamMode> crate::bounds::StreamController for TestDma1<M> {}
+impl<M: crate::fifo::StreamMode> crate::bounds::StreamController for TestDma2<M> {}
+impl crate::bounds::BdmaController for TestBdma {}
+impl crate::bounds::MdmaController for TestMdma {}
+
 macro_rules! host_region {
     ($(#[$doc:meta])* $name:ident, cacheable: $cacheable:literal) => {
         $(#[$doc])*
@@ -207,6 +214,9 @@ dma_types::request_lines! {
     unsafe TestUsart1Rx: Receive, line 41, u8, at 0x4001_1024, in HostUncached, routed to [TestDma2<Fifo<Full>>];
     /// SPI6 TX's facts, routed to the test BDMA.
     unsafe TestSpi6Tx: Transmit, line 12, u8, at 0x5800_1420, in HostUncached, routed to [TestBdma];
+    /// LPUART1 RX's facts (DMAMUX2 request 9, RDR at 0x5800_0C24), routed to
+    /// the test BDMA.
+    unsafe TestLpuart1Rx: Receive, line 9, u8, at 0x5800_0C24, in HostUncached, routed to [TestBdma];
 }
 
 fn leak<T: 'static>(value: T) -> &'static mut T {
@@ -282,6 +292,7 @@ unsafe impl dma_types::section::DmaSection for HostUncached {
 const MDMA_WORD_CTCR: u32 = 0x71FC_0AAA;
 
 mod attacks;
+mod bdma_ring;
 mod cost;
 mod interrupts;
 mod priority;
@@ -632,11 +643,10 @@ mod host_critical_section {
                 }
                 depth.set(depth.get() + 1);
             });
-            // Nothing to restore (the depth is per thread). The type is what
-            // the build's features chose: `()`, or cortex-m's `u32` when a
-            // workspace build unifies them with a firmware crate's
-            // `critical-section-single-core` (`cargo clippy --workspace`).
-            critical_section::RawRestoreState::default()
+            // `()` normally; another crate of the workspace build may
+            // select a restore-state type (cortex-m's single-core section).
+            #[allow(clippy::unused_unit)]
+            Default::default()
         }
 
         unsafe fn release(_: critical_section::RawRestoreState) {

@@ -246,3 +246,63 @@ fn double_buffer_copies_out_both_buffers_in_turn() {
         ]
     );
 }
+
+/// Issue 13 item 4 (the rings on the public family bound): a driver
+/// generic over `bounds::StreamController`, the bound a HAL writes for "a
+/// DMA1/DMA2 stream", starts a circular receive and a double-buffer
+/// receive. Before, the rings asked for a second, sealed
+/// `double_buffer::StreamController` that the family bound did not imply,
+/// so this did not build.
+#[test]
+fn i13_04_a_driver_bounded_by_the_stream_family_starts_the_rings() {
+    use crate::bounds::StreamController;
+    use crate::circular::CircularReceive;
+    use crate::double_buffer::DoubleBuffer;
+    use dma_types::channel::ChannelIndex;
+    use dma_types::peripheral::{ReceiveRequest, RoutableTo};
+    use dma_types::region::Reaches;
+
+    type Ring = Buffer<HostCached, &'static mut CacheAligned<[u8; 64]>>;
+
+    fn listen<C, I, Q>(channel: Channel<C, I>, end: Peripheral<Q>, ring: Ring) -> usize
+    where
+        C: StreamController + Reaches<HostCached>,
+        I: ChannelIndex,
+        Q: ReceiveRequest<Word = u8> + RoutableTo<C>,
+    {
+        let receive = CircularReceive::start(channel, end, ring);
+        let capacity = receive.capacity();
+        let _ = receive.stop().unwrap();
+        capacity
+    }
+
+    fn sample<C, I, Q>(channel: Channel<C, I>, end: Peripheral<Q>, halves: [Ring; 2]) -> usize
+    where
+        C: StreamController + Reaches<HostCached>,
+        I: ChannelIndex,
+        Q: ReceiveRequest<Word = u8> + RoutableTo<C>,
+    {
+        let [first, second] = halves;
+        let samples = DoubleBuffer::start(channel, end, first, second);
+        let len = samples.buffer_len();
+        let _ = samples.stop().unwrap();
+        len
+    }
+
+    let ring = || Buffer::<HostCached, _>::new(leak(CacheAligned([0u8; 64]))).unwrap();
+    // SAFETY: one handle per test thread, test-only ends.
+    let (ch1, ch2): (Channel<TestDma1, Ch1>, Channel<TestDma1, Ch2>) =
+        unsafe { (Channel::steal(), Channel::steal()) };
+    // SAFETY: as above.
+    let (spi, spi_again) = unsafe {
+        (
+            Peripheral::<TestSpi1Rx>::new(),
+            Peripheral::<TestSpi1Rx>::new(),
+        )
+    };
+    assert_eq!(listen(ch1, spi, ring()), 64);
+    assert_ne!(peek(dma1(), stream_cr(1)) & 1 << 8, 0, "ran with CIRC");
+    assert_eq!(sample(ch2, spi_again, [ring(), ring()]), 64);
+    assert_ne!(peek(dma1(), stream_cr(2)) & 1 << 18, 0, "ran with DBM");
+    cache_log();
+}

@@ -180,3 +180,41 @@ fn i11_20_double_buffer_error_mid_stream_is_an_err() {
     let _ = samples.stop().unwrap();
     cache_log();
 }
+
+/// Issue 13 item 4 meets issue 12 item 3: a bound interrupt handler runs
+/// while a ring is lapped (a one-shot transfer on the same stream unmasked
+/// its line earlier). Were the handler to acknowledge the running stream's
+/// TCIF/HTIF, the ring would see no flag, take the position three elements
+/// on for three new bytes, and silently lose the lap in between; the
+/// handler leaves the flags to the ring (and masks its line), so the read
+/// is `Err(Overrun)`.
+#[test]
+fn i13_04_a_bound_handler_never_hides_a_lap_from_the_ring() {
+    /// CMSIS `IRQn_Type`: `DMA1_Stream1_IRQn` = 12.
+    const DMA1_STREAM1: u16 = 12;
+    let (mut receive, address) = circular();
+    let s1 = stream_cr(1);
+    let first: Vec<u8> = (0..40).collect();
+    dma_writes(address, 64, 0, &first);
+    poke(dma1(), s1 + NDTR, 24);
+    poke(dma1(), LISR, HTIF1);
+    flags_cleared_at_copy();
+    let mut out = [0u8; 64];
+    assert_eq!(receive.read(&mut out), Ok(40));
+    // A lap and three bytes: HTIF and TCIF both set, the position 3 on.
+    let lap: Vec<u8> = (100..167).collect();
+    dma_writes(address, 64, 40, &lap);
+    poke(dma1(), s1 + NDTR, 21);
+    poke(dma1(), LISR, HTIF1 | TCIF1);
+    // The transfer-complete interrupt (TCIE is on) is served meanwhile;
+    // what it writes to LIFCR clears those LISR bits, as on the chip
+    // (write 1 to clear; the host registers are plain memory).
+    poke(dma1(), LIFCR, 0);
+    assert!(TestDma1::handle_interrupt(DMA1_STREAM1));
+    let acknowledged = peek(dma1(), LIFCR);
+    poke(dma1(), LISR, peek(dma1(), LISR) & !acknowledged);
+    assert_eq!(acknowledged, 0, "the handler acknowledged the ring's flags");
+    assert_eq!(receive.read(&mut out), Err(RingError::Overrun));
+    poke(dma1(), LISR, 0);
+    let _ = receive.stop().unwrap();
+}

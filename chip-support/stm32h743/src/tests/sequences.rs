@@ -138,7 +138,7 @@ fn stream_start_circular() {
         destination_request: None,
     };
     // SAFETY: host registers; nothing is transferred.
-    unsafe { crate::engine::stream::start_circular(&*dma1(), &*dmamux1(), 1, 1, &plan, 0) };
+    unsafe { crate::engine::stream::start_circular(&*dma1(), &*dmamux1(), 1, 1, &plan, 0, 0) };
     assert_eq!(
         log(),
         [
@@ -183,6 +183,7 @@ fn stream_start_double_buffer() {
             2,
             &plan,
             0x2400_0040,
+            0,
             0,
         )
     };
@@ -438,6 +439,65 @@ fn bdma_start_after_a_finished_transfer() {
     );
     Hardware::bdma(1, 0).complete();
     running.wait().unwrap();
+}
+
+/// BDMA circular start (the start of `bdma_circular`) on a channel whose
+/// normal transfer finished, EN still reading 1 (issue 13 item 4).
+///
+/// Sources: ST `HAL_DMA_Start`, BDMA branch: `__HAL_DMA_DISABLE`, then
+/// `DMA_SetConfig` (IFCR = `BDMA_ISR_GIF0 << (4·channel)`: all four flags;
+/// CNDTR; CPAR = destination and CM0AR = source for memory-to-peripheral),
+/// then `__HAL_DMA_ENABLE`; circular mode as `HAL_DMA_Init` writes it,
+/// `DMA_TO_BDMA_MODE(DMA_CIRCULAR)` = CCR.CIRC (bit 5), and HTIE with TCIE
+/// and TEIE as `HAL_DMA_Start_IT` does with a half-transfer callback. SVD
+/// `BDMA_CNDTRx.NDT`: "must not be written when the channel is enabled
+/// (EN = 1). It is read-only when the channel is enabled", and RM0433 BDMA
+/// "abort and restart" (disable, reconfigure, enable: separate writes), so
+/// the start clears EN and polls it before writing CNDTR. The model
+/// ignores CNDTR/CPAR/CM0AR writes while EN reads 1: a start that did not
+/// wait would leave CNDTR at the finished transfer's 0, and a channel with
+/// CNDTR = 0 serves no request (SVD `NDT`: "If this field is zero, no
+/// transfer can be served"), so the ring would never move.
+#[test]
+fn bdma_start_circular_after_a_finished_transfer() {
+    use crate::bdma_circular::CircularTransmit;
+    let ch1 = bdma_block() as usize + 0x08 + 0x14;
+    Hardware::bdma(1, 1)
+        .protecting(&[ch1 + 0x04, ch1 + 0x08, ch1 + 0x0C])
+        .install();
+    // SAFETY: test only.
+    let tx = unsafe { Peripheral::<TestSpi6Tx>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestBdma, Ch1> = unsafe { Channel::steal() };
+    let first = ch.mem_to_periph(byte_source_of::<8>(), tx).start();
+    Hardware::bdma(1, 0).complete();
+    let (ch, _, tx) = first.wait().unwrap();
+    let wave = byte_source_of::<16>();
+    let wave_addr = wave.address() as u32;
+    log();
+    let ring = CircularTransmit::start(ch, tx, wave);
+    assert_eq!(
+        log(),
+        [
+            line('R', "BDMA.CCR1", 0x0000_009B),
+            line('W', "BDMA.CCR1", 0x0000_009A),
+            line('R', "BDMA.CCR1", 0x0000_009B),
+            line('R', "BDMA.CCR1", 0x0000_009A),
+            line('W', "BDMA.IFCR", 0x0000_00F0),
+            line('W', "BDMA.CPAR1", 0x5800_1420),
+            line('W', "BDMA.CM0AR1", wave_addr),
+            line('W', "BDMA.CNDTR1", 16),
+            line('W', "DMAMUX2.C1CR", 12),
+            // MINC | CIRC | DIR = from memory | TEIE | HTIE | TCIE | EN
+            line('W', "BDMA.CCR1", 0x0000_00BF),
+        ]
+    );
+    assert_eq!(
+        peek(bdma_block(), 0x08 + 0x14 + 0x04),
+        16,
+        "CNDTR holds the count: it was written with EN = 0"
+    );
+    let _ = ring.stop().unwrap();
 }
 
 fn byte_source_of<const N: usize>() -> Buffer<HostUncached, &'static mut [u8; N]> {
