@@ -242,7 +242,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
             static __DMA_SITE: #krate::__macro::HandOutOnce = #krate::__macro::HandOutOnce::new();
             #fragment
             if !__DMA_SITE.claim() {
-                #krate::__macro::ran_twice(::core::file!(), ::core::line!(), ::core::column!())
+                #krate::__macro::ran_twice()
             }
             // SAFETY: the site's statics are handed out once (checked just
             // above), each is placed in the region's section, and nothing

@@ -40,7 +40,8 @@ pub unsafe trait LinkedList: Controller<Descriptor: DescriptorFormat> {
     ///
     /// Writes only the channel's (and controller's) registers; the items are
     /// read by the hardware. Owes the same single memory barrier as
-    /// [`Controller::start`].
+    /// [`Controller::start`], which also completes the write-backs begun by
+    /// [`Controller::clean_dcache_for_start`].
     ///
     /// # Safety
     ///
@@ -90,9 +91,11 @@ pub unsafe trait StaticChain: 'static {
 #[inline(always)]
 fn clean_pieces<C: Controller, L: StaticChain>(chain: &L) {
     if <L::Region as Region>::CACHEABLE {
+        C::before_dcache_maintenance();
         // SAFETY: the chain owns its pieces (`StaticChain` contract) and the
-        // channel is not started yet, so no controller writes them.
-        chain.pieces(&mut |address, bytes, _| unsafe { C::clean_dcache(address, bytes) });
+        // channel is not started yet, so no controller writes them;
+        // `start_list` follows and completes the write-backs.
+        chain.pieces(&mut |address, bytes, _| unsafe { C::clean_dcache_for_start(address, bytes) });
     }
 }
 
@@ -202,12 +205,18 @@ where
     /// stopped on a bus error.
     #[inline]
     pub fn wait(self) -> Result<(CH, L), ChainError<CH, L>> {
-        while CH::Controller::is_active(self.channel.index()) {
-            core::hint::spin_loop();
-        }
+        // No `spin_loop()`: see `Transfer::wait`.
+        let index = self.channel.index();
+        let failed = loop {
+            if let Some(failed) = CH::Controller::finished(index) {
+                break failed;
+            }
+        };
         // The controller's writes must be visible before the CPU reads them.
         fence(Ordering::SeqCst);
-        if CH::Controller::has_error(self.channel.index()) {
+        // Once, before the branch: both outcomes hand the pieces back.
+        invalidate_destinations::<CH::Controller, L>(&*self.chain);
+        if failed {
             let remaining = self.remaining();
             let (channel, chain) = self.into_parts();
             return Err(ChainError {
@@ -235,16 +244,16 @@ where
             return Err(error);
         }
         fence(Ordering::SeqCst);
+        invalidate_destinations::<CH::Controller, L>(&*self.chain);
         let remaining = self.remaining();
         let (channel, chain) = self.into_parts();
         Ok((channel, chain, remaining))
     }
 
-    /// Takes the parts out without running `Drop` (the hardware is done),
-    /// after discarding stale cached copies of the destinations.
+    /// Takes the parts out without running `Drop` (the hardware is done and
+    /// the caller discarded stale cached copies of the destinations).
     #[inline]
     fn into_parts(self) -> (CH, L) {
-        invalidate_destinations::<CH::Controller, L>(&*self.chain);
         let mut this = ManuallyDrop::new(self);
         // SAFETY: `this` is never used or dropped again, so each field is
         // taken exactly once.

@@ -26,7 +26,7 @@
 //! #     unsafe fn start(_: usize, _: &TransferPlan, _: &mut [()]) {}
 //! #     fn is_active(_: usize) -> bool { false } fn has_error(_: usize) -> bool { false }
 //! #     fn remaining(_: usize, _: &[()]) -> usize { 0 } unsafe fn suspend(_: usize) {}
-//! #     unsafe fn resume(_: usize) {} unsafe fn stop(_: usize) -> Result<(), NotStopped> { Ok(()) }
+//! #     unsafe fn resume(_: usize, _: &TransferPlan) {} unsafe fn stop(_: usize) -> Result<(), NotStopped> { Ok(()) }
 //! # }
 //! /// A driver with one DMA channel of `Dma1`, whichever it is.
 //! struct Driver {

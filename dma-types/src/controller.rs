@@ -168,6 +168,37 @@ pub unsafe trait Controller: 'static {
         let _ = (address, bytes);
     }
 
+    /// Makes the CPU's earlier writes visible to the data cache maintenance
+    /// by address that follows ([`Controller::clean_dcache_for_start`]).
+    ///
+    /// The typed layer calls it once before the cleans of a transfer's
+    /// buffers, and only when one of them is in a cacheable region. The
+    /// default does nothing (no data cache); the Cortex-M7 needs a `dsb`
+    /// between a store and the clean of its line (Arm Cortex-M7 Devices
+    /// Generic User Guide, "Cache maintenance design hints and tips").
+    #[inline(always)]
+    fn before_dcache_maintenance() {}
+
+    /// Writes back the data cache lines covering `bytes` bytes at `address`
+    /// like [`Controller::clean_dcache`], but may leave waiting for the
+    /// write-back to the next [`Controller::start`] (or
+    /// [`LinkedList::start_list`](crate::chain::LinkedList::start_list)),
+    /// which completes it before the write that enables the channel: a
+    /// transfer with two cacheable buffers then pays one barrier for both.
+    ///
+    /// The typed layer calls it after [`Controller::before_dcache_maintenance`]
+    /// and right before starting. The default is [`Controller::clean_dcache`].
+    ///
+    /// # Safety
+    ///
+    /// As [`Controller::clean_dcache`], and a start on this controller must
+    /// follow before anything relies on the write-back.
+    #[inline(always)]
+    unsafe fn clean_dcache_for_start(address: usize, bytes: usize) {
+        // SAFETY: forwarded contract.
+        unsafe { Self::clean_dcache(address, bytes) }
+    }
+
     /// Discards the data cache lines covering `bytes` bytes at `address`, so
     /// the CPU reads what the controller wrote.
     ///
@@ -195,7 +226,8 @@ pub unsafe trait Controller: 'static {
     /// The implementation must make every earlier CPU write (buffer contents
     /// and the items it writes into `chain`) visible to the controller before
     /// the write that enables the channel, with one memory barrier; the typed
-    /// layer adds none of its own.
+    /// layer adds none of its own. That barrier must also complete every
+    /// write-back begun by [`Controller::clean_dcache_for_start`].
     ///
     /// # Safety
     ///
@@ -231,6 +263,23 @@ pub unsafe trait Controller: 'static {
     /// Returns whether the channel has stopped on an error since it started.
     fn has_error(channel: usize) -> bool;
 
+    /// Returns `None` while the channel is active, and `Some(failed)` once
+    /// it has stopped, `failed` saying whether it stopped on an error: what
+    /// `wait()` polls.
+    ///
+    /// The default is [`Controller::is_active`], then
+    /// [`Controller::has_error`]. A controller whose status register tells
+    /// both at once overrides it with one read per poll (and must agree
+    /// with the two).
+    #[inline(always)]
+    fn finished(channel: usize) -> Option<bool> {
+        if Self::is_active(channel) {
+            None
+        } else {
+            Some(Self::has_error(channel))
+        }
+    }
+
     /// Returns the number of elements not yet transferred, counting the
     /// current block and every block still queued in `chain`.
     fn remaining(channel: usize, chain: &[Self::Descriptor]) -> usize;
@@ -244,10 +293,16 @@ pub unsafe trait Controller: 'static {
 
     /// Continues a channel paused by [`Controller::suspend`].
     ///
+    /// `plan` is the plan the channel was started with (the typed layer
+    /// computes it again from the transfer's types and buffers): a controller
+    /// whose registers do not keep the original length or addresses takes
+    /// them from here instead of spending a register write on every start.
+    ///
     /// # Safety
     ///
-    /// The caller must own the channel.
-    unsafe fn resume(channel: usize);
+    /// The caller must own the channel, and `plan` must be the one it was
+    /// started with.
+    unsafe fn resume(channel: usize, plan: &TransferPlan);
 
     /// Stops the channel and returns `Ok` once it no longer accesses memory.
     ///

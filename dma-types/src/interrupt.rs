@@ -173,8 +173,9 @@ impl<const N: usize> core::fmt::Debug for WakerSlots<N> {
 /// The handler the binding installs must, for every channel whose transfer
 /// ended (finished or failed), wake [`CompletionInterrupt::waker`] of that
 /// channel *after* acknowledging its interrupt, and must leave the hardware
-/// state that `is_active` and `has_error` read as it was (or record it), so
-/// the future that polls after the wake sees the end and the error.
+/// state that `is_active`, `has_error` and `finished` read as it was (or
+/// record it), so the future that polls after the wake sees the end and the
+/// error.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no completion interrupt a program can sleep on",
     label = "this controller's transfers cannot wait for an interrupt",

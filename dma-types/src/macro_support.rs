@@ -129,13 +129,21 @@ impl<T> SameElement<T> for T {}
 #[inline(always)]
 pub const fn assert_same_element<First, This: SameElement<First>>() {}
 
-/// Panics: the `dma_buffers!` site at `file:line:column` ran a second time.
+/// Panics: the `dma_buffers!` (or `descriptor_chain!`) site that called it
+/// ran a second time. The site is the caller's location (`#[track_caller]`:
+/// one pointer to a static `Location` is the only argument a site passes,
+/// and the call is the only code its failure path has).
 #[cold]
+#[inline(never)]
 #[track_caller]
-pub fn ran_twice(file: &'static str, line: u32, column: u32) -> ! {
+pub fn ran_twice() -> ! {
+    let site = core::panic::Location::caller();
     panic!(
-        "the DMA buffer site at {file}:{line}:{column} ran a second time: its buffers were already \
-         handed out once (a loop or a re-entered function); keep the buffers from the first run"
+        "the DMA buffer site at {}:{}:{} ran a second time: its buffers were already \
+         handed out once (a loop or a re-entered function); keep the buffers from the first run",
+        site.file(),
+        site.line(),
+        site.column()
     )
 }
 

@@ -27,6 +27,12 @@ impl HandOutOnce {
     /// Claims the flag: `true` the first time, `false` ever after, also when
     /// two contexts race.
     ///
+    /// One relaxed read-modify-write: the atomicity alone makes one context
+    /// the winner, and a loser never touches the site's statics, so no
+    /// ordering with the winner's later accesses is needed (whoever the
+    /// winner lends a buffer to synchronises with it through that hand-over).
+    /// A fence would cost two barriers per site and order nothing.
+    ///
     /// ```
     /// use dma_types::once::HandOutOnce;
     /// static SITE: HandOutOnce = HandOutOnce::new();
@@ -37,7 +43,7 @@ impl HandOutOnce {
     pub fn claim(&self) -> bool {
         #[cfg(target_has_atomic = "8")]
         {
-            !self.claimed.swap(true, Ordering::AcqRel)
+            !self.claimed.swap(true, Ordering::Relaxed)
         }
         // Targets without atomic read-modify-write (riscv32imc, thumbv6m)
         // claim inside a critical section instead.

@@ -147,6 +147,18 @@ unsafe impl<C: SupportsPriority, P: Priority> Controller for Prioritized<C, P> {
     const FIXED_ADDRESS_RULE: Option<FixedAddressRule> = C::FIXED_ADDRESS_RULE;
 
     #[inline(always)]
+    fn before_dcache_maintenance() {
+        C::before_dcache_maintenance()
+    }
+
+    #[inline(always)]
+    unsafe fn clean_dcache_for_start(address: usize, bytes: usize) {
+        // SAFETY: forwarded contract: every start of `Prioritized<C, P>` is
+        // one of `C`'s, which completes the write-back.
+        unsafe { C::clean_dcache_for_start(address, bytes) }
+    }
+
+    #[inline(always)]
     unsafe fn clean_dcache(address: usize, bytes: usize) {
         // SAFETY: forwarded contract.
         unsafe { C::clean_dcache(address, bytes) }
@@ -180,6 +192,11 @@ unsafe impl<C: SupportsPriority, P: Priority> Controller for Prioritized<C, P> {
         C::has_error(channel)
     }
 
+    #[inline(always)]
+    fn finished(channel: usize) -> Option<bool> {
+        C::finished(channel)
+    }
+
     #[inline]
     fn remaining(channel: usize, chain: &[Self::Descriptor]) -> usize {
         C::remaining(channel, chain)
@@ -192,9 +209,10 @@ unsafe impl<C: SupportsPriority, P: Priority> Controller for Prioritized<C, P> {
     }
 
     #[inline]
-    unsafe fn resume(channel: usize) {
-        // SAFETY: forwarded contract.
-        unsafe { C::resume(channel) }
+    unsafe fn resume(channel: usize, plan: &TransferPlan) {
+        // SAFETY: forwarded contract (the plan of a start at priority `P`
+        // is `C`'s plan: the level is not part of it).
+        unsafe { C::resume(channel, plan) }
     }
 
     #[inline]

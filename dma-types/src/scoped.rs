@@ -52,7 +52,7 @@
 //! #     fn has_error(_: usize) -> bool { false }
 //! #     fn remaining(_: usize, _: &[()]) -> usize { 0 }
 //! #     unsafe fn suspend(_: usize) {}
-//! #     unsafe fn resume(_: usize) {}
+//! #     unsafe fn resume(_: usize, _: &TransferPlan) {}
 //! #     unsafe fn stop(_: usize) -> Result<(), dma_types::error::NotStopped> { Ok(()) }
 //! # }
 //! # struct Ram;

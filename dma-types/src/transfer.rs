@@ -579,24 +579,33 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, 
     /// uncached transfer carries no code for it. Dirty lines of the
     /// destination are written back too, so no eviction can later land on
     /// top of what the controller wrote.
+    ///
+    /// One barrier goes before the cleans and the controller's start
+    /// completes them ([`Controller::clean_dcache_for_start`]): a transfer
+    /// between two cacheable buffers pays two barriers, not two per buffer.
     #[inline(always)]
     fn prepare(&mut self) -> TransferPlan {
         let plan = self.plan();
-        if <S::Region as Region>::CACHEABLE {
+        let clean_source = <S::Region as Region>::CACHEABLE;
+        let clean_destination = <D::Region as Region>::CACHEABLE && !D::FIXED;
+        if clean_source || clean_destination {
+            CH::Controller::before_dcache_maintenance();
+        }
+        if clean_source {
             // SAFETY: the transfer owns the source and the channel is not
-            // started yet, so no controller writes it.
+            // started yet, so no controller writes it; `start` follows.
             unsafe {
-                CH::Controller::clean_dcache(
+                CH::Controller::clean_dcache_for_start(
                     plan.source,
                     Shape::<CH, S, D>::source_bytes(plan.count),
                 )
             };
         }
-        if <D::Region as Region>::CACHEABLE && !D::FIXED {
+        if clean_destination {
             // SAFETY: as above, for the destination: every line its range
             // touches belongs to it (`Shape::check`).
             unsafe {
-                CH::Controller::clean_dcache(
+                CH::Controller::clean_dcache_for_start(
                     plan.destination,
                     Shape::<CH, S, D>::destination_bytes(plan.count),
                 )
@@ -675,14 +684,20 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B> Transfer<CH, S, D, B, Runn
     /// stopped on a bus error.
     #[inline]
     pub fn wait(mut self) -> Result<(CH, S, D), TransferError<CH, S, D>> {
-        while CH::Controller::is_active(self.channel.index()) {
-            core::hint::spin_loop();
-        }
+        // No `spin_loop()` hint: it is a `yield` on Arm, which the
+        // single-threaded Cortex-M cores execute as a NOP, one more
+        // instruction per poll for nothing.
+        let index = self.channel.index();
+        let failed = loop {
+            if let Some(failed) = CH::Controller::finished(index) {
+                break failed;
+            }
+        };
         // The controller's writes must be visible before the CPU reads the
         // destination.
         fence(Ordering::SeqCst);
         self.invalidate_destination();
-        if CH::Controller::has_error(self.channel.index()) {
+        if failed {
             let remaining = self.remaining_elements();
             let (channel, source, destination) = self.into_parts();
             return Err(TransferError {
@@ -730,19 +745,33 @@ impl<CH: ChannelHandle, S: Source, D: Destination, B> Transfer<CH, S, D, B, Runn
     }
 }
 
+impl<CH: ChannelHandle, S: Source, D: Destination, B: Burst> Transfer<CH, S, D, B, Suspended> {
+    /// Continues the transfer.
+    ///
+    /// The controller gets the plan the transfer started with, computed
+    /// again from the types and the buffers it owns, so no start has to
+    /// park the length in a spare register for this.
+    #[inline]
+    pub fn resume(mut self) -> Transfer<CH, S, D, B, Running> {
+        let count = Shape::<CH, S, D>::count(&self.source, &self.destination);
+        let plan = Shape::<CH, S, D>::plan(
+            self.source.dma_address(),
+            self.destination.dma_address(),
+            count,
+            B::BEATS,
+        );
+        // SAFETY: the transfer owns the channel, and `plan` is the plan it
+        // was started with (the same types, buffers and burst).
+        unsafe { CH::Controller::resume(self.channel.index(), &plan) };
+        self.into_state()
+    }
+}
+
 impl<CH: ChannelHandle, S: Source, D: Destination, B> Transfer<CH, S, D, B, Suspended> {
     /// Returns the number of elements not yet transferred.
     #[inline]
     pub fn remaining(&self) -> usize {
         self.remaining_elements()
-    }
-
-    /// Continues the transfer.
-    #[inline]
-    pub fn resume(self) -> Transfer<CH, S, D, B, Running> {
-        // SAFETY: the transfer owns the channel.
-        unsafe { CH::Controller::resume(self.channel.index()) };
-        self.into_state()
     }
 
     /// Stops the transfer and gives back its parts and the residue.

@@ -62,7 +62,7 @@ unsafe impl Controller for Model {
         0
     }
     unsafe fn suspend(_: usize) {}
-    unsafe fn resume(_: usize) {}
+    unsafe fn resume(_: usize, _: &TransferPlan) {}
     unsafe fn stop(channel: usize) -> Result<(), NotStopped> {
         record(Event::Stop(channel));
         Ok(())

@@ -99,7 +99,7 @@ unsafe impl Controller for HostGdma {
         0
     }
     unsafe fn suspend(_: usize) {}
-    unsafe fn resume(_: usize) {}
+    unsafe fn resume(_: usize, _: &TransferPlan) {}
     unsafe fn stop(_: usize) -> Result<(), dma_types::error::NotStopped> {
         Ok(())
     }

@@ -110,15 +110,32 @@ pub(crate) fn bench() -> Result<(), String> {
     fs::create_dir_all(&scratch)
         .map_err(|error| format!("cannot create {}: {error}", scratch.display()))?;
     let result = measure(&plugin, &scratch);
+    // Is DMA worth it for this size (bench_breakeven.rs).
+    let breakeven = crate::bench_breakeven::measure(&plugin, &scratch);
     let _ = fs::remove_dir_all(&scratch);
     let (rows, notes) = result?;
+    let breakeven = breakeven?;
+    // The STM32H743 rows: static, from the disassembly (bench_h7.rs).
+    let h7 = crate::bench_h7::measure()?;
 
     let table = render_table(&rows);
     println!("\n{table}");
     for note in &notes {
         println!("{note}");
     }
-    let report = render_report(&table, &rows, &notes);
+    println!("\n{}\n{}", breakeven.table, breakeven.verdict);
+    println!("\n{}", h7.table);
+    if !h7.above.is_empty() {
+        println!("STM32H743 rows above 1.00: {}", h7.above.join("; "));
+    }
+    let mut report = render_report(&table, &rows, &notes);
+    report.push_str("\n## Is DMA worth it for this size?\n\n");
+    report.push_str(&breakeven.table);
+    report.push('\n');
+    report.push_str(&breakeven.verdict);
+    report.push_str(crate::bench_breakeven::EXPLANATION);
+    report.push('\n');
+    report.push_str(&h7.section);
     let path = workspace_root().join("BENCHMARKS.md");
     fs::write(&path, report)
         .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
@@ -287,7 +304,7 @@ fn measure(plugin: &Path, scratch: &Path) -> Result<(Vec<Row>, Vec<String>), Str
 
 /// Runs `name` twice and returns its sections, checking that both runs
 /// counted the same.
-fn counts_of_two_runs(
+pub(crate) fn counts_of_two_runs(
     name: &str,
     plugin: &Path,
     scratch: &Path,
@@ -423,7 +440,7 @@ fn tool_version(tool: &str, flag: &str) -> String {
 
 /// Allocated section sizes of a 32-bit little-endian ELF file, by name.
 #[derive(Debug, Default, PartialEq, Eq)]
-struct SectionSizes {
+pub(crate) struct SectionSizes {
     text: u64,
     rodata: u64,
     vector_table: u64,
@@ -432,7 +449,7 @@ struct SectionSizes {
 }
 
 impl SectionSizes {
-    fn of(path: &Path) -> Result<SectionSizes, String> {
+    pub(crate) fn of(path: &Path) -> Result<SectionSizes, String> {
         let bytes =
             fs::read(path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
         SectionSizes::parse(&bytes)
@@ -440,7 +457,7 @@ impl SectionSizes {
     }
 
     /// What the image puts in flash: code, constants and the vector table.
-    fn flash(&self) -> u64 {
+    pub(crate) fn flash(&self) -> u64 {
         self.text + self.rodata + self.vector_table
     }
 
@@ -547,10 +564,13 @@ const EXPLANATION: &str = "\
   counts every executed instruction strictly between the hint instructions
   `dbg #1` and `dbg #2` (including any exception handler in between). Each
   image runs twice; the bench stops with an error unless both runs give
-  identical counts. Section boundaries are `asm!` blocks, so no memory access
-  crosses them, but the compiler may compute a constant (an address) just
-  before or after a marker; that moves a count by one or two either way, on
-  both sides.
+  identical counts. Section boundaries are `asm!` blocks that may access
+  memory and clobber every register inline assembly can name (all but r6,
+  r7 and sp), so no memory access crosses them and no constant or address
+  is formed before a section and used inside it (or the other way round):
+  each section forms what it uses itself, in both images alike, and a value
+  from before it (a buffer address, made opaque with `black_box` in both
+  images) is read back from the stack inside it.
 - The cases: (a) from the channel and buffers to a running single-block
   transfer; (b) the same with 8 linked-list items written first; (c) `wait()`
   (the copy is already done: QEMU's PL080 finishes a transfer inside the
@@ -559,8 +579,14 @@ const EXPLANATION: &str = "\
   from channel and buffers to buffers back, 4 items; (e) `start_chain` of a
   `descriptor_chain!` (32 760 × u32 in 8 full blocks, controller 2 channel 1)
   against a hand-written `static` list of 8 items and the same register
-  stores. Buffer creation (`Buffer::new`, a run-time region check, or the
-  macro's hand-out and zero fill) happens before the sections.
+  stores. Both images wait alike (a poll of EnbldChns without a `yield`,
+  the residue read when the controller reports an error).
+- **Buffers and controllers**: `bench_typed` takes every buffer from one
+  `dma_buffers!` site (placed in `.dma.Ssram23Secure` by the linker, which
+  proves the region at no run-time cost; zeroed at boot, so not filled; one
+  run-once claim for the site) and all controllers from one
+  `Controllers::take()` (one flag update); `bench_raw` takes each buffer from
+  `cortex_m::singleton!` (a critical section and a zero fill each).
 - (g) The reference SPI driver (`drivers/stm32h743-reference`) copies a
   borrowed slice the streams cannot use (the stack, in DTCM on the H7)
   through its `'static` bounce buffers, and so does its future-safe async
@@ -569,7 +595,7 @@ const EXPLANATION: &str = "\
   of a 1 KiB full-duplex call; its raw column is one `copy_from_slice` of
   the same kilobyte, the least any copy costs; the rows are above it by
   the four calls (a range check, the fill past a shorter write slice, the
-  call into `memcpy`: about 60 instructions per chunk in, 45 out). A
+  call into `memcpy`: about 65 instructions per chunk in, 47 out). A
   full-duplex call through the bounce buffers costs both rows (2 KiB moved
   by the CPU, plus 4 transaction starts); owned buffers (`dma_transfer`)
   and slices the streams reach (AXI SRAM, receive slices in whole cache
@@ -591,6 +617,13 @@ const EXPLANATION: &str = "\
   acknowledges the flag and sets an `AtomicBool`, and a `wfi` loop in
   `main` that sees it. The ratio is the price of an executor and a waker,
   not of the typed layer: the transfer parts of both are the rows above.
+  Against the issue 12 measurement (145 against 21) both sides count more
+  since issue 15's section markers clobber every nameable register (each
+  section forms its own constants: +8 typed, +1 raw), and the typed side
+  one `b` more: `wait()` now takes the end and the error from one
+  `finished` poll before its `dmb`, so the success path jumps over the
+  error path instead of falling through (a block-layout effect; the
+  registers read are the same).
 - **Flash growth**: `channels_{typed,erased,raw}_N` run the same
   single-block copy and check on the first N channels (controller 0 channel
   0, controller 0 channel 1, controller 1 channel 0, …) through a helper
@@ -600,7 +633,10 @@ const EXPLANATION: &str = "\
   family: one out-of-line copy for all eight channels, the channel number
   a value from which the engine takes the register block), taking base
   address and channel number as values in the raw one (inlined at each
-  call).
+  call). The harness helpers (fill, check) see opaque slices in all
+  images, so the compiler cannot specialise them differently for one
+  image's buffers; the typed and erased images take their buffers from one
+  `dma_buffers!` site and their controllers from one `Controllers::take()`.
 - **Cold build**: `cargo build --release --target thumbv8m.main-none-eabi -p
   dma-types -p dma-an505` into an empty target directory, dependencies
   included (wall clock on this machine; it varies from run to run). The raw
@@ -612,19 +648,13 @@ The typed layer turns the transfer's types into a plan whose fields are
 constants, and `dma-an505`'s `engine::start` is always inlined into it, so
 every register word folds to an immediate and only the stores remain — the
 same stores, in the same order, as `bench_raw`. The linked-list items come
-from a `ChainLayout` of precomposed words and a loop of three additions and
-one four-word store per item, the loop a careful engineer writes by hand.
+from a `ChainLayout` of precomposed words and a loop that walks one pointer,
+which also names the next item, and writes each item's four words in two
+paired stores (`strd`): the loop a careful engineer writes (with an index
+and a third counter instead it took three more instructions per item).
 A static chain (e) costs even less: the linker wrote every address of the
-`descriptor_chain!` list into the image, the first item's words are link-time
-constants, so `start_chain` is the register stores only. In the
-disassembly of `bench_typed` (`llvm-objdump -d`), the section between its
-`dbg #1` and `dbg #2` is 16 instructions: 8 `str` (interrupt clears, the
-first item's source, destination, next and control, channel configuration,
-controller enable), the `dmb` and 7 moves or additions that form constants;
-no load, no loop, no call — the same 8 stores as `bench_raw`, whose
-section forms the destination address with `movw`/`movt` where the typed
-image still holds it in a register from the macro's zero fill (register
-allocation, not work).
+`descriptor_chain!` list into the image, the first item's words are
+link-time constants, so `start_chain` is the register stores only.
 Channel handles, typestates and controller handles are zero-sized
 (`static_assertions` in `dma-types` and `dma-an505`), so moving them through
 `start`/`wait` costs nothing.
@@ -635,38 +665,34 @@ the stack and every word was computed at run time, and items were built by a
 general loop. Case (a) took 105 instructions against 16, (b) 572 against
 150, (d) 387 against 90.
 
-## What the typed images carry that the raw ones do not
+## Flash: what the typed images carry, and what they save
 
-The flash rows are above 1.00 by a fixed amount plus a few bytes per
-channel. Disassembly shows the per-transfer code (stores, wait loop) is
-identical; the difference is run-time safety the raw code does not have:
+The typed images used to be 4–19 % larger. What made them larger, and what
+replaced it without weakening a guarantee (issue 15):
 
-- `Dma0::take()` … `Dma3::take()`: the controller singleton check, one
-  atomic swap and a failure branch per controller (≈ 26 bytes each);
-- `Buffer::new`: the check that each buffer lies in the region its type
-  names (≈ 20 bytes per buffer); `dma_buffers!` (issue 3) will place buffers
-  by linker section and make it a compile-time fact;
-- on the error path of `wait()`, the residue (`remaining`) that
-  `TransferError` reports: two volatile register reads per call site, plus
-  the out-of-line walk of the chain in the benchmark image;
-- for `descriptor_chain!` (e): the site's run-once claim (one atomic swap
-  and a branch to `ran_twice`, which pulls in the panic path), the zero fill
-  of each piece when the macro hands it out (a `memclr` call per piece), and
-  the residue walk on the error path of `ChainTransfer::wait`; the lists
-  themselves are the same 128 bytes of `.rodata` in both images.
+- one `take()` flag per controller (an atomic swap, a failure branch and its
+  message each) → `Controllers::take()`: all four controllers with one
+  relaxed `fetch_or` on one flag byte (single takes use a bit of the same
+  byte, so no controller is ever handed out twice);
+- the run-time region check of `Buffer::new` per buffer → `dma_buffers!`,
+  whose placement the linker proves (`.dma.<Region>` of `dma-regions.x`);
+  the site's run-once claim is one relaxed swap, and its failure path one
+  call of `ran_twice()` (`#[track_caller]`, no arguments);
+- the `yield` of `spin_loop()` in every wait loop → none (it is a NOP on the
+  single-threaded Cortex-M cores).
 
-- in the benchmark image only: the harness's messages for those extra
-  failure cases (`.rodata`) and the `take()` flags, one byte per controller
-  (`.bss`; the ratio rounds to 1.00).
+What the typed images still carry that the raw ones do not: the panic path
+`ran_twice` reaches (`core::panicking::panic_fmt` and the panic handler,
+26 bytes) and the run-once claim of the site. What they no longer carry and
+the raw ones do: a critical section and a zero fill per buffer
+(`cortex_m::singleton!`). Per added channel both images grow by the same
+code (the register stores, the wait loop, the residue read on the error
+path); the typed helper is not duplicated into anything larger.
 
-None of these runs inside a measured section except the residue reads, which
-run only when the controller reports a bus error. The per-channel code a
-generic helper instantiates is the register stores and the wait loop, byte
-for byte the raw helper's: the engine is not duplicated per channel (a raw
-loop over a table of channels would be smaller still). An erased channel
-of the PL081 family (`Channel<AnyDma, AnyChannel>`) is that loop in typed
-form: one out-of-line copy of the transfer code serves all channels, each
-added channel costs its call, and the row is below the raw helper's.
+An erased channel of the PL081 family (`Channel<AnyDma, AnyChannel>`) is
+the raw helper's shape in typed form, and smaller still than a helper
+inlined per channel: one out-of-line copy of the transfer code serves all
+channels, and each added channel costs its call.
 ";
 
 #[cfg(test)]

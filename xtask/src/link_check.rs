@@ -28,6 +28,9 @@ struct Chip {
     target: &'static str,
     fragment: &'static str,
     regions: &'static [&'static str],
+    /// MPU windows: the fragment's memory, another memory to misplace its
+    /// section in, and the ASSERT message that must stop the link.
+    windows: &'static [(&'static str, &'static str, &'static str)],
 }
 
 const CHIPS: &[Chip] = &[
@@ -35,6 +38,7 @@ const CHIPS: &[Chip] = &[
         target: TARGET,
         fragment: "chip-support/an505/dma-regions.x",
         regions: &["Ssram23Secure", "IotSramSecure", "Psram"],
+        windows: &[],
     },
     Chip {
         target: H7_TARGET,
@@ -47,12 +51,27 @@ const CHIPS: &[Chip] = &[
             "Sram3",
             "Sram4",
             "BackupSram",
+            "AxiSramUncached",
+            "Sram4Uncached",
+        ],
+        windows: &[
+            (
+                "AXISRAM_UNCACHED",
+                "AXISRAM",
+                ".dma.AxiSramUncached must lie in 0x24070000..0x24080000",
+            ),
+            (
+                "SRAM4_UNCACHED",
+                "SRAM4",
+                ".dma.Sram4Uncached must lie in 0x3800C000..0x38010000",
+            ),
         ],
     },
     Chip {
         target: C3_TARGET,
         fragment: "chip-support/esp32c3/dma-regions.x",
         regions: &["Dram"],
+        windows: &[],
     },
 ];
 
@@ -148,8 +167,50 @@ pub(crate) fn link_check() -> Result<(), String> {
             "link-check {}: with a fragment lacking .dma.{dropped}: link error naming it alone",
             chip.target
         );
+
+        // 4. A copy that places an MPU window's section outside its window
+        //    (issue 15 item 3): the fragment's ASSERT must stop the link,
+        //    or `Uncached` buffers could lie in memory the CPU caches.
+        for (memory, elsewhere, message) in chip.windows {
+            let moved = moved_fragment(chip, memory, elsewhere)?;
+            let stderr = expect_failure(chip.target, &[format!("-T{}", moved.display())])?;
+            if !stderr.contains(message) {
+                return Err(format!(
+                    "{}: a window section placed in {elsewhere} did not fail with `{message}`:\n{stderr}",
+                    chip.target
+                ));
+            }
+            println!(
+                "link-check {}: with the {memory} window's section moved to {elsewhere}: link error `{message}`",
+                chip.target
+            );
+        }
     }
     Ok(())
+}
+
+/// Writes the chip's fragment with every section placed `> memory` placed
+/// `> elsewhere` instead, and returns the copy's path.
+fn moved_fragment(chip: &Chip, memory: &str, elsewhere: &str) -> Result<PathBuf, String> {
+    let source = workspace_root().join(chip.fragment);
+    let text =
+        fs::read_to_string(&source).map_err(|error| format!("{}: {error}", source.display()))?;
+    let placement = format!("}} > {memory}\n");
+    if !text.contains(&placement) {
+        return Err(format!(
+            "{}: nothing is placed in {memory}",
+            source.display()
+        ));
+    }
+    let directory = target_dir().join("link-check").join(chip.target);
+    fs::create_dir_all(&directory).map_err(|error| format!("{}: {error}", directory.display()))?;
+    let copy = directory.join(format!("{memory}-moved.x"));
+    fs::write(
+        &copy,
+        text.replace(&placement, &format!("}} > {elsewhere}\n")),
+    )
+    .map_err(|error| format!("{}: {error}", copy.display()))?;
+    Ok(copy)
 }
 
 /// Writes the chip's fragment without the line that places `region`'s

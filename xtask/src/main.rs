@@ -17,6 +17,8 @@
 //!   counts, sizes, build time); writes `BENCHMARKS.md` (see `bench.rs`).
 
 mod bench;
+mod bench_breakeven;
+mod bench_h7;
 mod link_check;
 
 use std::env;

@@ -11,6 +11,58 @@ pub struct Channels<C> {
     pub ch1: Channel<C, Ch1>,
 }
 
+/// The singletons handed out, one bit per controller type (bit n:
+/// `Dma<n>`; bit 7: the host tests' controller).
+static TAKEN: core::sync::atomic::AtomicU8 = core::sync::atomic::AtomicU8::new(0);
+
+/// Claims the controllers of `bits`: `true` if none of them was taken
+/// before. Either way all of them are taken afterwards, so a claim that
+/// failed because one was already handed out leaves the others unclaimable
+/// too (mixing `Controllers::take` with single takes gets fewer handles,
+/// never two of one controller).
+///
+/// One read-modify-write (`fetch_or`), relaxed: its atomicity alone makes
+/// one caller the owner, and a handle carries no data another context must
+/// see.
+#[doc(hidden)]
+#[inline]
+pub fn claim(bits: u8) -> bool {
+    TAKEN.fetch_or(bits, core::sync::atomic::Ordering::Relaxed) & bits == 0
+}
+
+/// All four controllers, taken at once with one flag update (issue 15 item
+/// 5: a firmware using several controllers pays one check, not one per
+/// controller).
+#[allow(missing_docs)]
+pub struct Controllers {
+    pub dma0: Dma0,
+    pub dma1: Dma1,
+    pub dma2: Dma2,
+    pub dma3: Dma3,
+}
+
+impl Controllers {
+    /// Returns the four controllers if none was taken before (by this or by
+    /// `Dma0::take()` …); `None` otherwise, and then none of the four can be
+    /// taken any more.
+    #[inline]
+    pub fn take() -> Option<Controllers> {
+        if claim(0b1111) {
+            // SAFETY: the flag update made these the only handles.
+            Some(unsafe {
+                Controllers {
+                    dma0: Dma0::steal(),
+                    dma1: Dma1::steal(),
+                    dma2: Dma2::steal(),
+                    dma3: Dma3::steal(),
+                }
+            })
+        } else {
+            None
+        }
+    }
+}
+
 /// What the interrupt handler of one controller keeps: the terminal-count
 /// interrupts it served, the errors it took off the hardware, and the
 /// wakers of the tasks awaiting each channel.
@@ -45,18 +97,19 @@ impl HandlerState {
 /// (default: a static of the controller) one giving the
 /// `&'static HandlerState` (the host tests give each test thread its own).
 macro_rules! pl081_controller {
-    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, interrupts = $error:literal, $tc:literal, $combined:literal) => {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, interrupts = $error:literal, $tc:literal, $combined:literal, taken = $bit:literal) => {
         pl081_controller!(
             $(#[$doc])* $name,
             registers = $registers,
             interrupts = $error, $tc, $combined,
+            taken = $bit,
             state = {
                 static STATE: $crate::controller::HandlerState = $crate::controller::HandlerState::new();
                 &STATE
             }
         );
     };
-    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, interrupts = $error:literal, $tc:literal, $combined:literal, state = $state:expr) => {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, interrupts = $error:literal, $tc:literal, $combined:literal, taken = $bit:literal, state = $state:expr) => {
         $(#[$doc])*
         pub struct $name {
             _private: (),
@@ -70,15 +123,15 @@ macro_rules! pl081_controller {
             /// NVIC number of the controller's combined interrupt.
             pub const COMBINED_IRQ: u16 = $combined;
 
-            /// Returns the controller the first time it is called, `None` after.
+            /// Returns the controller the first time it (or
+            /// [`Controllers::take`](crate::Controllers::take)) is called,
+            /// `None` after.
             #[inline]
             pub fn take() -> Option<Self> {
-                use core::sync::atomic::{AtomicBool, Ordering};
-                static TAKEN: AtomicBool = AtomicBool::new(false);
-                if TAKEN.swap(true, Ordering::AcqRel) {
-                    None
-                } else {
+                if $crate::controller::claim(1 << $bit) {
                     Some($name { _private: () })
+                } else {
+                    None
                 }
             }
 
@@ -233,8 +286,8 @@ macro_rules! pl081_controller {
             }
 
             #[inline]
-            unsafe fn resume(channel: usize) {
-                // SAFETY: forwarded contract.
+            unsafe fn resume(channel: usize, _plan: &dma_types::controller::TransferPlan) {
+                // SAFETY: forwarded contract (the PL081 keeps its position).
                 unsafe { $crate::engine::resume(Self::registers(), channel) }
             }
 
@@ -335,25 +388,29 @@ pl081_controller!(
     /// PL081 controller 0 (registers at the Secure alias 0x5011_0000).
     Dma0,
     registers = 0x5011_0000 as *const crate::regs::pl081::RegisterBlock,
-    interrupts = 56, 57, 58
+    interrupts = 56, 57, 58,
+    taken = 0
 );
 pl081_controller!(
     /// PL081 controller 1 (registers at the Secure alias 0x5011_1000).
     Dma1,
     registers = 0x5011_1000 as *const crate::regs::pl081::RegisterBlock,
-    interrupts = 59, 60, 61
+    interrupts = 59, 60, 61,
+    taken = 1
 );
 pl081_controller!(
     /// PL081 controller 2 (registers at the Secure alias 0x5011_2000).
     Dma2,
     registers = 0x5011_2000 as *const crate::regs::pl081::RegisterBlock,
-    interrupts = 62, 63, 64
+    interrupts = 62, 63, 64,
+    taken = 2
 );
 pl081_controller!(
     /// PL081 controller 3 (registers at the Secure alias 0x5011_3000).
     Dma3,
     registers = 0x5011_3000 as *const crate::regs::pl081::RegisterBlock,
-    interrupts = 65, 66, 67
+    interrupts = 65, 66, 67,
+    taken = 3
 );
 
 /// Any channel of the four PL081 controllers, as one controller type: the
@@ -500,8 +557,8 @@ unsafe impl dma_types::controller::Controller for AnyDma {
     }
 
     #[inline]
-    unsafe fn resume(channel: usize) {
-        // SAFETY: forwarded contract.
+    unsafe fn resume(channel: usize, _plan: &dma_types::controller::TransferPlan) {
+        // SAFETY: forwarded contract (the PL081 keeps its position).
         unsafe { crate::engine::resume(Self::registers(channel), channel % 2) }
     }
 

@@ -237,12 +237,27 @@ pub fn link_chain(chain: &mut [Lli], source: u32, destination: u32, layout: &Cha
     let Some((last, full)) = chain[..layout.items].split_last_mut() else {
         return 0;
     };
-    let (mut source, mut destination, mut next) = (source, destination, first);
-    for item in full {
+    let (mut source, mut destination) = (source, destination);
+    // One pointer walks the items and names the following one (no index,
+    // no third counter): the loop a careful engineer writes, which keeps
+    // each item's four words in two paired stores.
+    let range = full.as_mut_ptr_range();
+    let mut item = range.start;
+    while item != range.end {
         source += layout.source_step;
         destination += layout.destination_step;
-        next += core::mem::size_of::<Lli>() as u32;
-        *item = Lli::new(source, destination, next, layout.full_control);
+        let following = item.wrapping_add(1);
+        // SAFETY: `item` lies in `full` (it stops at its end), which the
+        // caller lends mutably.
+        unsafe {
+            item.write(Lli::new(
+                source,
+                destination,
+                following.addr() as u32,
+                layout.full_control,
+            ))
+        };
+        item = following;
     }
     *last = Lli::new(
         source + layout.source_step,

@@ -63,7 +63,7 @@ pub mod map;
 pub mod regs;
 pub mod ring;
 
-pub use controller::{AnyDma, Channels, Dma0, Dma1, Dma2, Dma3, IntoAnyDma};
+pub use controller::{AnyDma, Channels, Controllers, Dma0, Dma1, Dma2, Dma3, IntoAnyDma};
 
 /// What the macro wrappers below name through `$crate`.
 #[doc(hidden)]

@@ -47,6 +47,7 @@ mod test_controller {
         TestDma,
         registers = block(),
         interrupts = 56, 57, 58,
+        taken = 7,
         state = STATE.with(|state| *state)
     );
 }

@@ -158,8 +158,8 @@ macro_rules! gdma_controller {
             }
 
             #[inline]
-            unsafe fn resume(channel: usize) {
-                let _ = channel;
+            unsafe fn resume(channel: usize, plan: &dma_types::controller::TransferPlan) {
+                let _ = (channel, plan);
             }
 
             #[inline]

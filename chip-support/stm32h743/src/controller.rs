@@ -55,21 +55,73 @@ channel_set!(
     Channels16 { ch0: Ch0, ch1: Ch1, ch2: Ch2, ch3: Ch3, ch4: Ch4, ch5: Ch5, ch6: Ch6, ch7: Ch7, ch8: Ch8, ch9: Ch9, ch10: Ch10, ch11: Ch11, ch12: Ch12, ch13: Ch13, ch14: Ch14, ch15: Ch15 }
 );
 
-/// The singleton part shared by every controller type: `take` once (a
-/// per-type flag), `steal` unchecked.
+/// The singletons handed out, one bit per controller type (bit 0 DMA1,
+/// 1 DMA2, 2 BDMA, 3 MDMA; the host tests' controllers use bits 4–7).
+static TAKEN: core::sync::atomic::AtomicU8 = core::sync::atomic::AtomicU8::new(0);
+
+/// Claims the controllers of `bits`: `true` if none of them was taken
+/// before. Either way all of them are taken afterwards, so a claim that
+/// failed because one was already handed out leaves the others unclaimable
+/// too (mixing `Controllers::take` with single takes gets fewer handles,
+/// never two of one controller).
+///
+/// One read-modify-write (`fetch_or`), relaxed: its atomicity alone makes
+/// one caller the owner, and a handle carries no data another context must
+/// see.
+#[doc(hidden)]
+#[inline]
+pub fn claim(bits: u8) -> bool {
+    TAKEN.fetch_or(bits, core::sync::atomic::Ordering::Relaxed) & bits == 0
+}
+
+/// All four controllers, taken at once with one flag update (issue 15 item
+/// 5: a firmware using several controllers pays one check, not one per
+/// controller).
+#[allow(missing_docs)]
+pub struct Controllers {
+    pub dma1: Dma1,
+    pub dma2: Dma2,
+    pub bdma: Bdma,
+    pub mdma: Mdma,
+}
+
+impl Controllers {
+    /// Returns the four controllers if none was taken before (by this or by
+    /// `Dma1::take()` …); `None` otherwise, and then none of the four can be
+    /// taken any more.
+    #[inline]
+    pub fn take() -> Option<Controllers> {
+        if claim(0b1111) {
+            // SAFETY: the flag update made these the only handles.
+            Some(unsafe {
+                Controllers {
+                    dma1: Dma1::steal(),
+                    dma2: Dma2::steal(),
+                    bdma: Bdma::steal(),
+                    mdma: Mdma::steal(),
+                }
+            })
+        } else {
+            None
+        }
+    }
+}
+
+/// The singleton part shared by every controller type: `take` once (bit
+/// `$bit` of the crate's flag), `steal` unchecked.
 macro_rules! singleton {
-    ($name:ident $(<$mode:ty>)?) => {
+    ($name:ident $(<$mode:ty>)?, taken = $bit:literal) => {
         impl $name $(<$mode>)? {
-            /// Returns the controller the first time it is called, `None` after.
+            /// Returns the controller the first time it (or
+            /// [`Controllers::take`](crate::Controllers::take)) is called,
+            /// `None` after.
             #[inline]
             pub fn take() -> Option<Self> {
-                use core::sync::atomic::{AtomicBool, Ordering};
-                static TAKEN: AtomicBool = AtomicBool::new(false);
-                if TAKEN.swap(true, Ordering::AcqRel) {
-                    None
-                } else {
+                if $crate::controller::claim(1 << $bit) {
                     // SAFETY: the flag makes this the only handle.
                     Some(unsafe { Self::steal() })
+                } else {
+                    None
                 }
             }
 
@@ -91,6 +143,18 @@ pub(crate) use singleton;
 /// Implements the cache hooks of `Controller` with data cache `$cache`.
 macro_rules! cache_hooks {
     ($cache:ty) => {
+        #[inline(always)]
+        fn before_dcache_maintenance() {
+            <$cache as $crate::cache::DataCache>::before_maintenance()
+        }
+
+        #[inline(always)]
+        unsafe fn clean_dcache_for_start(address: usize, bytes: usize) {
+            // SAFETY: forwarded contract; every start of this crate's
+            // engines completes the write-back with its `dsb`.
+            unsafe { <$cache as $crate::cache::DataCache>::clean_for_start(address, bytes) }
+        }
+
         #[inline(always)]
         unsafe fn clean_dcache(address: usize, bytes: usize) {
             // SAFETY: forwarded contract.
@@ -128,9 +192,9 @@ macro_rules! engine_forwarding {
         }
 
         #[inline]
-        unsafe fn resume(channel: usize) {
+        unsafe fn resume(channel: usize, plan: &dma_types::controller::TransferPlan) {
             // SAFETY: forwarded contract.
-            unsafe { $crate::engine::$engine::resume(Self::registers(), channel) }
+            unsafe { $crate::engine::$engine::resume(Self::registers(), channel, plan) }
         }
 
         #[inline]
@@ -161,10 +225,11 @@ macro_rules! completion_interrupt {
         // on every start and resume, so every end of a transfer raises the
         // channel's line, which `unmask_completion_interrupt` unmasks; the
         // handler (`handle_interrupt`) acknowledges by clearing enables or
-        // completion flags, never a flag `is_active`/`has_error` read, and
-        // wakes the channel's slot after that; `sleep_until` sleeps only
-        // where every enabled line preempts and checks `done` with PRIMASK
-        // set before each `wfi`.
+        // masking a running ring's line, never a flag
+        // `is_active`/`has_error`/`finished` read, and wakes the
+        // channel's slot after that; `sleep_until` sleeps only where every
+        // enabled line preempts and checks `done` with PRIMASK set before
+        // each `wfi`.
         unsafe impl $($generics)* dma_types::interrupt::CompletionInterrupt for $ty {
             type Interrupts = $binding;
 
@@ -194,13 +259,13 @@ pub(crate) use completion_interrupt;
 /// Declares a DMA1/DMA2-style controller: `$name<M>` where `M` is the FIFO
 /// setting of its streams; stream n uses DMAMUX1 channel `$mux_offset + n`.
 macro_rules! stream_controller {
-    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, mux_offset = $mux_offset:literal, cache = $cache:ty, irqs = $irqs:expr) => {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, mux_offset = $mux_offset:literal, cache = $cache:ty, taken = $bit:literal, irqs = $irqs:expr) => {
         $crate::controller::stream_controller!(
             $(#[$doc])* $name, registers = $registers, dmamux = $dmamux, mux_offset = $mux_offset,
-            cache = $cache, irqs = $irqs, wakers = $crate::controller::default_wakers!(8)
+            cache = $cache, taken = $bit, irqs = $irqs, wakers = $crate::controller::default_wakers!(8)
         );
     };
-    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, mux_offset = $mux_offset:literal, cache = $cache:ty, irqs = $irqs:expr, wakers = $wakers:expr) => {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, mux_offset = $mux_offset:literal, cache = $cache:ty, taken = $bit:literal, irqs = $irqs:expr, wakers = $wakers:expr) => {
         $(#[$doc])*
         ///
         /// `M` is the FIFO setting of the stream handles
@@ -210,7 +275,7 @@ macro_rules! stream_controller {
             _private: core::marker::PhantomData<M>,
         }
 
-        $crate::controller::singleton!($name<$crate::fifo::Direct>);
+        $crate::controller::singleton!($name<$crate::fifo::Direct>, taken = $bit);
 
         impl $name<$crate::fifo::Direct> {
             /// Splits the controller into its eight stream handles.
@@ -336,6 +401,14 @@ macro_rules! stream_controller {
         {
         }
 
+        impl<M> $crate::flags::sealed::CompleteFlag for $name<M> {
+            #[inline(always)]
+            unsafe fn clear_complete(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::stream::clear_complete(Self::registers(), channel) }
+            }
+        }
+
         impl<M: $crate::fifo::StreamMode> $crate::bounds::Sealed for $name<M> {}
 
         // SAFETY: the register pointers are this controller's, stream n is
@@ -377,19 +450,19 @@ pub(crate) use stream_controller;
 
 /// Declares a BDMA-style controller (DMAMUX2 channel n feeds channel n).
 macro_rules! bdma_controller {
-    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, cache = $cache:ty, irqs = $irqs:expr) => {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, cache = $cache:ty, taken = $bit:literal, irqs = $irqs:expr) => {
         $crate::controller::bdma_controller!(
-            $(#[$doc])* $name, registers = $registers, dmamux = $dmamux, cache = $cache,
+            $(#[$doc])* $name, registers = $registers, dmamux = $dmamux, cache = $cache, taken = $bit,
             irqs = $irqs, wakers = $crate::controller::default_wakers!(8)
         );
     };
-    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, cache = $cache:ty, irqs = $irqs:expr, wakers = $wakers:expr) => {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, dmamux = $dmamux:expr, cache = $cache:ty, taken = $bit:literal, irqs = $irqs:expr, wakers = $wakers:expr) => {
         $(#[$doc])*
         pub struct $name {
             _private: core::marker::PhantomData<()>,
         }
 
-        $crate::controller::singleton!($name);
+        $crate::controller::singleton!($name, taken = $bit);
 
         impl $name {
             /// Splits the controller into its eight channel handles.
@@ -461,6 +534,11 @@ macro_rules! bdma_controller {
             $crate::controller::engine_forwarding!(bdma, suspend = suspend);
 
             #[inline(always)]
+            fn finished(channel: usize) -> Option<bool> {
+                $crate::engine::bdma::finished(Self::registers(), channel)
+            }
+
+            #[inline(always)]
             unsafe fn start(channel: usize, plan: &dma_types::controller::TransferPlan, _chain: &mut [$crate::controller::NoChain]) {
                 // SAFETY: forwarded contract of `Controller::start`.
                 unsafe { $crate::engine::bdma::start(Self::registers(), Self::dmamux(), channel, plan) }
@@ -475,6 +553,14 @@ macro_rules! bdma_controller {
 
 
 
+        }
+
+        impl $crate::flags::sealed::CompleteFlag for $name {
+            #[inline(always)]
+            unsafe fn clear_complete(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::bdma::clear_complete(Self::registers(), channel) }
+            }
         }
 
         // SAFETY: the same start with CCR.PL set in the same CCR write.
@@ -515,19 +601,19 @@ pub(crate) use bdma_controller;
 
 /// Declares an MDMA-style controller (memory-to-memory, link nodes).
 macro_rules! mdma_controller {
-    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, cache = $cache:ty, irq = $irq:expr) => {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, cache = $cache:ty, taken = $bit:literal, irq = $irq:expr) => {
         $crate::controller::mdma_controller!(
-            $(#[$doc])* $name, registers = $registers, cache = $cache,
+            $(#[$doc])* $name, registers = $registers, cache = $cache, taken = $bit,
             irq = $irq, wakers = $crate::controller::default_wakers!(16)
         );
     };
-    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, cache = $cache:ty, irq = $irq:expr, wakers = $wakers:expr) => {
+    ($(#[$doc:meta])* $name:ident, registers = $registers:expr, cache = $cache:ty, taken = $bit:literal, irq = $irq:expr, wakers = $wakers:expr) => {
         $(#[$doc])*
         pub struct $name {
             _private: core::marker::PhantomData<()>,
         }
 
-        $crate::controller::singleton!($name);
+        $crate::controller::singleton!($name, taken = $bit);
 
         impl $name {
             /// Splits the controller into its sixteen channel handles.
@@ -588,6 +674,11 @@ macro_rules! mdma_controller {
             $crate::controller::engine_forwarding!(mdma, suspend = suspend);
 
             #[inline(always)]
+            fn finished(channel: usize) -> Option<bool> {
+                $crate::engine::mdma::finished(Self::registers(), channel)
+            }
+
+            #[inline(always)]
             unsafe fn start(channel: usize, plan: &dma_types::controller::TransferPlan, chain: &mut [$crate::node::MdmaNode]) {
                 // SAFETY: forwarded contract of `Controller::start`.
                 unsafe {
@@ -596,7 +687,7 @@ macro_rules! mdma_controller {
                         channel,
                         plan,
                         chain,
-                        <$cache as $crate::cache::DataCache>::clean,
+                        <$cache as $crate::cache::DataCache>::clean_for_start,
                     )
                 }
             }
@@ -628,6 +719,14 @@ macro_rules! mdma_controller {
             }
         }
 
+        impl $crate::flags::sealed::CompleteFlag for $name {
+            #[inline(always)]
+            unsafe fn clear_complete(channel: usize) {
+                // SAFETY: forwarded contract.
+                unsafe { $crate::engine::mdma::clear_complete(Self::registers(), channel) }
+            }
+        }
+
         // SAFETY: the same starts with CCR.PL set in the same CCR writes.
         unsafe impl dma_types::priority::SupportsPriority for $name {
             #[inline(always)]
@@ -639,7 +738,7 @@ macro_rules! mdma_controller {
                         channel,
                         plan,
                         chain,
-                        <$cache as $crate::cache::DataCache>::clean,
+                        <$cache as $crate::cache::DataCache>::clean_for_start,
                         level,
                     )
                 }
@@ -679,6 +778,7 @@ stream_controller!(
     dmamux = 0x4002_0800 as *const crate::regs::dmamux::RegisterBlock,
     mux_offset = 0,
     cache = crate::cache::CortexM7,
+    taken = 0,
     irqs = [11, 12, 13, 14, 15, 16, 17, 47]
 );
 stream_controller!(
@@ -688,6 +788,7 @@ stream_controller!(
     dmamux = 0x4002_0800 as *const crate::regs::dmamux::RegisterBlock,
     mux_offset = 8,
     cache = crate::cache::CortexM7,
+    taken = 1,
     irqs = [56, 57, 58, 59, 60, 68, 69, 70]
 );
 bdma_controller!(
@@ -696,6 +797,7 @@ bdma_controller!(
     registers = 0x5802_5400 as *const crate::regs::bdma::RegisterBlock,
     dmamux = 0x5802_5800 as *const crate::regs::dmamux::RegisterBlock,
     cache = crate::cache::CortexM7,
+    taken = 2,
     irqs = [129, 130, 131, 132, 133, 134, 135, 136]
 );
 mdma_controller!(
@@ -703,6 +805,7 @@ mdma_controller!(
     Mdma,
     registers = 0x5200_0000 as *const crate::regs::mdma::RegisterBlock,
     cache = crate::cache::CortexM7,
+    taken = 3,
     irq = 122
 );
 
@@ -759,6 +862,18 @@ macro_rules! stream_family {
                 Some($crate::engine::stream::FIXED_BURST_REFUSAL);
 
             #[inline(always)]
+            fn before_dcache_maintenance() {
+                <$first<M> as dma_types::controller::Controller>::before_dcache_maintenance()
+            }
+
+            #[inline(always)]
+            unsafe fn clean_dcache_for_start(address: usize, bytes: usize) {
+                // SAFETY: forwarded contract (both controllers share the
+                // cache, and every start of either completes the clean).
+                unsafe { <$first<M> as dma_types::controller::Controller>::clean_dcache_for_start(address, bytes) }
+            }
+
+            #[inline(always)]
             unsafe fn clean_dcache(address: usize, bytes: usize) {
                 // SAFETY: forwarded contract (both controllers share the cache).
                 unsafe { <$first<M> as dma_types::controller::Controller>::clean_dcache(address, bytes) }
@@ -801,6 +916,15 @@ macro_rules! stream_family {
             }
 
             #[inline]
+            fn finished(channel: usize) -> Option<bool> {
+                if channel < 8 {
+                    <$first<M> as dma_types::controller::Controller>::finished(channel)
+                } else {
+                    <$second<M> as dma_types::controller::Controller>::finished(channel - 8)
+                }
+            }
+
+            #[inline]
             fn remaining(channel: usize, chain: &[$crate::controller::NoChain]) -> usize {
                 if channel < 8 {
                     <$first<M> as dma_types::controller::Controller>::remaining(channel, chain)
@@ -822,13 +946,13 @@ macro_rules! stream_family {
             }
 
             #[inline]
-            unsafe fn resume(channel: usize) {
+            unsafe fn resume(channel: usize, plan: &dma_types::controller::TransferPlan) {
                 // SAFETY: forwarded contract.
                 unsafe {
                     if channel < 8 {
-                        <$first<M> as dma_types::controller::Controller>::resume(channel)
+                        <$first<M> as dma_types::controller::Controller>::resume(channel, plan)
                     } else {
-                        <$second<M> as dma_types::controller::Controller>::resume(channel - 8)
+                        <$second<M> as dma_types::controller::Controller>::resume(channel - 8, plan)
                     }
                 }
             }

@@ -56,15 +56,17 @@ pub mod controller;
 pub mod double_buffer;
 pub mod engine;
 pub mod fifo;
+pub mod flags;
 pub mod interrupt;
 pub mod map;
+pub mod mpu;
 pub mod node;
 pub mod peripherals;
 pub mod regs;
 pub mod routing;
 mod stream_ring;
 
-pub use controller::{AnyStream, Bdma, Dma1, Dma2, IntoAnyStream, Mdma};
+pub use controller::{AnyStream, Bdma, Controllers, Dma1, Dma2, IntoAnyStream, Mdma};
 
 /// What the macro wrappers below name through `$crate`.
 #[doc(hidden)]

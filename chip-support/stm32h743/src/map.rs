@@ -11,6 +11,8 @@
 //! | [`Sram2`] | 0x3002_0000 | 128 KiB | yes | ✔ | – | ✔ |
 //! | [`Sram3`] | 0x3004_0000 | 32 KiB | yes | ✔ | – | ✔ |
 //! | [`Sram4`] | 0x3800_0000 | 64 KiB | yes | ✔ | ✔ | ✔ |
+//! | [`AxiSramUncached`] | 0x2407_0000 | 64 KiB (the top of AXI SRAM) | until [`UncachedRam::configure`](crate::mpu::UncachedRam::configure) | ✔ | – | ✔ |
+//! | [`Sram4Uncached`] | 0x3800_C000 | 16 KiB (the top of SRAM4) | until [`UncachedRam::configure`](crate::mpu::UncachedRam::configure) | ✔ | ✔ | ✔ |
 //! | [`BackupSram`] | 0x3880_0000 | 4 KiB | yes | ✔ | ✔ | ✔ |
 //! | [`D2Peripherals`] | 0x4000_0000 | APB1/2, AHB1/2 | device | ✔ | – | ✔ |
 //! | [`D3Peripherals`] | 0x5800_0000 | APB4, AHB4 | device | ✔ | ✔ | ✔ |
@@ -20,6 +22,13 @@
 //! regions gets cache maintenance automatically, and DMA-written buffers there
 //! must be 32-byte aligned and sized. Flash is cached too, but neither the CPU
 //! nor a DMA writes it, so it needs no maintenance.
+//!
+//! [`AxiSramUncached`] and [`Sram4Uncached`] are windows inside AXI SRAM and
+//! SRAM4 that `dma-regions.x` reserves (their own `.dma.<Region>` sections,
+//! at an address and size one MPU region covers exactly) for memory the MPU
+//! marks non-cacheable. As types of their own they are cacheable (nothing
+//! proves the MPU was programmed); [`crate::mpu`] turns their buffers into
+//! [`Uncached`](crate::mpu::Uncached) ones, which carry no cache code.
 //!
 //! Sources: RM0433 rev 7 §2.3 (memory map, bus matrix), ST CMSIS
 //! `stm32h743xx.h` (`D1_AXISRAM_BASE`, `D2_AHBSRAM_BASE`, `D3_SRAM_BASE`,
@@ -120,6 +129,14 @@ regions! {
     Sram3 = 0x3004_0000, 0x0000_8000, cacheable: true, reached by [ReachableByDma, ReachableByMdma];
     /// SRAM4 (D3), 64 KiB, cacheable: the only general RAM the BDMA reaches.
     Sram4 = 0x3800_0000, 0x0001_0000, cacheable: true, reached by [ReachableByDma, ReachableByBdma, ReachableByMdma];
+    /// The top 64 KiB of AXI SRAM, reserved by `dma-regions.x` for the MPU
+    /// region [`UncachedRam::configure`](crate::mpu::UncachedRam::configure)
+    /// makes non-cacheable; cacheable as a type of its own (adopt its
+    /// buffers into [`Uncached`](crate::mpu::Uncached) to drop the cache code).
+    AxiSramUncached = 0x2407_0000, 0x0001_0000, cacheable: true, reached by [ReachableByDma, ReachableByMdma];
+    /// The top 16 KiB of SRAM4, reserved like [`AxiSramUncached`]: the
+    /// BDMA's uncached memory.
+    Sram4Uncached = 0x3800_C000, 0x0000_4000, cacheable: true, reached by [ReachableByDma, ReachableByBdma, ReachableByMdma];
     /// Backup SRAM (D3), 4 KiB, cacheable.
     BackupSram = 0x3880_0000, 0x0000_1000, cacheable: true, reached by [ReachableByDma, ReachableByBdma, ReachableByMdma];
     /// D2 peripherals (APB1 0x4000_0000, APB2 0x4001_0000, AHB1 0x4002_0000, AHB2 0x4802_0000): device memory.
@@ -150,5 +167,7 @@ dma_sections! {
     Sram2: zeroed at boot false, aligned CacheLine32;
     Sram3: zeroed at boot false, aligned CacheLine32;
     Sram4: zeroed at boot false, aligned CacheLine32;
+    AxiSramUncached: zeroed at boot false, aligned CacheLine32;
+    Sram4Uncached: zeroed at boot false, aligned CacheLine32;
     BackupSram: zeroed at boot false, aligned CacheLine32;
 }

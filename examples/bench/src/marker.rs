@@ -26,21 +26,41 @@ pub fn announce(name: &str) {
 }
 
 /// Opens a section announced with [`announce`].
+///
+/// The marker declares every register inline assembly may name clobbered
+/// (all but r6 and r7, which LLVM reserves, and sp): no value can be formed before it and used
+/// after it, so each section forms every constant and address it uses
+/// itself, in both images, instead of the compiler hoisting some of them
+/// out of one image's section and not the other's. A value computed before
+/// the section (a buffer address) is read back from the stack inside it, in
+/// both images alike.
 #[inline(always)]
 pub fn start_unannounced() {
     #[cfg(target_arch = "arm")]
-    // SAFETY: `dbg` is a hint with no architectural effect on the M33.
+    // SAFETY: `dbg` is a hint with no architectural effect on the M33; the
+    // clobbers only make the compiler keep nothing in registers across it.
     unsafe {
-        core::arch::asm!("dbg #1")
+        core::arch::asm!(
+            "dbg #1",
+            out("r0") _, out("r1") _, out("r2") _, out("r3") _, out("r4") _,
+            out("r5") _, out("r8") _, out("r9") _, out("r10") _,
+            out("r11") _, out("r12") _, out("lr") _,
+        )
     };
 }
 
-/// Closes the open section.
+/// Closes the open section; clobbers as [`start_unannounced`], so no value
+/// is formed inside a section for use after it either.
 #[inline(always)]
 pub fn stop() {
     #[cfg(target_arch = "arm")]
-    // SAFETY: as in `start`.
+    // SAFETY: as in `start_unannounced`.
     unsafe {
-        core::arch::asm!("dbg #2")
+        core::arch::asm!(
+            "dbg #2",
+            out("r0") _, out("r1") _, out("r2") _, out("r3") _, out("r4") _,
+            out("r5") _, out("r8") _, out("r9") _, out("r10") _,
+            out("r11") _, out("r12") _, out("lr") _,
+        )
     };
 }

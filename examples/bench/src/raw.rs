@@ -102,16 +102,58 @@ pub fn start_to_peripheral(
     write(dma + CONFIGURATION, 1);
 }
 
-/// Waits until `channel` is idle; returns `false` if it stopped on an error.
+/// Waits until `channel` is idle; returns the elements not transferred if
+/// it stopped on an error (as the typed `wait()` reports them), walking
+/// `items` (the transfer's linked-list items, empty for a single block).
 #[inline]
-pub fn wait(dma: usize, channel: usize) -> bool {
+pub fn wait<T: Words>(dma: usize, channel: usize, items: &[T]) -> Result<(), usize> {
     let bit = 1 << channel;
-    while read(dma + ENBLD_CHNS) & bit != 0 {
-        core::hint::spin_loop();
-    }
+    while read(dma + ENBLD_CHNS) & bit != 0 {}
     // The controller's writes before the CPU reads the destination.
     fence(Ordering::SeqCst);
-    read(dma + RAW_INT_ERROR_STATUS) & bit == 0
+    if read(dma + RAW_INT_ERROR_STATUS) & bit == 0 {
+        Ok(())
+    } else {
+        Err(remaining(dma, channel, items))
+    }
+}
+
+/// A linked-list item as the bench keeps it: four words, or an [`Item`].
+pub trait Words {
+    /// The item's next-item word and Control word.
+    fn link(&self) -> (u32, u32);
+}
+
+impl Words for [u32; 4] {
+    #[inline]
+    fn link(&self) -> (u32, u32) {
+        (self[2], self[3])
+    }
+}
+
+impl Words for Item {
+    #[inline]
+    fn link(&self) -> (u32, u32) {
+        (self.next as u32, self.control)
+    }
+}
+
+/// The elements `channel` has not transferred: its TransferSize and that of
+/// every item of `items` still linked from its LLI register.
+#[inline]
+pub fn remaining<T: Words>(dma: usize, channel: usize, items: &[T]) -> usize {
+    let registers = channel_base(dma, channel);
+    let mut left = (read(registers + CONTROL) & 0xFFF) as usize;
+    let mut next = read(registers + LLI);
+    while next != 0 {
+        let Some(item) = items.iter().find(|item| *item as *const T as u32 == next) else {
+            break;
+        };
+        let (following, control) = item.link();
+        left += (control & 0xFFF) as usize;
+        next = following;
+    }
+    left
 }
 
 /// Acknowledges the terminal-count interrupts of the controller at `dma`

@@ -35,8 +35,12 @@ fn sites() -> usize {
     let (e, _) = dma_buffers!([u32; 16], region = Sram3);
     let (f, _) = dma_buffers!([u32; 16], region = Sram4);
     let (g, _) = dma_buffers!([u32; 16], region = BackupSram);
+    let (h, _) = dma_buffers!([u32; 16], region = AxiSramUncached);
+    let (i, _) = dma_buffers!([u32; 16], region = Sram4Uncached);
     let chain = descriptor_chain!(controller = Mdma, from [src: [u32; 8]], to [dst: [u32; 8]]);
     a.address()
+        ^ h.address()
+        ^ i.address()
         ^ b.address()
         ^ c.address()
         ^ d.address()

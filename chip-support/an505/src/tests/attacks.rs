@@ -865,6 +865,24 @@ fn i11_02_a_chain_waited_for_inside_a_critical_section_keeps_it() {
     assert_eq!(taken(), [(TC, 0)]);
 }
 
+/// Issue 15 item 5 (attack on the one-flag take): `Controllers::take`
+/// claims every controller with one flag update, all or nothing, and mixing
+/// it with single takes never hands out one controller twice (a group claim
+/// that fails because one was taken leaves the rest unclaimable).
+#[test]
+fn i15_05_one_take_for_all_controllers_never_hands_out_one_twice() {
+    use crate::controller::claim;
+    // Bits 4–6 belong to no controller (Dma0–Dma3 are 0–3, TestDma 7).
+    assert!(claim(1 << 4), "a single take succeeds once");
+    assert!(!claim(1 << 4), "and never again");
+    assert!(
+        !claim(0b0111_0000),
+        "a group with a taken member is refused"
+    );
+    assert!(!claim(1 << 5), "the refused group took the rest too");
+    assert!(!claim(1 << 6));
+}
+
 /// Issue 12 item 2: dropping a pending future (a `select` another branch
 /// won, a timeout) stops the channel before the destination is released,
 /// as dropping the transfer does.

@@ -1,12 +1,11 @@
 //! BDMA channels, with their DMAMUX2 channel.
 
-use core::sync::atomic::{fence, Ordering};
-
 use dma_types::controller::TransferPlan;
 use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
 
 use super::{size_code, Served, STOP_POLLS};
+use crate::cache::dsb;
 use crate::regs::bdma::{ccr, flags, RegisterBlock};
 use crate::regs::dmamux;
 
@@ -58,7 +57,11 @@ pub const fn clear_mask(channel: usize) -> u32 {
 /// `HAL_DMA_Start` also disables first). Then: flags cleared, CPAR, CM0AR,
 /// CNDTR, the DMAMUX channel, and CCR once with EN (RM0433 BDMA channel
 /// configuration procedure: configuring CCR and enabling may be one write).
-/// CM1AR keeps the length for [`resume`], as on the DMA streams.
+/// CM1AR, the second buffer of double-buffer mode, is not written (ST HAL
+/// `DMA_SetConfig`, BDMA branch: CNDTR, CPAR, CM0AR only): [`resume`] takes
+/// the original length from the transfer's plan. One `dsb` before the
+/// first write orders the buffers and completes the cache write-backs the
+/// typed layer began, as on the streams.
 ///
 /// A channel that finished has nothing in flight, so EN clears at once; if
 /// it did not within [`STOP_POLLS`] polls, the writes below would be
@@ -106,7 +109,7 @@ pub unsafe fn start_at(
             polls += 1;
         }
     }
-    fence(Ordering::SeqCst);
+    dsb();
     // SAFETY: register writes on a disabled channel the caller owns, words
     // from a checked plan.
     unsafe {
@@ -114,7 +117,6 @@ pub unsafe fn start_at(
         registers.cpar.write(peripheral);
         registers.cm0ar.write(memory);
         registers.cndtr.write(plan.count as u32);
-        registers.cm1ar.write(plan.count as u32);
         mux.ccr[channel].write(super::stream::mux_word(plan));
         registers
             .ccr
@@ -122,12 +124,29 @@ pub unsafe fn start_at(
     }
 }
 
-/// Returns whether `channel` is still enabled and has neither completed
-/// nor failed (the BDMA leaves EN set after the last element).
+/// Returns `None` while `channel` has neither completed nor failed, and
+/// `Some(failed)` once it has, from one read of ISR.
+///
+/// The BDMA leaves EN set after the last element, so EN cannot tell the end
+/// (see [`start`]); TCIF can, and a transfer error sets TEIF and clears EN
+/// (SVD `BDMA_CCRx.EN`). ST `HAL_DMA_PollForTransfer` likewise polls the
+/// channel's flags in ISR. A channel the software disabled (a suspended
+/// one) has neither flag and counts as active.
+#[inline(always)]
+pub fn finished(regs: &RegisterBlock, channel: usize) -> Option<bool> {
+    let status = (regs.isr.read() >> (4 * channel)) & (flags::TCIF | flags::TEIF);
+    if status == 0 {
+        None
+    } else {
+        Some(status & flags::TEIF != 0)
+    }
+}
+
+/// Returns whether `channel` has neither completed nor failed
+/// ([`finished`] is `None`).
 #[inline]
 pub fn is_active(regs: &RegisterBlock, channel: usize) -> bool {
-    let done = (regs.isr.read() >> (4 * channel)) & (flags::TCIF | flags::TEIF) != 0;
-    regs.channel[channel].ccr.read() & ccr::EN != 0 && !done
+    finished(regs, channel).is_none()
 }
 
 /// Returns whether `channel` stopped on a transfer error.
@@ -181,8 +200,10 @@ pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
     let _ = unsafe { stop(regs, channel) };
 }
 
-/// Continues a channel paused by [`suspend`]: addresses moved past the
-/// elements done, CNDTR reloaded, flags cleared, EN set again.
+/// Continues a channel paused by [`suspend`]: CPAR/CM0AR set to `plan`'s
+/// addresses moved past the `plan.count - CNDTR` elements done, CNDTR
+/// reloaded with the rest, flags cleared, EN set again. `plan` is the plan
+/// the channel was started with.
 ///
 /// The BDMA does not support re-enabling a disabled channel as it is
 /// (RM0433 BDMA "suspend and resume a channel": not supported); this is its
@@ -202,8 +223,9 @@ pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
 ///
 /// # Safety
 ///
-/// The caller must own `channel`, paused by [`suspend`].
-pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
+/// The caller must own `channel`, paused by [`suspend`], started with
+/// `plan`.
+pub unsafe fn resume(regs: &RegisterBlock, channel: usize, plan: &TransferPlan) {
     let registers = &regs.channel[channel];
     let control = registers.ccr.read();
     if control & ccr::EN != 0 || (regs.isr.read() >> (4 * channel)) & flags::TEIF != 0 {
@@ -213,20 +235,18 @@ pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
     if left == 0 {
         return;
     }
-    let done = registers.cm1ar.read().wrapping_sub(left);
-    let bytes = done << ((control >> ccr::PSIZE_SHIFT) & 0b11);
+    let done = (plan.count as u32).wrapping_sub(left);
+    let bytes = done << size_code(plan.width);
+    let (peripheral, memory) = super::stream::addresses(plan);
     // SAFETY: register writes on a disabled channel the caller owns.
     unsafe {
         if control & ccr::PINC != 0 {
-            registers.cpar.modify(|address| address.wrapping_add(bytes));
+            registers.cpar.write(peripheral.wrapping_add(bytes));
         }
         if control & ccr::MINC != 0 {
-            registers
-                .cm0ar
-                .modify(|address| address.wrapping_add(bytes));
+            registers.cm0ar.write(memory.wrapping_add(bytes));
         }
         registers.cndtr.write(left);
-        registers.cm1ar.write(left);
         regs.ifcr.write(clear_mask(channel));
         // The handler may have masked the interrupts while the channel was
         // disabled: enable them again with the channel.
@@ -234,6 +254,18 @@ pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
             .ccr
             .write(control | ccr::TCIE | ccr::TEIE | ccr::EN);
     }
+}
+
+/// Clears the transfer-complete flag of `channel`: one store of a constant
+/// to IFCR.
+///
+/// # Safety
+///
+/// The caller must own `channel`, and nothing may be waiting on its TCIF.
+#[inline(always)]
+pub unsafe fn clear_complete(regs: &RegisterBlock, channel: usize) {
+    // SAFETY: write-1-to-clear of this channel's TCIF only.
+    unsafe { regs.ifcr.write(flags::TCIF << (4 * channel)) };
 }
 
 /// The interrupt enables of CCR the handler serves.
@@ -342,8 +374,8 @@ unsafe fn disable_ended(regs: &RegisterBlock, channel: usize) {
 /// disabled first and EN polled; then the flags cleared, CPAR, CM0AR,
 /// CNDTR, the DMAMUX channel, and CCR once with EN: RM0433 BDMA channel
 /// configuration procedure, configuring CCR and enabling in one write),
-/// with [`circular_ccr_word`]. CM1AR is not written: a ring is never
-/// suspended and resumed, the only user of the length `start` keeps there.
+/// with [`circular_ccr_word`]. CM1AR is not written, as by [`start`]: it is
+/// the second buffer of double-buffer mode.
 ///
 /// # Safety
 ///
@@ -363,8 +395,9 @@ pub unsafe fn start_circular(
     // earlier transfer ended.
     unsafe { disable_ended(regs, channel) };
     // The buffer contents (a transmit ring's first lap) are in memory
-    // before the channel reads them.
-    fence(Ordering::SeqCst);
+    // before the channel reads them: the one barrier of a start, a `dsb`
+    // as in [`start`].
+    dsb();
     // SAFETY: register writes on a disabled channel the caller owns, words
     // from a checked plan.
     unsafe {

@@ -1,13 +1,12 @@
 //! MDMA channels: memory-to-memory blocks, chained through link nodes.
 
-use core::sync::atomic::{fence, Ordering};
-
 use dma_types::controller::{FixedAddressRule, TransferPlan};
 use dma_types::error::NotStopped;
 use dma_types::region::Region;
 use dma_types::word::Width;
 
 use super::{size_code, STOP_POLLS};
+use crate::cache::dsb;
 use crate::map::{is_tcm, Dtcm, Itcm};
 use crate::node::MdmaNode;
 use crate::regs::mdma::{cbndtr, ccr, cisr, ctbr, ctcr, RegisterBlock};
@@ -164,8 +163,12 @@ pub fn link_chain(plan: &TransferPlan, chain: &mut [MdmaNode]) -> u32 {
 ///
 /// The MDMA reads the nodes from memory itself, so after writing them the
 /// engine cleans their cache lines with `clean_chain` (the data cache's
-/// clean-by-address; a no-op for uncached storage): nodes in AXI SRAM would
-/// otherwise sit dirty in the cache while the MDMA reads stale memory.
+/// clean-by-address without waiting,
+/// [`DataCache::clean_for_start`](crate::cache::DataCache::clean_for_start)):
+/// nodes in AXI SRAM would otherwise sit dirty in the cache while the MDMA
+/// reads stale memory. A `dsb` between the node stores and their clean
+/// makes the stores visible to it; the `dsb` before the enabling write
+/// completes it (two barriers, not a pair per call).
 ///
 /// # Safety
 ///
@@ -203,8 +206,13 @@ pub unsafe fn start_at(
     let first = if blocks > 1 { MAX_BLOCK } else { plan.count };
     let next = if blocks > 1 {
         let first_node = link_chain(plan, chain);
+        // The node stores complete before their lines are cleaned (Arm
+        // Cortex-M7 Devices Generic User Guide, "Cache maintenance design
+        // hints and tips").
+        dsb();
         // SAFETY: the caller owns `chain` and the channel is not running
-        // (it is programmed below), so nothing but the CPU writes the nodes.
+        // (it is programmed below), so nothing but the CPU writes the nodes;
+        // the `dsb` below completes the clean.
         unsafe {
             clean_chain(
                 first_node as usize,
@@ -217,8 +225,9 @@ pub unsafe fn start_at(
     };
     let registers = &regs.channel[channel];
     let control = ccr::CTCIE | ccr::TEIE | ((level as u32 & 0b11) << ccr::PL_SHIFT);
-    // The buffers and nodes must be in memory before the MDMA reads them.
-    fence(Ordering::SeqCst);
+    // The buffers and nodes must be in memory, and the cache write-backs
+    // the typed layer began complete, before the MDMA reads them.
+    dsb();
     // SAFETY: register writes on a channel the caller owns, words from a
     // checked plan.
     unsafe {
@@ -268,8 +277,9 @@ pub unsafe fn start_list_at(
         unsafe { (*first).words() };
     let registers = &regs.channel[channel];
     let control = ccr::CTCIE | ccr::TEIE | ((level as u32 & 0b11) << ccr::PL_SHIFT);
-    // The buffers must be in memory before the MDMA reads them.
-    fence(Ordering::SeqCst);
+    // The buffers must be in memory, and the cache write-backs of the
+    // chain's pieces complete, before the MDMA reads them.
+    dsb();
     // SAFETY: register writes on a channel the caller owns, words from a
     // list the caller vouches for.
     unsafe {
@@ -286,12 +296,27 @@ pub unsafe fn start_list_at(
     }
 }
 
-/// Returns whether `channel` is enabled and has neither completed the list
-/// nor failed.
+/// Returns `None` while `channel` has neither completed the list nor
+/// failed, and `Some(failed)` once it has, from one read of CISR.
+///
+/// CTCIF is set when the last block was transferred and the channel has
+/// been disabled (SVD `MDMA_CxISR.CTCIF`); a transfer error sets TEIF and
+/// clears EN. ST `HAL_MDMA_PollForTransfer` polls the same CISR flags.
+#[inline(always)]
+pub fn finished(regs: &RegisterBlock, channel: usize) -> Option<bool> {
+    let status = regs.channel[channel].cisr.read() & (cisr::CTCIF | cisr::TEIF);
+    if status == 0 {
+        None
+    } else {
+        Some(status & cisr::TEIF != 0)
+    }
+}
+
+/// Returns whether `channel` has neither completed the list nor failed
+/// ([`finished`] is `None`).
 #[inline]
 pub fn is_active(regs: &RegisterBlock, channel: usize) -> bool {
-    let registers = &regs.channel[channel];
-    registers.ccr.read() & ccr::EN != 0 && registers.cisr.read() & (cisr::CTCIF | cisr::TEIF) == 0
+    finished(regs, channel).is_none()
 }
 
 /// Returns whether `channel` stopped on a transfer error.
@@ -301,7 +326,10 @@ pub fn has_error(regs: &RegisterBlock, channel: usize) -> bool {
 }
 
 /// Returns the elements not transferred: the current block's BNDT plus every
-/// node still linked from CLAR (walked through `chain` only).
+/// node still linked from CLAR (walked through `chain` only). Out of line:
+/// one copy serves every channel, and `wait` needs it only on its error
+/// path.
+#[inline(never)]
 pub fn remaining(regs: &RegisterBlock, channel: usize, chain: &[MdmaNode]) -> usize {
     let registers = &regs.channel[channel];
     let width_bytes = 1usize << ((registers.ctcr.read() >> ctcr::SSIZE_SHIFT) & 0b11);
@@ -386,8 +414,11 @@ pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
 ///
 /// # Safety
 ///
-/// The caller must own `channel`, paused by [`suspend`].
-pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
+/// The caller must own `channel`, paused by [`suspend`] (`plan` is not
+/// needed).
+pub unsafe fn resume(regs: &RegisterBlock, channel: usize, plan: &TransferPlan) {
+    // The MDMA keeps its position in CSAR/CDAR/CBNDTR/CLAR.
+    let _ = plan;
     let registers = &regs.channel[channel];
     let control = registers.ccr.read() & !ccr::SWRQ;
     if control & ccr::EN != 0 || registers.cisr.read() & cisr::TEIF != 0 {
@@ -405,6 +436,18 @@ pub unsafe fn resume(regs: &RegisterBlock, channel: usize) {
         registers.ccr.write(control | ccr::EN);
         registers.ccr.write(control | ccr::EN | ccr::SWRQ);
     }
+}
+
+/// Clears the channel-transfer-complete flag of `channel`: one store of a
+/// constant to CxIFCR.
+///
+/// # Safety
+///
+/// The caller must own `channel`, and nothing may be waiting on its CTCIF.
+#[inline(always)]
+pub unsafe fn clear_complete(regs: &RegisterBlock, channel: usize) {
+    // SAFETY: write-1-to-clear of this channel's CTCIF only.
+    unsafe { regs.channel[channel].cifcr.write(cisr::CTCIF) };
 }
 
 /// The interrupt enables of CCR the handler serves.

@@ -1,12 +1,11 @@
 //! DMA1/DMA2 streams, with their DMAMUX1 channel.
 
-use core::sync::atomic::{fence, Ordering};
-
 use dma_types::controller::TransferPlan;
 use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
 
 use super::{size_code, Served, STOP_POLLS};
+use crate::cache::dsb;
 use crate::regs::dma::{cr, flags, RegisterBlock};
 use crate::regs::dmamux;
 use crate::routing::{is_uart_usart_request, MEM2MEM};
@@ -171,10 +170,12 @@ unsafe fn clear_flags(regs: &RegisterBlock, stream: usize) {
 /// starts it. `fcr` is the stream's FIFO setting (a constant of its type).
 ///
 /// Write order (RM0433 §15.3.19, shared by every start through `program`):
-/// flags cleared, PAR, M0AR, M1AR, NDTR, FCR, the
-/// DMAMUX channel, then CR once, with EN. `M1AR` keeps the block's length so
-/// [`resume`] can recompute the addresses (the hardware does not advance
-/// PAR/M0AR, and M1AR is unused outside double-buffer mode).
+/// flags cleared, PAR, M0AR, NDTR, FCR, the DMAMUX channel, then CR once,
+/// with EN. Nothing else: M1AR is the second buffer of double-buffer mode
+/// and unused otherwise (ST HAL `DMA_SetConfig`, the start of a single
+/// buffer, writes NDTR, PAR and M0AR only; `HAL_DMAEx_MultiBufferStart`
+/// writes M1AR), and [`resume`] takes the original length and addresses
+/// from the transfer's plan instead of a register.
 ///
 /// # Safety
 ///
@@ -191,18 +192,7 @@ pub unsafe fn start(
     fcr: u32,
 ) {
     // SAFETY: forwarded contract.
-    unsafe {
-        program(
-            regs,
-            mux,
-            stream,
-            mux_channel,
-            plan,
-            fcr,
-            plan.count as u32,
-            0,
-        )
-    }
+    unsafe { program(regs, mux, stream, mux_channel, plan, fcr, None, 0) }
 }
 
 /// [`start`] with the stream's priority (SxCR.PL, bits 16-17: 0 low … 3
@@ -230,15 +220,21 @@ pub unsafe fn start_at(
             mux_channel,
             plan,
             fcr,
-            plan.count as u32,
+            None,
             (level as u32 & 0b11) << cr::PL_SHIFT,
         )
     }
 }
 
 /// The register sequence every start shares: flags cleared, PAR, M0AR,
-/// M1AR, NDTR, FCR, the DMAMUX channel, then CR once with `mode` (0, CIRC
-/// or DBM | CIRC) and EN.
+/// M1AR (double-buffer mode only), NDTR, FCR, the DMAMUX channel, then CR
+/// once with `mode` (0, CIRC or DBM | CIRC) and EN.
+///
+/// Before the first write one `dsb` makes the buffers' contents reach
+/// memory and completes the cache write-backs the typed layer began
+/// ([`DataCache::clean_for_start`](crate::cache::DataCache::clean_for_start)):
+/// the one barrier a start owes, as a `dmb` would be for uncached buffers
+/// (same size, one instruction).
 ///
 /// # Safety
 ///
@@ -252,20 +248,21 @@ unsafe fn program(
     mux_channel: usize,
     plan: &TransferPlan,
     fcr: u32,
-    m1ar: u32,
+    m1ar: Option<u32>,
     mode: u32,
 ) {
     let (peripheral, memory) = addresses(plan);
     let registers = &regs.stream[stream];
-    // The buffer contents must be in memory before the stream reads them.
-    fence(Ordering::SeqCst);
+    dsb();
     // SAFETY: register writes on a stream and mux channel the caller owns,
     // with words composed from a plan the typed layer checked.
     unsafe {
         clear_flags(regs, stream);
         registers.par.write(peripheral);
         registers.m0ar.write(memory);
-        registers.m1ar.write(m1ar);
+        if let Some(second) = m1ar {
+            registers.m1ar.write(second);
+        }
         registers.ndtr.write(plan.count as u32);
         registers.fcr.write(fcr);
         mux.ccr[mux_channel].write(mux_word(plan));
@@ -334,9 +331,12 @@ pub unsafe fn suspend(regs: &RegisterBlock, stream: usize) {
 }
 
 /// Continues a stream paused by [`suspend`] from where it stopped (RM0433
-/// DMA "transfer suspension", RM0399 §16.3.16): moves PAR/M0AR past the
-/// elements already transferred, reloads NDTR, clears the flags (TCIF was
-/// set by the suspension) and enables it again.
+/// DMA "transfer suspension", RM0399 §16.3.16): the hardware does not
+/// advance PAR/M0AR, so they are set to `plan`'s addresses moved past the
+/// `plan.count - NDTR` elements already transferred; NDTR keeps the rest;
+/// the flags are cleared (TCIF was set by the suspension) and the stream
+/// enabled again. `plan` is the plan the stream was started with, so no
+/// register has to keep the original length.
 ///
 /// It enables nothing, and writes no register, when the stream
 ///
@@ -348,8 +348,8 @@ pub unsafe fn suspend(regs: &RegisterBlock, stream: usize) {
 ///
 /// # Safety
 ///
-/// The caller must own `stream`, paused by [`suspend`].
-pub unsafe fn resume(regs: &RegisterBlock, stream: usize) {
+/// The caller must own `stream`, paused by [`suspend`], started with `plan`.
+pub unsafe fn resume(regs: &RegisterBlock, stream: usize, plan: &TransferPlan) {
     let registers = &regs.stream[stream];
     let mut control = registers.cr.read();
     if control & cr::EN != 0 || status(regs, stream) & (flags::TEIF | flags::DMEIF) != 0 {
@@ -359,23 +359,23 @@ pub unsafe fn resume(regs: &RegisterBlock, stream: usize) {
     if left == 0 {
         return;
     }
-    let done = registers.m1ar.read().wrapping_sub(left);
-    let size = (control >> cr::PSIZE_SHIFT) & 0b11;
+    let done = (plan.count as u32).wrapping_sub(left);
+    let size = size_code(plan.width);
     let bytes = done << size;
+    let (peripheral, memory) = addresses(plan);
     // SAFETY: register writes on a disabled stream the caller owns.
     unsafe {
         if control & cr::PINC != 0 {
-            let address = registers.par.read().wrapping_add(bytes);
+            let address = peripheral.wrapping_add(bytes);
             registers.par.write(address);
             control = keep_burst_inside_1k(control, cr::PBURST_SHIFT, address, size);
         }
         if control & cr::MINC != 0 {
-            let address = registers.m0ar.read().wrapping_add(bytes);
+            let address = memory.wrapping_add(bytes);
             registers.m0ar.write(address);
             control = keep_burst_inside_1k(control, cr::MBURST_SHIFT, address, size);
         }
         registers.ndtr.write(left);
-        registers.m1ar.write(left);
         clear_flags(regs, stream);
         // The interrupt handler masks TCIE/TEIE of a stream whose transfer
         // ended, and a suspension ends one (TCIF): enable them again, so the
@@ -483,7 +483,7 @@ pub unsafe fn start_double_buffer(
             mux_channel,
             plan,
             fcr,
-            second,
+            Some(second),
             cr::DBM | cr::CIRC | ((level as u32 & 0b11) << cr::PL_SHIFT),
         )
     }
@@ -516,7 +516,7 @@ pub unsafe fn start_circular(
             mux_channel,
             plan,
             fcr,
-            plan.count as u32,
+            None,
             cr::CIRC | ((level as u32 & 0b11) << cr::PL_SHIFT),
         )
     }
@@ -555,6 +555,27 @@ pub unsafe fn take_flag(regs: &RegisterBlock, stream: usize, flag: u32) -> bool 
 pub unsafe fn take_complete(regs: &RegisterBlock, stream: usize) -> bool {
     // SAFETY: forwarded.
     unsafe { take_flag(regs, stream, flags::TCIF) }
+}
+
+/// Clears the transfer-complete flag of `stream`: one store of a constant
+/// to LIFCR/HIFCR, without reading LISR/HISR first (write-1-to-clear leaves
+/// the other flags alone).
+///
+/// # Safety
+///
+/// The caller must own `stream`, and nothing may be waiting on its TCIF (a
+/// ring reads it to count laps).
+#[inline(always)]
+pub unsafe fn clear_complete(regs: &RegisterBlock, stream: usize) {
+    let mask = flags::TCIF << flags::shift(stream);
+    // SAFETY: write-1-to-clear of this stream's TCIF only.
+    unsafe {
+        if stream < 4 {
+            regs.lifcr.write(mask);
+        } else {
+            regs.hifcr.write(mask);
+        }
+    }
 }
 
 /// Returns the memory the stream is using now in double-buffer mode

@@ -7,4 +7,5 @@ pub mod bdma;
 pub mod dma;
 pub mod dmamux;
 pub mod mdma;
+pub mod mpu;
 pub mod register;

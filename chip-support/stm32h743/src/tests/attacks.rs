@@ -698,6 +698,23 @@ fn i12_a_resume_at_an_unaligned_position_falls_back_to_single_beats() {
     running.wait().unwrap();
 }
 
+/// Issue 15 item 5 (attack on the one-flag take): `Controllers::take`
+/// claims DMA1, DMA2, BDMA and MDMA with one flag update, all or nothing,
+/// and mixing it with single takes never hands out one controller twice.
+/// (Bits 4–7 are the host test controllers', whose `take` no test calls.)
+#[test]
+fn i15_05_one_take_for_all_controllers_never_hands_out_one_twice() {
+    use crate::controller::claim;
+    assert!(claim(1 << 4), "a single take succeeds once");
+    assert!(!claim(1 << 4), "and never again");
+    assert!(
+        !claim(0b1111_0000),
+        "a group with a taken member is refused"
+    );
+    assert!(!claim(1 << 6), "the refused group took the rest too");
+    assert!(!claim(1 << 7));
+}
+
 /// Issue 12 item 3: a suspension ends a stream's transfer as far as the
 /// interrupt is concerned (disabling sets TCIF, RM0433 DMA "transfer
 /// suspension"), so the bound handler masks TCIE/TEIE. `resume` must enable

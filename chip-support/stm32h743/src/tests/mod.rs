@@ -43,6 +43,7 @@ std::thread_local! {
     static DMAMUX2: &'static dmamux::RegisterBlock = leak_zeroed();
     static BDMA: &'static bdma::RegisterBlock = leak_zeroed();
     static MDMA: &'static mdma::RegisterBlock = leak_zeroed();
+    static MPU: &'static crate::regs::mpu::RegisterBlock = leak_zeroed();
     static CACHE_LOG: RefCell<Vec<CacheOp>> = const { RefCell::new(Vec::new()) };
     /// Runs at the next invalidation (the stream moving during a copy).
     static ON_INVALIDATE: RefCell<Option<Box<dyn FnOnce()>>> = const { RefCell::new(None) };
@@ -66,10 +67,15 @@ fn bdma_block() -> *const bdma::RegisterBlock {
 fn mdma_block() -> *const mdma::RegisterBlock {
     MDMA.with(|block| *block as *const _)
 }
+fn mpu_block() -> *const crate::regs::mpu::RegisterBlock {
+    MPU.with(|block| *block as *const _)
+}
 
 /// A cache maintenance operation the test double saw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CacheOp {
+    /// `before_maintenance` (the `dsb` before the cleans of a start).
+    Barrier,
     Clean(usize, usize),
     Invalidate(usize, usize),
 }
@@ -78,6 +84,9 @@ enum CacheOp {
 struct RecordingCache;
 
 impl DataCache for RecordingCache {
+    fn before_maintenance() {
+        CACHE_LOG.with(|log| log.borrow_mut().push(CacheOp::Barrier));
+    }
     unsafe fn clean(address: usize, bytes: usize) {
         CACHE_LOG.with(|log| log.borrow_mut().push(CacheOp::Clean(address, bytes)));
     }
@@ -114,6 +123,7 @@ mod test_controllers {
         dmamux = dmamux1(),
         mux_offset = 0,
         cache = super::RecordingCache,
+        taken = 4,
         irqs = [11, 12, 13, 14, 15, 16, 17, 47],
         wakers = WAKERS_DMA1.with(|wakers| *wakers)
     );
@@ -124,6 +134,7 @@ mod test_controllers {
         dmamux = dmamux1(),
         mux_offset = 8,
         cache = super::RecordingCache,
+        taken = 5,
         irqs = [56, 57, 58, 59, 60, 68, 69, 70],
         wakers = WAKERS_DMA2.with(|wakers| *wakers)
     );
@@ -133,6 +144,7 @@ mod test_controllers {
         registers = bdma_block(),
         dmamux = dmamux2(),
         cache = super::RecordingCache,
+        taken = 6,
         irqs = [129, 130, 131, 132, 133, 134, 135, 136],
         wakers = WAKERS_BDMA.with(|wakers| *wakers)
     );
@@ -141,6 +153,7 @@ mod test_controllers {
         TestMdma,
         registers = mdma_block(),
         cache = super::RecordingCache,
+        taken = 7,
         irq = 122,
         wakers = WAKERS_MDMA.with(|wakers| *wakers)
     );
@@ -280,6 +293,7 @@ const MDMA_WORD_CTCR: u32 = 0x71FC_0AAA;
 
 mod attacks;
 mod bdma_ring;
+mod cost;
 mod interrupts;
 mod priority;
 mod ring;
@@ -369,6 +383,12 @@ fn register_name(address: usize) -> std::string::String {
             "MAR", "MDR", "-", "-",
         ][field / 4];
         return format!("MDMA.C{channel}{field}");
+    }
+    if let Some(offset) = inside(
+        mpu_block() as *const u8,
+        core::mem::size_of::<crate::regs::mpu::RegisterBlock>(),
+    ) {
+        return ["MPU_TYPE", "MPU_CTRL", "MPU_RNR", "MPU_RBAR", "MPU_RASR"][offset / 4].into();
     }
     format!("{address:#x}")
 }

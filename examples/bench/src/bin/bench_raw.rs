@@ -5,6 +5,7 @@
 #![no_std]
 #![no_main]
 
+use core::hint::black_box;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use cortex_m::interrupt::InterruptNumber;
@@ -73,6 +74,8 @@ fn main() -> ! {
     let source = storage(singleton!(: [u32; SINGLE] = [0; SINGLE]));
     fill(source, 1);
     let destination = storage(singleton!(: [u32; SINGLE] = [0; SINGLE]));
+    // Opaque inputs, as in `bench_typed`.
+    let (source, destination) = (black_box(source), black_box(destination));
     marker::start("single_block_start");
     raw::start(
         DMA[0],
@@ -84,7 +87,7 @@ fn main() -> ! {
     );
     marker::stop();
     marker::start("wait");
-    if !raw::wait(DMA[0], 0) {
+    if raw::wait::<[u32; 4]>(DMA[0], 0, &[]).is_err() {
         fail("single block: transfer error");
     }
     marker::stop();
@@ -95,12 +98,15 @@ fn main() -> ! {
     fill(source, 2);
     let destination = storage(singleton!(: [u32; CHAIN] = [0; CHAIN]));
     let items = storage(singleton!(: [[u32; 4]; 8] = [[0; 4]; 8]));
+    // Opaque inputs, as in `bench_typed`.
+    let (source, destination, items) =
+        (black_box(source), black_box(destination), black_box(items));
     marker::start("chain_start");
     let (from, to) = (source.as_ptr() as u32, destination.as_mut_ptr() as u32);
     let first = raw::link_chain(items, from, to, (CHAIN as u32) - 8 * BLOCK);
     raw::start(DMA[0], 1, from, to, first, CONTROL_U32_INCR4 | BLOCK);
     marker::stop();
-    if !raw::wait(DMA[0], 1) {
+    if raw::wait(DMA[0], 1, items).is_err() {
         fail("chain: transfer error");
     }
     passed &= holds_pattern(destination, 2);
@@ -124,7 +130,7 @@ fn main() -> ! {
     unsafe { NVIC::unmask(Irq(DMA1_TERMINAL_COUNT_IRQ)) };
     // SAFETY: no critical section is open; the pending interrupt is taken here.
     unsafe { cortex_m::interrupt::enable() };
-    if !raw::wait(DMA[1], 1) {
+    if raw::wait::<[u32; 4]>(DMA[1], 1, &[]).is_err() {
         fail("interrupt: transfer error");
     }
     passed &= COMPLETIONS.load(Ordering::Acquire) == 0b10;
@@ -135,11 +141,14 @@ fn main() -> ! {
     fill(source, 4);
     let destination = storage(singleton!(: [u32; COPY] = [0; COPY]));
     let items = storage(singleton!(: [[u32; 4]; 4] = [[0; 4]; 4]));
+    // Opaque inputs, as in `bench_typed`.
+    let (source, destination, items) =
+        (black_box(source), black_box(destination), black_box(items));
     marker::start("copy_64k");
     let (from, to) = (source.as_ptr() as u32, destination.as_mut_ptr() as u32);
     let first = raw::link_chain(items, from, to, (COPY as u32) - 4 * BLOCK);
     raw::start(DMA[2], 0, from, to, first, CONTROL_U32_INCR4 | BLOCK);
-    if !raw::wait(DMA[2], 0) {
+    if raw::wait(DMA[2], 0, items).is_err() {
         fail("64 KiB: transfer error");
     }
     marker::stop();
@@ -153,7 +162,7 @@ fn main() -> ! {
     marker::start("static_chain_start");
     raw::start_list(DMA[2], 1, &STATIC_LIST[0]);
     marker::stop();
-    if !raw::wait(DMA[2], 1) {
+    if raw::wait(DMA[2], 1, &STATIC_LIST).is_err() {
         fail("static chain: transfer error");
     }
     // SAFETY: the channel is idle, so nothing writes the destination any more.
