@@ -241,9 +241,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
             #(#items)*
             static __DMA_SITE: #krate::__macro::HandOutOnce = #krate::__macro::HandOutOnce::new();
             #fragment
-            if !__DMA_SITE.claim() {
-                #krate::__macro::ran_twice()
-            }
+            #krate::__macro::claim_site(&__DMA_SITE);
             // SAFETY: the site's statics are handed out once (checked just
             // above), each is placed in the region's section, and nothing
             // else names them.

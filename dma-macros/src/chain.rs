@@ -414,9 +414,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
 
             static __DMA_SITE: #krate::__macro::HandOutOnce = #krate::__macro::HandOutOnce::new();
             #fragment
-            if !__DMA_SITE.claim() {
-                #krate::__macro::ran_twice()
-            }
+            #krate::__macro::claim_site(&__DMA_SITE);
             #krate::__macro::check_items::<__DmaConstants, _>(__DMA_CHAIN.items(), ::core::cfg!(debug_assertions));
             // SAFETY: the site's statics are prepared once (checked just
             // above), each is placed in the region's section, and nothing
