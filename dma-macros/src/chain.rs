@@ -182,9 +182,10 @@ pub fn expand(input: Input) -> Result<TokenStream> {
     // controller moves one width), compared by the compiler, not as text.
     let mut declarations = Vec::new();
     let mut lengths = Vec::new();
-    let mut fields = Vec::new();
+    let mut places = Vec::new();
     let mut storage_fields = Vec::new();
     let mut boot_values = Vec::new();
+    let source_count = input.sources.len();
     for (index, piece) in pieces.iter().enumerate() {
         let array = user.get(&krate, piece_entries[index]);
         let length = indexed("__DMA_PIECE_LEN", index);
@@ -219,12 +220,17 @@ pub fn expand(input: Input) -> Result<TokenStream> {
             #field: #krate::__macro::boot_value::<__DmaRegion, _>(),
         });
         lengths.push(length);
-        fields.push(field);
+        places.push(if index < source_count {
+            quote!(__DMA_SOURCE_PIECES.#field)
+        } else {
+            quote!(__DMA_DESTINATION_PIECES.#field)
+        });
     }
-    let source_count = input.sources.len();
     let destination_count = input.destinations.len();
     let (source_lengths, destination_lengths) = lengths.split_at(source_count);
-    let (source_fields, destination_fields) = fields.split_at(source_count);
+    let (source_places, destination_places) = places.split_at(source_count);
+    let (source_storage, destination_storage) = storage_fields.split_at(source_count);
+    let (source_boot, destination_boot) = boot_values.split_at(source_count);
 
     let piece_names: Vec<&Ident> = pieces.iter().map(|piece| &piece.name).collect();
     let piece_docs: Vec<String> = pieces
@@ -245,7 +251,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
     let prepare = quote_spanned! {region_span=>
         #(
             #krate::__macro::prepare_piece::<__DmaRegion, _, __DmaWord, _, _>(
-                &raw mut __DMA_PIECES.#fields,
+                &raw mut #places,
                 ::core::cfg!(debug_assertions),
             );
         )*
@@ -293,12 +299,19 @@ pub fn expand(input: Input) -> Result<TokenStream> {
             type __DmaConstants = #constants_type;
             const _: () = #krate::__macro::assert_reaches::<__DmaController, __DmaConstants>();
             #(#declarations)*
-            /// The site's pieces, back to back in one static: one fill
-            /// zeroes them all where the start-up code does not.
+            /// The site's source pieces, back to back in one static, and
+            /// its destination pieces in another: one fill zeroes each
+            /// side where the start-up code does not.
             #[repr(C)]
-            struct __DmaPieces { #(#storage_fields)* }
+            struct __DmaSourcePieces { #(#source_storage)* }
             #[link_section = #section]
-            static mut __DMA_PIECES: __DmaPieces = __DmaPieces { #(#boot_values)* };
+            static mut __DMA_SOURCE_PIECES: __DmaSourcePieces =
+                __DmaSourcePieces { #(#source_boot)* };
+            #[repr(C)]
+            struct __DmaDestinationPieces { #(#destination_storage)* }
+            #[link_section = #section]
+            static mut __DMA_DESTINATION_PIECES: __DmaDestinationPieces =
+                __DmaDestinationPieces { #(#destination_boot)* };
             const __DMA_SOURCES: [usize; #source_count] = [#(#source_lengths),*];
             const __DMA_DESTINATIONS: [usize; #destination_count] = [#(#destination_lengths),*];
             const _: () = ::core::assert!(
@@ -319,10 +332,10 @@ pub fn expand(input: Input) -> Result<TokenStream> {
                     let sources: [*const u8; #source_count] =
                         // SAFETY: only the pieces' addresses are taken;
                         // nothing is read or written.
-                        unsafe { [#((&raw const __DMA_PIECES.#source_fields).cast::<u8>()),*] };
+                        unsafe { [#((&raw const #source_places).cast::<u8>()),*] };
                     let destinations: [*mut u8; #destination_count] =
                         // SAFETY: as above.
-                        unsafe { [#((&raw mut __DMA_PIECES.#destination_fields).cast::<u8>()),*] };
+                        unsafe { [#((&raw mut #destination_places).cast::<u8>()),*] };
                     let width = ::core::mem::size_of::<__DmaWord>();
                     let mut items = [EMPTY; __DMA_K];
                     let mut index = 0;
@@ -380,7 +393,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
                         // SAFETY: the piece was prepared when the chain was
                         // handed out, and `&self` rules out a `&mut` to it
                         // and a running transfer of it for the borrow.
-                        unsafe { #krate::__macro::read_piece(&raw const __DMA_PIECES.#fields) }
+                        unsafe { #krate::__macro::read_piece(&raw const #places) }
                     }
                 )*
 
@@ -393,7 +406,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
                             // SAFETY: as above, with `&mut self`: one
                             // reference per piece, each a distinct field of
                             // the site's static (no reference to the whole).
-                            #piece_names: unsafe { #krate::__macro::lend_piece(&raw mut __DMA_PIECES.#fields) },
+                            #piece_names: unsafe { #krate::__macro::lend_piece(&raw mut #places) },
                         )*
                     }
                 }
@@ -417,13 +430,13 @@ pub fn expand(input: Input) -> Result<TokenStream> {
                 fn pieces(&self, visit: &mut dyn FnMut(usize, usize, bool)) {
                     #(
                         // SAFETY: only the piece's address is taken.
-                        let piece = unsafe { &raw const __DMA_PIECES.#source_fields };
+                        let piece = unsafe { &raw const #source_places };
                         let (address, bytes) = #krate::__macro::piece_extent(piece);
                         visit(address, bytes, false);
                     )*
                     #(
                         // SAFETY: as above.
-                        let piece = unsafe { &raw const __DMA_PIECES.#destination_fields };
+                        let piece = unsafe { &raw const #destination_places };
                         let (address, bytes) = #krate::__macro::piece_extent(piece);
                         visit(address, bytes, true);
                     )*

@@ -108,8 +108,8 @@ fn a_sites_buffers_lie_back_to_back() {
 }
 
 /// Issue 15 (flash at the hand-written limit): a `descriptor_chain!`
-/// site's pieces are one static, back to back in the order written
-/// (sources, then destinations): one fill zeroes them all.
+/// site's source pieces are one static, back to back in the order written,
+/// and its destination pieces another: one fill zeroes each side.
 #[test]
 fn a_chain_sites_pieces_lie_back_to_back() {
     let chain = dma_macros::descriptor_chain!(
@@ -117,13 +117,15 @@ fn a_chain_sites_pieces_lie_back_to_back() {
         controller = TestDma,
         region = HostMemory,
         from [header: [u32; 3], payload: [u32; 5]],
-        to [frame: [u32; 8]],
+        to [frame: [u32; 6], trailer: [u32; 2]],
     );
     let header = chain.header().as_ptr().addr();
     let payload = chain.payload().as_ptr().addr();
     let frame = chain.frame().as_ptr().addr();
+    let trailer = chain.trailer().as_ptr().addr();
     // Word-aligned region: no padding between the pieces.
-    assert_eq!((payload, frame), (header + 3 * 4, header + 8 * 4));
+    assert_eq!(payload, header + 3 * 4);
+    assert_eq!(trailer, frame + 6 * 4);
 }
 
 /// One site, run as often as it is called.
