@@ -162,9 +162,12 @@ fn link(
         return None;
     }
     let blocks = bytes.div_ceil(chunk);
-    let items = items.get_mut(..blocks)?;
-    let first: *const GdmaDescriptor = items.as_ptr();
-    for (index, item) in items.iter_mut().enumerate() {
+    // Every descriptor is written through this one pointer and every link
+    // (and the first address, for the link register) comes from it: no
+    // reborrow of `items` afterwards invalidates what the GDMA reads and
+    // writes back.
+    let first = items.get_mut(..blocks)?.as_mut_ptr();
+    for index in 0..blocks {
         let offset = index * chunk;
         let len = if index + 1 == blocks {
             bytes - offset
@@ -172,7 +175,7 @@ fn link(
             chunk
         };
         let last = index + 1 == blocks;
-        let next = if last {
+        let next: *const GdmaDescriptor = if last {
             core::ptr::null()
         } else {
             first.wrapping_add(index + 1)
@@ -185,9 +188,14 @@ fn link(
         // The GDMA reads the buffer by its bus address; the CPU never
         // dereferences it (hence no provenance).
         let buffer = core::ptr::without_provenance_mut(address + offset);
-        *item = GdmaDescriptor::new(flags, buffer, next);
+        // SAFETY: `index < blocks`, the length of the range `first` starts.
+        unsafe {
+            first
+                .add(index)
+                .write(GdmaDescriptor::new(flags, buffer, next))
+        };
     }
-    Some(first as usize)
+    Some(first.expose_provenance())
 }
 
 /// One list a start hands to a half: where its first descriptor is and
