@@ -76,6 +76,7 @@ const MIRI_EXPOSED_PROVENANCE: &[(&str, &[&str], &str)] = &[
     ("dma-types", &["--doc"], "src/scoped.rs"),
     ("dma-types", &["--test", "attacks"], "dma_writes::"),
     ("dma-an505", &["--lib"], "dma_writes::"),
+    ("dma-esp32c3", &["--lib"], "dma_writes::"),
 ];
 /// A firmware that has not exited by then has hung.
 const QEMU_TIME_LIMIT: Duration = Duration::from_secs(120);
