@@ -9,11 +9,16 @@
 //! `core::ptr::with_exposed_provenance_mut`, counts the register down,
 //! raises the half-transfer flag at the middle and the transfer-complete
 //! flag at the end, then reloads the count (and, double-buffered, flips
-//! CT): RM0433 DMA circular and double-buffer modes (secondary text:
-//! RM0399 §16.3.10, §16.3.11; flags CMSIS `DMA_LISR_HTIFx`/`TCIFx`, `DMA_SxCR_CT`
-//! bit 19; BDMA CMSIS `BDMA_ISR_HTIFx`/`TCIFx`, SVD `BDMA_CNDTRx.NDT`
-//! reloaded in circular mode). Flag clears are write-1-to-clear
-//! ([`Hardware`]). Meanwhile the test moves the running ring: by value
+//! CT). Sources: the stream's count reloads in circular mode (RM0433 DMA;
+//! secondary text RM0399 §16.3.10, as `stream_ring` cites it); double-buffer
+//! mode is circular and alternates the memories by SxCR.CT (ST HAL
+//! `HAL_DMAEx_MultiBufferStart`; CMSIS `DMA_SxCR_DBM` bit 18, `DMA_SxCR_CT`
+//! bit 19); the flags are CMSIS `DMA_LISR_HTIFx`/`DMA_LISR_TCIFx` and
+//! `BDMA_ISR_GIFx`/`HTIFx`/`TCIFx`; BDMA channel x's CCR, CNDTR and CM0AR
+//! sit at 0x08 + 0x14·x, +0x04 and +0x0C (CMSIS `BDMA_Channel_TypeDef`),
+//! and CNDTR is reloaded in circular mode (SVD `BDMA_CNDTRx.NDT`: "kept at
+//! zero … if the channel is not in circular mode"). Flag clears are
+//! write-1-to-clear ([`Hardware`]). Meanwhile the test moves the running ring: by value
 //! through functions, into a struct, out of it with `mem::swap`, into a
 //! box. The registers hold 32-bit bus addresses; the "bus" maps them back
 //! to the host allocations the test registered.
@@ -71,8 +76,11 @@ fn host(address: u32) -> usize {
 /// A played channel: where its registers are, and how it counts.
 #[derive(Clone, Copy)]
 struct Played {
-    /// Control register (EN bit 0; a stream's CT bit 19, DBM bit 18).
+    /// Control register (EN bit 0).
     control: usize,
+    /// Bits of the control register's DBM and CT fields (a stream's only:
+    /// the BDMA rings run without double-buffer mode).
+    double: Option<(u32, u32)>,
     /// Count register, memory 0 and memory 1 address registers.
     count: usize,
     memory: [usize; 2],
@@ -94,6 +102,7 @@ impl Played {
         let shift = crate::regs::dma::flags::shift(n);
         Played {
             control: base + stream_cr(n),
+            double: Some((1 << 18, 1 << 19)),
             count: base + stream_cr(n) + NDTR,
             memory: [base + stream_cr(n) + M0AR, base + stream_cr(n) + M1AR],
             status: base,
@@ -112,6 +121,7 @@ impl Played {
         let flags = |flag| (crate::regs::bdma::flags::GIF | flag) << (4 * n);
         Played {
             control: ccr,
+            double: None,
             count: ccr + 0x04,
             memory: [ccr + 0x0C, ccr + 0x10],
             status: base,
@@ -131,7 +141,10 @@ impl Played {
             if control & 1 == 0 {
                 return;
             }
-            let buffer = ((control >> 19) & 1) as usize;
+            let buffer = match self.double {
+                Some((dbm, ct)) if control & dbm != 0 => usize::from(control & ct != 0),
+                _ => 0,
+            };
             let left = at(self.count) & 0xFFFF;
             let position = (self.len - left) as usize;
             let target = core::ptr::with_exposed_provenance_mut::<u8>(
@@ -158,9 +171,11 @@ impl Played {
             if left == 0 {
                 set(self.status, at(self.status) | self.complete);
                 set(self.count, self.len);
-                // Double-buffer mode (DBM, bit 18) switches buffers.
-                if control & (1 << 18) != 0 {
-                    set(self.control, control ^ (1 << 19));
+                // Double-buffer mode switches buffers.
+                if let Some((dbm, ct)) = self.double {
+                    if control & dbm != 0 {
+                        set(self.control, control ^ ct);
+                    }
                 }
             } else {
                 set(self.count, left);
