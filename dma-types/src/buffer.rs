@@ -499,7 +499,7 @@ unsafe impl<R: Region, W: Word, const N: usize> Source for Buffer<R, &'static [W
     }
 }
 
-// SAFETY: as above; the unique reference also guarantees no one else writes.
+// SAFETY: as above; the storage was a unique reference, so no one else writes.
 unsafe impl<R: Region, W: Word, const N: usize> Source for Buffer<R, &'static mut [W; N]> {
     type Word = W;
     type Region = R;
