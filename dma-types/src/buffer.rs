@@ -264,12 +264,39 @@ impl<R: Region, B: Storage> Buffer<R, B> {
 }
 
 impl<R, B> Buffer<R, B> {
-    /// Returns the storage's first element as a `T` (the storage type, for
-    /// the `Deref` impls of this crate's storage kinds): with the
-    /// provenance of the whole storage.
+    /// Returns the storage's first element as a `T`, with the provenance of
+    /// the whole storage.
     #[inline(always)]
     pub(crate) fn first<T>(&self) -> NonNull<T> {
         self.first.cast()
+    }
+
+    /// Lends the storage as the `T` it starts with (the `Deref` impls of
+    /// this crate's storage kinds).
+    ///
+    /// # Safety
+    ///
+    /// The storage must start with a whole `T`. (Whoever holds a `&Buffer`
+    /// owns it or borrows it from its owner: a transfer owns its buffers by
+    /// value and lends no reference to them, so the hardware does not write
+    /// the memory while the result lives.)
+    #[inline(always)]
+    pub(crate) unsafe fn target<T>(&self) -> &T {
+        // SAFETY: the pointer is the storage taken apart, whole and valid
+        // (caller's contract for `T`); see above for why nothing writes it.
+        unsafe { self.first::<T>().as_ref() }
+    }
+
+    /// Lends the storage mutably as the `T` it starts with.
+    ///
+    /// # Safety
+    ///
+    /// As [`Buffer::target`], for storage that was a unique reference.
+    #[inline(always)]
+    pub(crate) unsafe fn target_mut<T>(&mut self) -> &mut T {
+        // SAFETY: as in `target`; `&mut self` makes the reference unique,
+        // as the `&'static mut` it came from was.
+        unsafe { self.first::<T>().as_mut() }
     }
 }
 
@@ -282,38 +309,6 @@ impl<R: Region, B: Storage> core::fmt::Debug for Buffer<R, B> {
             .finish()
     }
 }
-
-/// Implements `Deref` (and `DerefMut` for `mut` storage) of a `Buffer` over
-/// a storage kind whose first element starts a `$target`.
-macro_rules! deref_storage {
-    ([$($generics:tt)*] $storage:ty => $target:ty, mutable) => {
-        deref_storage!([$($generics)*] $storage => $target);
-        impl<R, $($generics)*> DerefMut for Buffer<R, $storage> {
-            #[inline]
-            fn deref_mut(&mut self) -> &mut $target {
-                // SAFETY: as for `Deref`; `&mut self` makes the reference
-                // unique, as the `&'static mut` it came from was.
-                unsafe { self.first::<$target>().as_mut() }
-            }
-        }
-    };
-    ([$($generics:tt)*] $storage:ty => $target:ty) => {
-        impl<R, $($generics)*> Deref for Buffer<R, $storage> {
-            type Target = $target;
-            #[inline]
-            fn deref(&self) -> &$target {
-                // SAFETY: the buffer is the storage taken apart, so the
-                // pointer reaches a whole `$target`. Whoever holds a
-                // `&Buffer` owns it or borrows it from its owner: a transfer
-                // owns its buffers by value and lends no reference to them,
-                // so the hardware does not write the memory while this
-                // reference lives.
-                unsafe { self.first::<$target>().as_ref() }
-            }
-        }
-    };
-}
-pub(crate) use deref_storage;
 
 // SAFETY: a `&'static mut GenericArray<T, N>` points to `N::USIZE` valid,
 // uniquely owned elements forever.
@@ -328,9 +323,48 @@ unsafe impl<T: 'static, N: ArrayLength> Storage for &'static mut GenericArray<T,
     raw_reference!(mut GenericArray<T, N>);
 }
 
-deref_storage!([T, N: ArrayLength] &'static mut GenericArray<T, N> => GenericArray<T, N>, mutable);
-deref_storage!([T, const N: usize] &'static mut [T; N] => [T; N], mutable);
-deref_storage!([T, const N: usize] &'static [T; N] => [T; N]);
+impl<R, T, N: ArrayLength> Deref for Buffer<R, &'static mut GenericArray<T, N>> {
+    type Target = GenericArray<T, N>;
+    #[inline]
+    fn deref(&self) -> &GenericArray<T, N> {
+        // SAFETY: the storage is a `GenericArray<T, N>`.
+        unsafe { self.target() }
+    }
+}
+
+impl<R, T, N: ArrayLength> DerefMut for Buffer<R, &'static mut GenericArray<T, N>> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut GenericArray<T, N> {
+        // SAFETY: the storage is a unique `GenericArray<T, N>`.
+        unsafe { self.target_mut() }
+    }
+}
+
+impl<R, T, const N: usize> Deref for Buffer<R, &'static mut [T; N]> {
+    type Target = [T; N];
+    #[inline]
+    fn deref(&self) -> &[T; N] {
+        // SAFETY: the storage is a `[T; N]`.
+        unsafe { self.target() }
+    }
+}
+
+impl<R, T, const N: usize> DerefMut for Buffer<R, &'static mut [T; N]> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut [T; N] {
+        // SAFETY: the storage is a unique `[T; N]`.
+        unsafe { self.target_mut() }
+    }
+}
+
+impl<R, T, const N: usize> Deref for Buffer<R, &'static [T; N]> {
+    type Target = [T; N];
+    #[inline]
+    fn deref(&self) -> &[T; N] {
+        // SAFETY: the storage is a `[T; N]`.
+        unsafe { self.target() }
+    }
+}
 
 /// One `'static` element in region `R` that a transfer reads over and over:
 /// a fill pattern (the source address does not increment).

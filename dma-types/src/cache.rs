@@ -37,7 +37,7 @@
 use core::ops::{Deref, DerefMut};
 use core::ptr::NonNull;
 
-use crate::buffer::{deref_storage, raw_reference, Buffer, Destination, Source, Storage};
+use crate::buffer::{raw_reference, Buffer, Destination, Source, Storage};
 use crate::peripheral::Memory;
 use crate::region::Region;
 use crate::word::Word;
@@ -90,7 +90,23 @@ unsafe impl<T: 'static, const N: usize> Storage for &'static mut CacheAligned<[T
     raw_reference!(mut CacheAligned<[T; N]>);
 }
 
-deref_storage!([T, const N: usize] &'static mut CacheAligned<[T; N]> => [T; N], mutable);
+impl<R, T, const N: usize> Deref for Buffer<R, &'static mut CacheAligned<[T; N]>> {
+    type Target = [T; N];
+    #[inline]
+    fn deref(&self) -> &[T; N] {
+        // SAFETY: the storage is a `CacheAligned<[T; N]>`, whose array
+        // starts it (`repr(C)`).
+        unsafe { self.target() }
+    }
+}
+
+impl<R, T, const N: usize> DerefMut for Buffer<R, &'static mut CacheAligned<[T; N]>> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut [T; N] {
+        // SAFETY: as above, and the storage was a unique reference.
+        unsafe { self.target_mut() }
+    }
+}
 
 // SAFETY: `Buffer::new` checked the region; `Storage` guarantees validity.
 unsafe impl<R: Region, W: Word, const N: usize> Source
