@@ -542,11 +542,17 @@ pub unsafe fn start(
     let burst = plan.burst > 1;
     let chunk = chunk_bytes(width, burst && in_used);
     let blocks = bytes.div_ceil(chunk);
+    // The GDMA follows the links by bus address: every item after the head
+    // is reached through this one pointer, whose provenance is exposed (no
+    // reborrow of `chain` comes after it). Slicing indexes the storage
+    // (the typed layer checked its length when the program was built).
+    let items = chain[..blocks.saturating_sub(1)].as_mut_ptr();
+    let _ = items.expose_provenance();
     let item_at = |index: usize| -> *const CopyItem {
         if index == 0 {
             head
         } else {
-            &chain[index - 1]
+            items.wrapping_add(index - 1)
         }
     };
     for index in 0..blocks {
@@ -558,9 +564,10 @@ pub unsafe fn start(
         } else {
             item_at(index + 1)
         };
-        // SAFETY: `item_at` is the head or an item of `chain`, both owned by
-        // the caller and not in use by any channel (the caller's channel is
-        // idle until the start below).
+        // SAFETY: `item_at` is the head or an item of `chain` (`index - 1`
+        // is below `blocks - 1`, the length of the slice `items` starts),
+        // both owned by the caller and not in use by any channel (the
+        // caller's channel is idle until the start below).
         let item = unsafe { &*item_at(index) };
         // SAFETY: as above.
         unsafe {
