@@ -322,6 +322,13 @@ pub struct NoDescriptors;
 
 /// Storage for a channel's linked-list items.
 ///
+/// The typed layer lends the items mutably only to [`Controller::start`]
+/// (before the channel runs) and for reading to [`Controller::remaining`]:
+/// the controllers of this workspace only read their items while they run,
+/// or write them back through `UnsafeCell` fields (the ESP32-C3 GDMA), so
+/// no such reference covers memory the hardware writes. Between those
+/// calls the storage is held as a [`Buffer`], a pointer.
+///
 /// # Safety
 ///
 /// `items` must always return the same memory, of `CAPACITY` items, in a

@@ -98,7 +98,7 @@ use core::marker::PhantomData;
 use core::ptr::NonNull;
 use core::sync::atomic::{fence, Ordering};
 
-use dma_types::buffer::{Buffer, Destination};
+use dma_types::buffer::{Buffer, Destination, Storage};
 use dma_types::cache::CacheAligned;
 use dma_types::channel::{Channel, ChannelIndex, DescriptorStorage};
 use dma_types::controller::{Controller, TransferPlan};
@@ -200,12 +200,12 @@ pub trait RingItems: DescriptorStorage<Lli> + sealed::RawItems {
 }
 
 macro_rules! ring_buffers {
-    ($($storage:ty => $array:ty;)*) => {$(
+    ($($storage:ty;)*) => {$(
         impl<R: Region, W: Word, const N: usize> sealed::RawBuffer for Buffer<R, $storage> {
             type Element = W;
             #[inline]
             fn into_raw(self) -> NonNull<W> {
-                NonNull::from(self.into_inner()).cast()
+                Storage::into_raw(self.into_inner())
             }
             #[inline]
             unsafe fn from_raw(first: NonNull<W>) -> Self {
@@ -213,7 +213,7 @@ macro_rules! ring_buffers {
                 // whole storage, with its provenance), the region was checked
                 // when the buffer was made, and nothing else accesses the
                 // memory now (caller's contract).
-                unsafe { Buffer::new_unchecked(&mut *first.cast::<$array>().as_ptr()) }
+                unsafe { Buffer::new_unchecked(<$storage as Storage>::from_raw(first)) }
             }
         }
         impl<R: Region, W: Word, const N: usize> RingBuffer for Buffer<R, $storage> {}
@@ -221,20 +221,20 @@ macro_rules! ring_buffers {
 }
 
 ring_buffers! {
-    &'static mut [W; N] => [W; N];
-    &'static mut CacheAligned<[W; N]> => CacheAligned<[W; N]>;
+    &'static mut [W; N];
+    &'static mut CacheAligned<[W; N]>;
 }
 
 impl<R: Region, const K: usize> sealed::RawItems for Buffer<R, &'static mut [Lli; K]> {
     #[inline]
     fn into_raw(self) -> NonNull<Lli> {
-        NonNull::from(self.into_inner()).cast()
+        Storage::into_raw(self.into_inner())
     }
     #[inline]
     unsafe fn from_raw(first: NonNull<Lli>) -> Self {
         // SAFETY: as for the buffers: the whole array, region checked when
         // made, nothing else accesses it now (caller's contract).
-        unsafe { Buffer::new_unchecked(&mut *first.cast::<[Lli; K]>().as_ptr()) }
+        unsafe { Buffer::new_unchecked(<&'static mut [Lli; K] as Storage>::from_raw(first)) }
     }
 }
 
@@ -484,16 +484,19 @@ where
     /// Lays out the looping list in the channel's items and starts the
     /// channel filling `buffer`, round and round.
     #[inline]
-    pub fn start(channel: Channel<C, I, L>, peripheral: Peripheral<Q>, mut buffer: B) -> Self {
+    pub fn start(channel: Channel<C, I, L>, peripheral: Peripheral<Q>, buffer: B) -> Self {
         let layout = Self::LAYOUT;
         let count = Self::ITEMS;
         let item_len = B::LEN / count;
         let width = <B::Word as Word>::WIDTH;
-        let base = buffer.dma_address() as u32;
         let (channel, items) = channel.into_parts();
+        // The hook keeps the buffer and the items as these pointers while
+        // the channel runs (no reference covers what it writes or reads),
+        // and the bus addresses the channel gets are exposed from them.
         let memory = sealed::RawBuffer::into_raw(buffer);
         let items = sealed::RawItems::into_raw(items);
-        let first_item = items.as_ptr().addr() as u32;
+        let base = memory.as_ptr().expose_provenance() as u32;
+        let first_item = items.as_ptr().expose_provenance() as u32;
         let item_bytes = core::mem::size_of::<Lli>() as u32;
         let step = (item_len * width.bytes()) as u32;
         for index in 0..count {
