@@ -287,7 +287,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
             #word_check
             #item_type
             type __DmaConstants = #constants_type;
-            const _: () = #krate::__macro::assert_reaches::<__DmaController, __DmaConstants>();
+
             #(#declarations)*
             const __DMA_SOURCES: [usize; #source_count] = [#(#source_lengths),*];
             const __DMA_DESTINATIONS: [usize; #destination_count] = [#(#destination_lengths),*];
@@ -395,6 +395,10 @@ pub fn expand(input: Input) -> Result<TokenStream> {
                 const ITEMS: usize = __DMA_K;
                 const ELEMENTS: usize = #krate::__macro::total(&__DMA_SOURCES);
                 type Region = __DmaRegion;
+                // The items are read-only statics in the chip's constants
+                // region: `start_chain` asks the controller that runs them
+                // to load descriptors from there.
+                type ItemRegion = __DmaConstants;
                 #[inline]
                 fn items(&self) -> &'static [__DmaItem] {
                     __DMA_CHAIN.items()

@@ -102,6 +102,7 @@ use dma_types::buffer::{Buffer, Destination, Storage};
 use dma_types::cache::CacheAligned;
 use dma_types::channel::{Channel, ChannelIndex, DescriptorStorage};
 use dma_types::controller::{Controller, TransferPlan};
+use dma_types::descriptor::FetchesDescriptorsFrom;
 use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
 use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo};
@@ -195,7 +196,7 @@ pub trait RingItems: DescriptorStorage<Lli> + sealed::RawItems {
     /// Attaches the storage to `channel` again (what `stop` gives back).
     fn attach<C, I>(channel: Channel<C, I>, items: Self) -> Channel<C, I, Self>
     where
-        C: Controller<Descriptor = Lli> + Reaches<Self::ItemRegion>,
+        C: Controller<Descriptor = Lli> + FetchesDescriptorsFrom<Self::ItemRegion>,
         I: ChannelIndex;
 }
 
@@ -244,7 +245,7 @@ impl<R: Region, const K: usize> RingItems for Buffer<R, &'static mut [Lli; K]> {
     #[inline]
     fn attach<C, I>(channel: Channel<C, I>, items: Self) -> Channel<C, I, Self>
     where
-        C: Controller<Descriptor = Lli> + Reaches<R>,
+        C: Controller<Descriptor = Lli> + FetchesDescriptorsFrom<R>,
         I: ChannelIndex,
     {
         channel.with_descriptors(items)
@@ -456,7 +457,7 @@ where
 
 impl<C, I, L, Q, B> CircularReceive<C, I, L, Q, B>
 where
-    C: Pl081Controller + Reaches<B::Region> + Reaches<L::ItemRegion>,
+    C: Pl081Controller + Reaches<B::Region> + FetchesDescriptorsFrom<L::ItemRegion>,
     I: ChannelIndex,
     L: RingItems,
     Q: ReceiveRequest + RoutableTo<C>,

@@ -2,12 +2,13 @@
 //! reaches (all of it)", `node.rs`): the MDMA loads its link nodes through
 //! its AXI master, so they "must be 64 bits aligned and must be in the AXI
 //! address space" (ST, STM32CubeH7 `Projects/STM32H743I-EVAL/Examples/MDMA/
-//! MDMA_LinkedList/readme.txt`; RM0433 `MDMA_CxLAR`: "The channel
-//! configuration (LAR address) must be in the AXI address space"). The MDMA
-//! reaches DTCM and ITCM only through its AHBS port, for data. Here the
-//! nodes of a 40 000-word copy (two after the first block) are in DTCM,
-//! where `dma_buffers!(…, region = Dtcm)` also puts them: the MDMA's first
-//! link load would fetch from 0x2000_xxxx on AXI. This must not compile.
+//! MDMA_LinkedList/readme.txt`; the reference manual's linked-list mode:
+//! the CLAR address "must address a memory mapped on the AXI system bus").
+//! The MDMA reaches DTCM and ITCM only through its AHBS port, for data.
+//! Here the nodes of a 40 000-word copy (two after the first block) are in
+//! DTCM: the MDMA's first link load would fetch from 0x2000_xxxx on AXI.
+//! `with_descriptors` asks `Mdma: FetchesDescriptorsFrom<Dtcm>`, which the
+//! chip does not grant. Legal twin: `pass/h7_review_02_link_nodes_over_axi.rs`.
 use dma_stm32h743::map::{AxiSram, Dtcm};
 use dma_stm32h743::node::MdmaNode;
 use dma_stm32h743::Mdma;
