@@ -297,7 +297,7 @@ pub fn expand(input: Input) -> Result<TokenStream> {
             #word_check
             #item_type
             type __DmaConstants = #constants_type;
-            const _: () = #krate::__macro::assert_reaches::<__DmaController, __DmaConstants>();
+
             #(#declarations)*
             /// The site's source pieces, back to back in one static, and
             /// its destination pieces in another: one fill zeroes each
@@ -422,6 +422,10 @@ pub fn expand(input: Input) -> Result<TokenStream> {
                 const ITEMS: usize = __DMA_K;
                 const ELEMENTS: usize = #krate::__macro::total(&__DMA_SOURCES);
                 type Region = __DmaRegion;
+                // The items are read-only statics in the chip's constants
+                // region: `start_chain` asks the controller that runs them
+                // to load descriptors from there.
+                type ItemRegion = __DmaConstants;
                 #[inline]
                 fn items(&self) -> &'static [__DmaItem] {
                     __DMA_CHAIN.items()

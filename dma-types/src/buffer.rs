@@ -9,9 +9,28 @@
 //! transfer takes its buffers by value and gives them back only when the
 //! hardware is done with them. Borrowed, non-`'static` memory (a stack
 //! array) cannot be a `Buffer`; it goes through [`scoped`](crate::scoped).
+//!
+//! ## No reference while the hardware may write
+//!
+//! A `Buffer` does not keep its storage as a reference: [`Buffer::new`]
+//! takes the reference apart into a pointer to the first element
+//! ([`Storage::into_raw`]) and keeps the reference's type only as a marker.
+//! A transfer, a chain, a ring or a future that owns the buffer can
+//! therefore be moved, passed to functions and stored while the controller
+//! writes the memory: no `&mut` in it is retagged (which would invalidate
+//! the address the controller was given) or tells the compiler that nobody
+//! else writes. Every DMA address is exposed from that one pointer
+//! ([`Buffer::address`], [`Source::dma_address`],
+//! [`Destination::dma_address`]). References are made again only when the
+//! CPU owns the buffer: [`Deref`]/[`DerefMut`] need a `Buffer` the caller
+//! holds (a transfer owns its buffers by value and lends none), and
+//! [`Buffer::into_inner`] gives the reference back. The Miri test
+//! `dma-types/tests/attacks/dma_writes.rs` plays a controller that writes
+//! through those addresses while the test moves running transfers around.
 
 use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
+use core::ptr::NonNull;
 
 use generic_array::{ArrayLength, GenericArray};
 
@@ -29,8 +48,13 @@ use crate::word::Word;
 /// `Element` that stay valid, at the same address, for as long as the storage
 /// value exists. If [`Storage::EXCLUSIVE_LINES`] is not 0, the storage must
 /// own every byte of every aligned block of that many bytes its elements
-/// touch.
-pub unsafe trait Storage {
+/// touch. The first element must be aligned to [`Storage::ALIGNMENT`].
+/// [`Storage::into_raw`] must return a pointer to that first element
+/// with the provenance of the whole storage (padding included), and
+/// [`Storage::from_raw`] must rebuild exactly the storage value it came
+/// from; the storage has no drop glue (a reference), since a `Buffer` keeps
+/// only the pointer.
+pub unsafe trait Storage: Sized {
     /// The element type.
     type Element: 'static;
     /// Number of elements.
@@ -44,9 +68,57 @@ pub unsafe trait Storage {
     /// guarantees nothing. A data cache whose line divides it can clean and
     /// invalidate any range of the storage without touching other data.
     const EXCLUSIVE_LINES: usize = 0;
+    /// The alignment, in bytes (a power of two), of the first element: the
+    /// element's own, or more for a wrapper that raises it
+    /// ([`CacheAligned`](crate::cache::CacheAligned): 32). A `Buffer` keeps
+    /// a pointer, which carries no alignment, so it tells the compiler this
+    /// one whenever it gives out the address.
+    const ALIGNMENT: usize = core::mem::align_of::<Self::Element>();
     /// Returns the address of the first element.
     fn address(&self) -> usize;
+    /// Gives up the reference for a pointer to the first element, with the
+    /// provenance of the whole storage.
+    fn into_raw(self) -> NonNull<Self::Element>;
+    /// Puts the reference together again.
+    ///
+    /// # Safety
+    ///
+    /// `first` must come from [`Storage::into_raw`] of the same type, and
+    /// for as long as the result (or anything it lends) lives, nothing else
+    /// may access the memory, the hardware included, except by reading it
+    /// where the storage is shared.
+    unsafe fn from_raw(first: NonNull<Self::Element>) -> Self;
 }
+
+/// Implements [`Storage::into_raw`] and [`Storage::from_raw`] for a
+/// unique or shared reference to `$target`.
+macro_rules! raw_reference {
+    (mut $target:ty) => {
+        #[inline(always)]
+        fn into_raw(self) -> NonNull<Self::Element> {
+            NonNull::from(self).cast()
+        }
+        #[inline(always)]
+        unsafe fn from_raw(first: NonNull<Self::Element>) -> Self {
+            // SAFETY: `first` came from `into_raw` of this type: the whole
+            // `'static` storage, with its provenance; the caller guarantees
+            // that nothing else accesses it while the reference lives.
+            unsafe { first.cast::<$target>().as_mut() }
+        }
+    };
+    (shared $target:ty) => {
+        #[inline(always)]
+        fn into_raw(self) -> NonNull<Self::Element> {
+            NonNull::from(self).cast()
+        }
+        #[inline(always)]
+        unsafe fn from_raw(first: NonNull<Self::Element>) -> Self {
+            // SAFETY: as above; a shared reference only reads.
+            unsafe { first.cast::<$target>().as_ref() }
+        }
+    };
+}
+pub(crate) use raw_reference;
 
 // Why `'static` (guarantee 14): a transfer owns its buffers, and a running
 // `Transfer` may be `mem::forget`-ed, so its `Drop` never stops the channel.
@@ -64,8 +136,9 @@ unsafe impl<T: 'static, const N: usize> Storage for &'static mut [T; N] {
     const WRITABLE: bool = true;
     #[inline]
     fn address(&self) -> usize {
-        self.as_ptr() as usize
+        self.as_ptr().addr()
     }
+    raw_reference!(mut [T; N]);
 }
 
 // SAFETY: a `&'static [T; N]` points to N valid elements forever.
@@ -75,8 +148,9 @@ unsafe impl<T: 'static, const N: usize> Storage for &'static [T; N] {
     const WRITABLE: bool = false;
     #[inline]
     fn address(&self) -> usize {
-        self.as_ptr() as usize
+        self.as_ptr().addr()
     }
+    raw_reference!(shared [T; N]);
 }
 
 /// `'static` storage `B` known to lie in memory region `R`.
@@ -100,10 +174,24 @@ unsafe impl<T: 'static, const N: usize> Storage for &'static [T; N] {
 /// assert_eq!(buf.len(), 4);
 /// # Ok::<(), dma_types::error::BufferError>(())
 /// ```
+///
+/// It is one pointer wide: the storage's reference taken apart (see the
+/// [module documentation](self#no-reference-while-the-hardware-may-write)).
 pub struct Buffer<R, B> {
-    storage: B,
+    /// The first element, with the provenance of the whole storage: the
+    /// `B` that [`Storage::into_raw`] took apart. Every DMA address is
+    /// exposed from it, and a reference is made from it only while the CPU
+    /// owns the buffer.
+    first: NonNull<()>,
+    storage: PhantomData<B>,
     region: PhantomData<R>,
 }
+
+// SAFETY: a `Buffer` is its storage `B` taken apart, so it may cross
+// threads exactly when `B` (and the region marker) may.
+unsafe impl<R: Send, B: Send> Send for Buffer<R, B> {}
+// SAFETY: as above: `&Buffer` lends what `&B` lends.
+unsafe impl<R: Sync, B: Sync> Sync for Buffer<R, B> {}
 
 impl<R: Region, B: Storage> Buffer<R, B> {
     /// Wraps `storage` after checking at run time that it lies entirely in `R`.
@@ -118,10 +206,8 @@ impl<R: Region, B: Storage> Buffer<R, B> {
     pub fn new(storage: B) -> Result<Self, BufferError> {
         let bytes = B::LEN * core::mem::size_of::<B::Element>();
         check_in_region::<R>(storage.address(), bytes)?;
-        Ok(Buffer {
-            storage,
-            region: PhantomData,
-        })
+        // SAFETY: checked just above.
+        Ok(unsafe { Buffer::new_unchecked(storage) })
     }
 
     /// Wraps `storage` without checking its address.
@@ -132,37 +218,85 @@ impl<R: Region, B: Storage> Buffer<R, B> {
     /// the transfer API are void and a transfer may silently read or write the
     /// wrong memory.
     #[inline]
-    pub const unsafe fn new_unchecked(storage: B) -> Self {
+    pub unsafe fn new_unchecked(storage: B) -> Self {
         Buffer {
-            storage,
+            first: storage.into_raw().cast(),
+            storage: PhantomData,
             region: PhantomData,
         }
     }
 
-    /// Returns the address of the first element.
+    /// Returns the address of the first element, exposed from the buffer's
+    /// pointer (the address a controller is given, which it may access
+    /// while a transfer owns the buffer).
     #[inline]
     pub fn address(&self) -> usize {
-        self.storage.address()
+        let address = self.first.as_ptr().expose_provenance();
+        // The reference the buffer was made from told the compiler the
+        // storage's alignment; the pointer does not, and code that checks
+        // an address for a burst boundary or rounds it to cache lines folds
+        // only with it. So it is told here, in two facts whose masks (the
+        // alignment's low bit, and its other bits) no such check uses: one
+        // `address % ALIGNMENT == 0` would share its `address & (ALIGNMENT
+        // - 1)` with the cache code, which the optimizer then folds to 0,
+        // dropping the fact before the burst check could use it.
+        let low = 1 & (B::ALIGNMENT - 1);
+        let rest = (B::ALIGNMENT - 1) & !1;
+        // SAFETY: the pointer is the storage's first element, which the
+        // `Storage` contract aligns to `ALIGNMENT` (a power of two): every
+        // bit below it is zero.
+        unsafe {
+            core::hint::assert_unchecked(address & low == 0);
+            core::hint::assert_unchecked(address & rest == 0);
+        }
+        address
     }
 
     /// Returns the storage, dropping the region proof.
     #[inline]
     pub fn into_inner(self) -> B {
-        self.storage
+        // SAFETY: `first` came from `into_raw` of a `B` (`new_unchecked`),
+        // and the caller owns the buffer by value, so no transfer owns it
+        // and the hardware does not access it (a transfer hands its buffers
+        // back only once the controller stopped).
+        unsafe { B::from_raw(self.first.cast()) }
     }
 }
 
 impl<R, B> Buffer<R, B> {
-    /// Returns the wrapped storage (for sibling modules' `Deref` impls).
+    /// Returns the storage's first element as a `T`, with the provenance of
+    /// the whole storage.
     #[inline(always)]
-    pub(crate) fn storage(&self) -> &B {
-        &self.storage
+    pub(crate) fn first<T>(&self) -> NonNull<T> {
+        self.first.cast()
     }
 
-    /// Returns the wrapped storage mutably.
+    /// Lends the storage as the `T` it starts with (the `Deref` impls of
+    /// this crate's storage kinds).
+    ///
+    /// # Safety
+    ///
+    /// The storage must start with a whole `T`. (Whoever holds a `&Buffer`
+    /// owns it or borrows it from its owner: a transfer owns its buffers by
+    /// value and lends no reference to them, so the hardware does not write
+    /// the memory while the result lives.)
     #[inline(always)]
-    pub(crate) fn storage_mut(&mut self) -> &mut B {
-        &mut self.storage
+    pub(crate) unsafe fn target<T>(&self) -> &T {
+        // SAFETY: the pointer is the storage taken apart, whole and valid
+        // (caller's contract for `T`); see above for why nothing writes it.
+        unsafe { self.first::<T>().as_ref() }
+    }
+
+    /// Lends the storage mutably as the `T` it starts with.
+    ///
+    /// # Safety
+    ///
+    /// As [`Buffer::target`], for storage that was a unique reference.
+    #[inline(always)]
+    pub(crate) unsafe fn target_mut<T>(&mut self) -> &mut T {
+        // SAFETY: as in `target`; `&mut self` makes the reference unique,
+        // as the `&'static mut` it came from was.
+        unsafe { self.first::<T>().as_mut() }
     }
 }
 
@@ -170,7 +304,7 @@ impl<R: Region, B: Storage> core::fmt::Debug for Buffer<R, B> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Buffer")
             .field("region", &R::NAME)
-            .field("address", &format_args!("{:#010x}", self.storage.address()))
+            .field("address", &format_args!("{:#010x}", self.first.addr()))
             .field("len", &B::LEN)
             .finish()
     }
@@ -184,22 +318,25 @@ unsafe impl<T: 'static, N: ArrayLength> Storage for &'static mut GenericArray<T,
     const WRITABLE: bool = true;
     #[inline]
     fn address(&self) -> usize {
-        self.as_ptr() as usize
+        self.as_ptr().addr()
     }
+    raw_reference!(mut GenericArray<T, N>);
 }
 
 impl<R, T, N: ArrayLength> Deref for Buffer<R, &'static mut GenericArray<T, N>> {
     type Target = GenericArray<T, N>;
     #[inline]
     fn deref(&self) -> &GenericArray<T, N> {
-        self.storage
+        // SAFETY: the storage is a `GenericArray<T, N>`.
+        unsafe { self.target() }
     }
 }
 
 impl<R, T, N: ArrayLength> DerefMut for Buffer<R, &'static mut GenericArray<T, N>> {
     #[inline]
     fn deref_mut(&mut self) -> &mut GenericArray<T, N> {
-        self.storage
+        // SAFETY: the storage is a unique `GenericArray<T, N>`.
+        unsafe { self.target_mut() }
     }
 }
 
@@ -207,14 +344,16 @@ impl<R, T, const N: usize> Deref for Buffer<R, &'static mut [T; N]> {
     type Target = [T; N];
     #[inline]
     fn deref(&self) -> &[T; N] {
-        self.storage
+        // SAFETY: the storage is a `[T; N]`.
+        unsafe { self.target() }
     }
 }
 
 impl<R, T, const N: usize> DerefMut for Buffer<R, &'static mut [T; N]> {
     #[inline]
     fn deref_mut(&mut self) -> &mut [T; N] {
-        self.storage
+        // SAFETY: the storage is a unique `[T; N]`.
+        unsafe { self.target_mut() }
     }
 }
 
@@ -222,7 +361,8 @@ impl<R, T, const N: usize> Deref for Buffer<R, &'static [T; N]> {
     type Target = [T; N];
     #[inline]
     fn deref(&self) -> &[T; N] {
-        self.storage
+        // SAFETY: the storage is a `[T; N]`.
+        unsafe { self.target() }
     }
 }
 
@@ -389,11 +529,11 @@ unsafe impl<R: Region, W: Word, const N: usize> Source for Buffer<R, &'static [W
     const REQUEST: Option<u8> = None;
     #[inline]
     fn dma_address(&self) -> usize {
-        self.storage.address()
+        self.address()
     }
 }
 
-// SAFETY: as above; the unique reference also guarantees no one else writes.
+// SAFETY: as above; the storage was a unique reference, so no one else writes.
 unsafe impl<R: Region, W: Word, const N: usize> Source for Buffer<R, &'static mut [W; N]> {
     type Word = W;
     type Region = R;
@@ -403,7 +543,7 @@ unsafe impl<R: Region, W: Word, const N: usize> Source for Buffer<R, &'static mu
     const REQUEST: Option<u8> = None;
     #[inline]
     fn dma_address(&self) -> usize {
-        self.storage.address()
+        self.address()
     }
 }
 
@@ -431,7 +571,7 @@ unsafe impl<R: Region, W: Word, const N: usize> Destination for Buffer<R, &'stat
     const REQUEST: Option<u8> = None;
     #[inline]
     fn dma_address(&mut self) -> usize {
-        self.storage.address()
+        self.address()
     }
 }
 
@@ -443,38 +583,40 @@ unsafe impl<R: Region, W: Word, const N: usize> Destination for Buffer<R, &'stat
 // (or the caller's) own cache maintenance there.
 
 macro_rules! embedded_dma_buffers {
-    ($($generics:tt $storage:ty, $len:expr, read $read:ident $(, write $write:ident)?;)*) => {$(
-        embedded_dma_buffers!(@read $generics $storage, $len, $read);
-        $(embedded_dma_buffers!(@write $generics $storage, $len, $write);)?
+    ($($generics:tt $storage:ty, $len:expr $(, $write:ident)?;)*) => {$(
+        embedded_dma_buffers!(@read $generics $storage, $len);
+        $(embedded_dma_buffers!(@$write $generics $storage, $len);)?
     )*};
-    (@read [$($generics:tt)*] $storage:ty, $len:expr, $read:ident) => {
+    (@read [$($generics:tt)*] $storage:ty, $len:expr) => {
         // SAFETY: the storage is `'static` and stays at its address, with
         // `$len` valid elements, while `self` exists (`Storage` contract).
+        // The pointer is the buffer's own (no reference in between), so
+        // moving the buffer while the HAL's DMA runs invalidates nothing.
         unsafe impl<R, $($generics)*> embedded_dma::ReadBuffer for Buffer<R, $storage> {
             type Word = T;
             #[inline]
             unsafe fn read_buffer(&self) -> (*const T, usize) {
-                (self.storage.$read(), $len)
+                (self.first::<T>().as_ptr(), $len)
             }
         }
     };
-    (@write [$($generics:tt)*] $storage:ty, $len:expr, $write:ident) => {
-        // SAFETY: as for `ReadBuffer`; the reference is unique
+    (@write [$($generics:tt)*] $storage:ty, $len:expr) => {
+        // SAFETY: as for `ReadBuffer`; the storage was a unique reference
         // (`&'static mut`), so no one else reads or writes the memory while
         // the HAL does.
         unsafe impl<R, $($generics)*> embedded_dma::WriteBuffer for Buffer<R, $storage> {
             type Word = T;
             #[inline]
             unsafe fn write_buffer(&mut self) -> (*mut T, usize) {
-                (self.storage.$write(), $len)
+                (self.first::<T>().as_ptr(), $len)
             }
         }
     };
 }
 
 embedded_dma_buffers! {
-    [T: 'static, const N: usize] &'static [T; N], N, read as_ptr;
-    [T: 'static, const N: usize] &'static mut [T; N], N, read as_ptr, write as_mut_ptr;
-    [T: 'static, const N: usize] &'static mut crate::cache::CacheAligned<[T; N]>, N, read as_ptr, write as_mut_ptr;
-    [T: 'static, N: ArrayLength] &'static mut GenericArray<T, N>, N::USIZE, read as_ptr, write as_mut_ptr;
+    [T: 'static, const N: usize] &'static [T; N], N;
+    [T: 'static, const N: usize] &'static mut [T; N], N, write;
+    [T: 'static, const N: usize] &'static mut crate::cache::CacheAligned<[T; N]>, N, write;
+    [T: 'static, N: ArrayLength] &'static mut GenericArray<T, N>, N::USIZE, write;
 }

@@ -35,8 +35,9 @@
 //! ```
 
 use core::ops::{Deref, DerefMut};
+use core::ptr::NonNull;
 
-use crate::buffer::{Buffer, Destination, Source, Storage};
+use crate::buffer::{raw_reference, Buffer, Destination, Source, Storage};
 use crate::peripheral::Memory;
 use crate::region::Region;
 use crate::word::Word;
@@ -79,24 +80,31 @@ unsafe impl<T: 'static, const N: usize> Storage for &'static mut CacheAligned<[T
     // of `CacheAligned` up to a multiple of 32; the unique reference owns
     // all of it, padding included.
     const EXCLUSIVE_LINES: usize = CACHE_ALIGNMENT;
+    const ALIGNMENT: usize = CACHE_ALIGNMENT;
     #[inline]
     fn address(&self) -> usize {
-        self.0.as_ptr() as usize
+        self.0.as_ptr().addr()
     }
+    // The pointer is the `CacheAligned`'s: its provenance covers the
+    // padding too, and the array starts at offset 0 (`repr(C)`).
+    raw_reference!(mut CacheAligned<[T; N]>);
 }
 
 impl<R, T, const N: usize> Deref for Buffer<R, &'static mut CacheAligned<[T; N]>> {
     type Target = [T; N];
     #[inline]
     fn deref(&self) -> &[T; N] {
-        &self.storage().0
+        // SAFETY: the storage is a `CacheAligned<[T; N]>`, whose array
+        // starts it (`repr(C)`).
+        unsafe { self.target() }
     }
 }
 
 impl<R, T, const N: usize> DerefMut for Buffer<R, &'static mut CacheAligned<[T; N]>> {
     #[inline]
     fn deref_mut(&mut self) -> &mut [T; N] {
-        &mut self.storage_mut().0
+        // SAFETY: as above, and the storage was a unique reference.
+        unsafe { self.target_mut() }
     }
 }
 

@@ -17,7 +17,7 @@ use core::sync::atomic::{fence, Ordering};
 
 use crate::channel::{Channel, ChannelHandle, ChannelNumber, NoDescriptors};
 use crate::controller::Controller;
-use crate::descriptor::DescriptorFormat;
+use crate::descriptor::{DescriptorFormat, FetchesDescriptorsFrom};
 use crate::error::{NotStopped, TransferErrorKind};
 use crate::region::Region;
 use crate::word::Word;
@@ -46,7 +46,9 @@ pub unsafe trait LinkedList: Controller<Descriptor: DescriptorFormat> {
     /// # Safety
     ///
     /// The caller must own the channel; `first` must point to a complete list
-    /// in memory the controller reaches, whose buffers the caller owns, and
+    /// in memory the controller loads descriptors from
+    /// ([`FetchesDescriptorsFrom`](crate::descriptor::FetchesDescriptorsFrom)),
+    /// whose buffers lie in memory it reaches and are owned by the caller, and
     /// all of it must stay untouched until the channel is no longer active.
     unsafe fn start_list(channel: usize, first: *const Self::Descriptor);
 
@@ -60,8 +62,9 @@ pub unsafe trait LinkedList: Controller<Descriptor: DescriptorFormat> {
 /// # Safety
 ///
 /// [`StaticChain::items`] must return a complete list in the controller's
-/// format whose every buffer is owned by `self` and lies in memory the
-/// controller reaches; the list and the buffers must not be accessed by
+/// format, lying in [`StaticChain::ItemRegion`], whose every buffer is owned
+/// by `self` and lies in memory the controller reaches; the list and the
+/// buffers must not be accessed by
 /// anything but the value that owns them, and only through borrows of it.
 /// [`StaticChain::pieces`] must report exactly the buffers the list names.
 /// (The value `descriptor_chain!` returns derives both from the site's
@@ -78,6 +81,11 @@ pub unsafe trait StaticChain: 'static {
     const ELEMENTS: usize;
     /// The region all the chain's pieces lie in.
     type Region: Region;
+    /// The region the chain's items lie in (`descriptor_chain!`: the chip's
+    /// region for read-only statics). [`Channel::start_chain`] runs the chain
+    /// only on a controller that loads descriptors from there
+    /// ([`FetchesDescriptorsFrom`]).
+    type ItemRegion: Region;
     /// Returns the list (its first item is where the channel starts).
     fn items(&self) -> &'static [Self::Item];
     /// Calls `visit(address, bytes, written)` for every piece, `written`
@@ -155,16 +163,19 @@ where
     /// Starts the static chain `chain` on this channel.
     ///
     /// The items were resolved by the linker, so this writes the channel
-    /// registers and nothing else.
+    /// registers and nothing else. The controller must load its descriptors
+    /// from the region the items lie in ([`StaticChain::ItemRegion`]).
     #[inline]
     pub fn start_chain<L>(self, chain: L) -> ChainTransfer<Self, L>
     where
         L: StaticChain<Item = C::Descriptor>,
+        C: FetchesDescriptorsFrom<L::ItemRegion>,
     {
         clean_pieces::<C, L>(&chain);
         let items = chain.items();
         // SAFETY: the channel is owned (moved in here), the chain's items and
-        // buffers are owned by `chain` (StaticChain contract), and both stay
+        // buffers are owned by `chain` (StaticChain contract), the items lie
+        // where `C` loads descriptors from (the bound above), and both stay
         // in the returned transfer until the hardware is done.
         unsafe { C::start_list(self.index(), items.as_ptr()) };
         ChainTransfer {

@@ -47,8 +47,9 @@ use typenum::Unsigned;
 
 use crate::buffer::Buffer;
 use crate::controller::Controller;
+use crate::descriptor::FetchesDescriptorsFrom;
 use crate::private::Sealed;
-use crate::region::{Reaches, Region};
+use crate::region::Region;
 
 /// A channel number as a type: [`Ch0`] … [`Ch15`].
 ///
@@ -177,8 +178,11 @@ impl<C: Controller, I: ChannelNumber> Channel<C, I> {
     ///
     /// A transfer of `n` elements needs `ceil(n / MAX_BLOCK) - 1` items; the
     /// check happens at compile time when the transfer is built. The storage
-    /// must be in a region the controller reaches, since the controller reads
-    /// the items itself.
+    /// must be in a region the controller loads its items from
+    /// ([`FetchesDescriptorsFrom`]), since the controller reads them itself;
+    /// that is not always every region it moves data to and from (the
+    /// STM32H7 MDMA reaches DTCM for data but loads link nodes only over
+    /// AXI).
     #[inline]
     pub fn with_descriptors<R, const K: usize>(
         self,
@@ -186,7 +190,7 @@ impl<C: Controller, I: ChannelNumber> Channel<C, I> {
     ) -> Channel<C, I, Buffer<R, &'static mut [C::Descriptor; K]>>
     where
         R: Region,
-        C: Reaches<R>,
+        C: FetchesDescriptorsFrom<R>,
     {
         Channel {
             index: self.index,
@@ -209,7 +213,7 @@ impl<C: Controller, I: ChannelNumber> Channel<C, I> {
     where
         R: Region,
         K: ArrayLength,
-        C: Reaches<R>,
+        C: FetchesDescriptorsFrom<R>,
     {
         Channel {
             index: self.index,
@@ -275,7 +279,7 @@ impl<C, I: ChannelNumber, L> Channel<C, I, L> {
     ///
     /// `C2` must drive the same hardware channel, with the same number, as
     /// `C`, and `L` must still be valid storage for `C2` (same descriptor
-    /// format, a region `C2` reaches).
+    /// format, a region `C2` loads descriptors from).
     #[doc(hidden)]
     #[inline(always)]
     pub unsafe fn recast<C2>(self) -> Channel<C2, I, L> {
@@ -322,10 +326,17 @@ pub struct NoDescriptors;
 
 /// Storage for a channel's linked-list items.
 ///
+/// The typed layer lends the items mutably only to [`Controller::start`]
+/// (before the channel runs) and for reading to [`Controller::remaining`]:
+/// the controllers of this workspace only read their items while they run,
+/// or write them back through `UnsafeCell` fields (the ESP32-C3 GDMA), so
+/// no such reference covers memory the hardware writes. Between those
+/// calls the storage is held as a [`Buffer`], a pointer.
+///
 /// # Safety
 ///
 /// `items` must always return the same memory, of `CAPACITY` items, in a
-/// region the controller reaches.
+/// region the controller loads its descriptors from.
 pub unsafe trait DescriptorStorage<D> {
     /// Number of items.
     const CAPACITY: usize;
@@ -348,7 +359,8 @@ unsafe impl<D> DescriptorStorage<D> for NoDescriptors {
     }
 }
 
-// SAFETY: `'static` storage in a region proven reachable by `with_descriptors`.
+// SAFETY: `'static` storage in a region `with_descriptors` proved the
+// controller loads descriptors from.
 unsafe impl<D: 'static, R, const K: usize> DescriptorStorage<D> for Buffer<R, &'static mut [D; K]> {
     const CAPACITY: usize = K;
     #[inline]

@@ -17,7 +17,37 @@ use core::ptr;
 
 use typenum::operator_aliases::{Quot, Sub1, Sum};
 
+use crate::region::Region;
 use crate::word::Width;
+
+/// Proof that a DMA controller (the implementing type) loads its descriptors
+/// (linked-list items) from region `R`.
+///
+/// Where a controller *fetches its descriptors* is a fact of its own,
+/// separate from where it *moves data* ([`Reaches`](crate::region::Reaches)):
+/// the STM32H7 MDMA moves data to and from ITCM/DTCM through its AHBS port,
+/// but loads link nodes only through its AXI master, so nodes in a TCM are
+/// never read. [`Channel::with_descriptors`](crate::channel::Channel::with_descriptors),
+/// [`Channel::with_descriptor_array`](crate::channel::Channel::with_descriptor_array)
+/// and the static chains of `descriptor_chain!` ask for it of the region
+/// their items live in. Controllers without descriptors implement it for no
+/// region.
+///
+/// Chip crates implement it for every region the controller loads items
+/// from and for no other; most route it through a chip-specific trait whose
+/// message names the fix.
+///
+/// # Safety
+///
+/// Implement it only if the controller's descriptor loads from every address
+/// of `R` read that memory: a wrong implementation lets the controller follow
+/// a list it cannot read (garbage or zeros as the next block, or a bus error).
+#[diagnostic::on_unimplemented(
+    message = "DMA controller `{Self}` does not load its descriptors (linked-list items) from memory region `{R}`",
+    label = "the controller would fetch its next item from here and cannot",
+    note = "put the descriptor storage in a region `{Self}` fetches items from (its chip crate lists them); where it moves data is a separate question"
+)]
+pub unsafe trait FetchesDescriptorsFrom<R: Region> {}
 
 /// What a descriptor's largest chunk is counted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

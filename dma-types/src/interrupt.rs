@@ -379,8 +379,9 @@ where
 }
 
 // The future never pins the transfer: the hardware works on the buffers'
-// memory, which the ends own behind `'static` references, not on the
-// `Transfer` value, so moving it (out of the future, on completion) is fine.
+// memory, which the ends reach through pointers (a `Buffer` keeps no
+// reference to it), not on the `Transfer` value, so moving it (out of the
+// future, on completion, or the future itself) is fine.
 impl<CH, S, D, B> Unpin for TransferFuture<CH, S, D, B>
 where
     CH: ChannelHandle,

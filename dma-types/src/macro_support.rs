@@ -230,7 +230,9 @@ where
 
 /// Prepares one piece of a `descriptor_chain!` site when the site hands its
 /// chain out: zero-fills it (unless its section is zeroed at boot, where the
-/// static starts out zero) and checks its placement in debug builds.
+/// static starts out zero) and checks its placement in debug builds. The
+/// piece's provenance is exposed here: the controller reaches it by the bus
+/// address in the chain's items, not through a reference.
 ///
 /// # Safety
 ///
@@ -249,7 +251,7 @@ pub unsafe fn prepare_piece<R, A, T, const N: usize, const PAD: usize>(
         // `Placed`), and nothing refers to them (the caller's contract).
         unsafe { data.write_bytes(0, 1) };
     }
-    check_placement::<R>(data.addr(), N * size_of::<T>(), check);
+    check_placement::<R>(data.expose_provenance(), N * size_of::<T>(), check);
 }
 
 /// Lends one piece of a chain for reading, for as long as the chain value
@@ -295,9 +297,15 @@ pub fn piece_extent<A, T, const N: usize, const PAD: usize>(
 }
 
 /// Checks in debug builds that a chain's items landed where the chain says.
+/// Their provenance is exposed here: the controller follows the list by the
+/// bus addresses of its links.
 #[inline]
 pub fn check_items<R: Region, D>(items: &[D], check: bool) {
-    check_placement::<R>(items.as_ptr().addr(), size_of_val(items), check);
+    check_placement::<R>(
+        items.as_ptr().expose_provenance(),
+        size_of_val(items),
+        check,
+    );
 }
 
 /// Compile-time proof that controller `C` reaches region `R`.

@@ -16,6 +16,7 @@ use crate::burst::{Burst, SupportsBurst};
 use crate::chain::LinkedList;
 use crate::channel::{Channel, ChannelNumber};
 use crate::controller::{Controller, FixedAddressRule, TransferPlan};
+use crate::descriptor::FetchesDescriptorsFrom;
 use crate::error::NotStopped;
 use crate::interrupt::{CompletionInterrupt, WakerSlot};
 use crate::private::Sealed;
@@ -224,6 +225,12 @@ unsafe impl<C: SupportsPriority, P: Priority> Controller for Prioritized<C, P> {
 
 // SAFETY: the same hardware as `C`, which reaches `R`.
 unsafe impl<C: Reaches<R>, P, R: Region> Reaches<R> for Prioritized<C, P> {}
+
+// SAFETY: the same hardware as `C`, which loads its descriptors from `R`.
+unsafe impl<C: FetchesDescriptorsFrom<R>, P, R: Region> FetchesDescriptorsFrom<R>
+    for Prioritized<C, P>
+{
+}
 
 // SAFETY: the same hardware as `C`, which runs these bursts.
 unsafe impl<C: SupportsBurst<B, W>, P, B: Burst, W: Word> SupportsBurst<B, W>

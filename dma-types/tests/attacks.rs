@@ -2,6 +2,10 @@
 //! records what the typed and scoped layers ask of it (starts, stops, cache
 //! maintenance), so each test sees that a refused transfer touches nothing
 //! and an accepted one cleans and invalidates only its own lines.
+//!
+//! [`dma_writes`]: the project's first rule (no reference covers memory the
+//! hardware may write while it lives), against a model controller that
+//! performs the DMA's writes through the addresses it was given.
 
 use std::cell::RefCell;
 
@@ -13,6 +17,11 @@ use dma_types::direction::Direction;
 use dma_types::error::{BufferError, NotStopped, ScopedError};
 use dma_types::region::{Reaches, Region};
 use dma_types::scoped::{Borrowed, BorrowedMut};
+
+#[path = "attacks/dma_writes.rs"]
+mod dma_writes;
+#[path = "attacks/host_critical_section.rs"]
+mod host_critical_section;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Event {

@@ -115,6 +115,8 @@ unsafe impl LinkedList for HostGdma {
 
 // SAFETY: test only.
 unsafe impl Reaches<HostRam> for HostGdma {}
+// SAFETY: test only: the host controller loads nothing.
+unsafe impl dma_types::descriptor::FetchesDescriptorsFrom<HostRam> for HostGdma {}
 
 #[test]
 fn every_block_is_a_descriptor_when_the_head_is_not_in_registers() {

@@ -365,6 +365,11 @@ macro_rules! pl081_controller {
         // SAFETY: `ReachableByDma` lists exactly the regions the PL081s reach.
         unsafe impl<R: $crate::map::ReachableByDma> dma_types::region::Reaches<R> for $name {}
 
+        // SAFETY: the PL081 loads its LLIs through the same AHB master as
+        // its data (PL080 TRM, "linked list items"), with the same dropped
+        // Non-secure accesses on this board: the regions it reaches.
+        unsafe impl<R: $crate::map::ReachableByDma> dma_types::descriptor::FetchesDescriptorsFrom<R> for $name {}
+
         // SAFETY: the PL081 runs every burst length of `Burst` (1 to 256 beats)
         // at every element width.
         unsafe impl<B, W> dma_types::burst::SupportsBurst<B, W> for $name
@@ -633,6 +638,12 @@ unsafe impl dma_types::chain::LinkedList for AnyDma {
 
 // SAFETY: all four PL081s reach exactly `ReachableByDma`.
 unsafe impl<R: crate::map::ReachableByDma> dma_types::region::Reaches<R> for AnyDma {}
+
+// SAFETY: all four load their LLIs where they reach (see the controllers).
+unsafe impl<R: crate::map::ReachableByDma> dma_types::descriptor::FetchesDescriptorsFrom<R>
+    for AnyDma
+{
+}
 
 // SAFETY: every PL081 runs every burst at every width.
 unsafe impl<B, W> dma_types::burst::SupportsBurst<B, W> for AnyDma

@@ -223,6 +223,10 @@ impl ChainLayout {
 /// the first one, which starts at `source` and `destination`, and returns the
 /// address of the first item (0 if there are none).
 ///
+/// Every item is written through one pointer, and every address handed to
+/// the controller (the first item's, each item's link) is exposed from it:
+/// no later reborrow of `chain` invalidates what the controller reads.
+///
 /// Inlined: with the layout's words constant, each item costs three
 /// additions and one four-word store, as in a hand-written loop; there is no
 /// per-transfer arithmetic left to share out of line.
@@ -233,38 +237,42 @@ impl ChainLayout {
 /// that when the program is built).
 #[inline(always)]
 pub fn link_chain(chain: &mut [Lli], source: u32, destination: u32, layout: &ChainLayout) -> u32 {
-    let first = chain.as_ptr() as u32;
-    let Some((last, full)) = chain[..layout.items].split_last_mut() else {
+    let range = chain[..layout.items].as_mut_ptr_range();
+    if range.start == range.end {
         return 0;
-    };
+    }
+    let first = range.start.expose_provenance() as u32;
+    let last = range.end.wrapping_sub(1);
     let (mut source, mut destination) = (source, destination);
     // One pointer walks the items and names the following one (no index,
     // no third counter): the loop a careful engineer writes, which keeps
     // each item's four words in two paired stores.
-    let range = full.as_mut_ptr_range();
     let mut item = range.start;
-    while item != range.end {
+    while item != last {
         source += layout.source_step;
         destination += layout.destination_step;
         let following = item.wrapping_add(1);
-        // SAFETY: `item` lies in `full` (it stops at its end), which the
-        // caller lends mutably.
+        // SAFETY: `item` lies in the items before the last (it stops at
+        // the last), which the caller lends mutably.
         unsafe {
             item.write(Lli::new(
                 source,
                 destination,
-                following.addr() as u32,
+                following.expose_provenance() as u32,
                 layout.full_control,
             ))
         };
         item = following;
     }
-    *last = Lli::new(
-        source + layout.source_step,
-        destination + layout.destination_step,
-        0,
-        layout.last_control,
-    );
+    // SAFETY: `last` is the last of the `layout.items` items (not zero).
+    unsafe {
+        last.write(Lli::new(
+            source + layout.source_step,
+            destination + layout.destination_step,
+            0,
+            layout.last_control,
+        ))
+    };
     first
 }
 

@@ -98,10 +98,11 @@ use core::marker::PhantomData;
 use core::ptr::NonNull;
 use core::sync::atomic::{fence, Ordering};
 
-use dma_types::buffer::{Buffer, Destination};
+use dma_types::buffer::{Buffer, Destination, Storage};
 use dma_types::cache::CacheAligned;
 use dma_types::channel::{Channel, ChannelIndex, DescriptorStorage};
 use dma_types::controller::{Controller, TransferPlan};
+use dma_types::descriptor::FetchesDescriptorsFrom;
 use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
 use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo};
@@ -195,17 +196,17 @@ pub trait RingItems: DescriptorStorage<Lli> + sealed::RawItems {
     /// Attaches the storage to `channel` again (what `stop` gives back).
     fn attach<C, I>(channel: Channel<C, I>, items: Self) -> Channel<C, I, Self>
     where
-        C: Controller<Descriptor = Lli> + Reaches<Self::ItemRegion>,
+        C: Controller<Descriptor = Lli> + FetchesDescriptorsFrom<Self::ItemRegion>,
         I: ChannelIndex;
 }
 
 macro_rules! ring_buffers {
-    ($($storage:ty => $array:ty;)*) => {$(
+    ($($storage:ty;)*) => {$(
         impl<R: Region, W: Word, const N: usize> sealed::RawBuffer for Buffer<R, $storage> {
             type Element = W;
             #[inline]
             fn into_raw(self) -> NonNull<W> {
-                NonNull::from(self.into_inner()).cast()
+                Storage::into_raw(self.into_inner())
             }
             #[inline]
             unsafe fn from_raw(first: NonNull<W>) -> Self {
@@ -213,7 +214,7 @@ macro_rules! ring_buffers {
                 // whole storage, with its provenance), the region was checked
                 // when the buffer was made, and nothing else accesses the
                 // memory now (caller's contract).
-                unsafe { Buffer::new_unchecked(&mut *first.cast::<$array>().as_ptr()) }
+                unsafe { Buffer::new_unchecked(<$storage as Storage>::from_raw(first)) }
             }
         }
         impl<R: Region, W: Word, const N: usize> RingBuffer for Buffer<R, $storage> {}
@@ -221,20 +222,20 @@ macro_rules! ring_buffers {
 }
 
 ring_buffers! {
-    &'static mut [W; N] => [W; N];
-    &'static mut CacheAligned<[W; N]> => CacheAligned<[W; N]>;
+    &'static mut [W; N];
+    &'static mut CacheAligned<[W; N]>;
 }
 
 impl<R: Region, const K: usize> sealed::RawItems for Buffer<R, &'static mut [Lli; K]> {
     #[inline]
     fn into_raw(self) -> NonNull<Lli> {
-        NonNull::from(self.into_inner()).cast()
+        Storage::into_raw(self.into_inner())
     }
     #[inline]
     unsafe fn from_raw(first: NonNull<Lli>) -> Self {
         // SAFETY: as for the buffers: the whole array, region checked when
         // made, nothing else accesses it now (caller's contract).
-        unsafe { Buffer::new_unchecked(&mut *first.cast::<[Lli; K]>().as_ptr()) }
+        unsafe { Buffer::new_unchecked(<&'static mut [Lli; K] as Storage>::from_raw(first)) }
     }
 }
 
@@ -244,7 +245,7 @@ impl<R: Region, const K: usize> RingItems for Buffer<R, &'static mut [Lli; K]> {
     #[inline]
     fn attach<C, I>(channel: Channel<C, I>, items: Self) -> Channel<C, I, Self>
     where
-        C: Controller<Descriptor = Lli> + Reaches<R>,
+        C: Controller<Descriptor = Lli> + FetchesDescriptorsFrom<R>,
         I: ChannelIndex,
     {
         channel.with_descriptors(items)
@@ -456,7 +457,7 @@ where
 
 impl<C, I, L, Q, B> CircularReceive<C, I, L, Q, B>
 where
-    C: Pl081Controller + Reaches<B::Region> + Reaches<L::ItemRegion>,
+    C: Pl081Controller + Reaches<B::Region> + FetchesDescriptorsFrom<L::ItemRegion>,
     I: ChannelIndex,
     L: RingItems,
     Q: ReceiveRequest + RoutableTo<C>,
@@ -484,16 +485,19 @@ where
     /// Lays out the looping list in the channel's items and starts the
     /// channel filling `buffer`, round and round.
     #[inline]
-    pub fn start(channel: Channel<C, I, L>, peripheral: Peripheral<Q>, mut buffer: B) -> Self {
+    pub fn start(channel: Channel<C, I, L>, peripheral: Peripheral<Q>, buffer: B) -> Self {
         let layout = Self::LAYOUT;
         let count = Self::ITEMS;
         let item_len = B::LEN / count;
         let width = <B::Word as Word>::WIDTH;
-        let base = buffer.dma_address() as u32;
         let (channel, items) = channel.into_parts();
+        // The hook keeps the buffer and the items as these pointers while
+        // the channel runs (no reference covers what it writes or reads),
+        // and the bus addresses the channel gets are exposed from them.
         let memory = sealed::RawBuffer::into_raw(buffer);
         let items = sealed::RawItems::into_raw(items);
-        let first_item = items.as_ptr().addr() as u32;
+        let base = memory.as_ptr().expose_provenance() as u32;
+        let first_item = items.as_ptr().expose_provenance() as u32;
         let item_bytes = core::mem::size_of::<Lli>() as u32;
         let step = (item_len * width.bytes()) as u32;
         for index in 0..count {

@@ -190,6 +190,11 @@ macro_rules! gdma_controller {
         // SAFETY: `ReachableByGdma` lists exactly the regions the GDMA reaches.
         unsafe impl<R: $crate::map::ReachableByGdma> dma_types::region::Reaches<R> for $name {}
 
+        // SAFETY: the GDMA follows its descriptors through the same data-bus
+        // window as its data (esp-idf `hal/dma_types.h`: descriptors in
+        // DMA-capable memory, `SOC_DMA_LOW`..`SOC_DMA_HIGH`): `ReachableByGdma`.
+        unsafe impl<R: $crate::map::ReachableByGdma> dma_types::descriptor::FetchesDescriptorsFrom<R> for $name {}
+
         // SAFETY: without data bursts the GDMA moves any element type.
         unsafe impl<W: dma_types::word::Word> dma_types::burst::SupportsBurst<dma_types::burst::Single, W>
             for $name

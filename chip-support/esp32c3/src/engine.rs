@@ -162,9 +162,12 @@ fn link(
         return None;
     }
     let blocks = bytes.div_ceil(chunk);
-    let items = items.get_mut(..blocks)?;
-    let first: *const GdmaDescriptor = items.as_ptr();
-    for (index, item) in items.iter_mut().enumerate() {
+    // Every descriptor is written through this one pointer and every link
+    // (and the first address, for the link register) comes from it: no
+    // reborrow of `items` afterwards invalidates what the GDMA reads and
+    // writes back.
+    let first = items.get_mut(..blocks)?.as_mut_ptr();
+    for index in 0..blocks {
         let offset = index * chunk;
         let len = if index + 1 == blocks {
             bytes - offset
@@ -172,7 +175,7 @@ fn link(
             chunk
         };
         let last = index + 1 == blocks;
-        let next = if last {
+        let next: *const GdmaDescriptor = if last {
             core::ptr::null()
         } else {
             first.wrapping_add(index + 1)
@@ -185,9 +188,14 @@ fn link(
         // The GDMA reads the buffer by its bus address; the CPU never
         // dereferences it (hence no provenance).
         let buffer = core::ptr::without_provenance_mut(address + offset);
-        *item = GdmaDescriptor::new(flags, buffer, next);
+        // SAFETY: `index < blocks`, the length of the range `first` starts.
+        unsafe {
+            first
+                .add(index)
+                .write(GdmaDescriptor::new(flags, buffer, next))
+        };
     }
-    Some(first as usize)
+    Some(first.expose_provenance())
 }
 
 /// One list a start hands to a half: where its first descriptor is and
@@ -534,11 +542,17 @@ pub unsafe fn start(
     let burst = plan.burst > 1;
     let chunk = chunk_bytes(width, burst && in_used);
     let blocks = bytes.div_ceil(chunk);
+    // The GDMA follows the links by bus address: every item after the head
+    // is reached through this one pointer, whose provenance is exposed (no
+    // reborrow of `chain` comes after it). Slicing indexes the storage
+    // (the typed layer checked its length when the program was built).
+    let items = chain[..blocks.saturating_sub(1)].as_mut_ptr();
+    let _ = items.expose_provenance();
     let item_at = |index: usize| -> *const CopyItem {
         if index == 0 {
             head
         } else {
-            &chain[index - 1]
+            items.wrapping_add(index - 1)
         }
     };
     for index in 0..blocks {
@@ -550,9 +564,10 @@ pub unsafe fn start(
         } else {
             item_at(index + 1)
         };
-        // SAFETY: `item_at` is the head or an item of `chain`, both owned by
-        // the caller and not in use by any channel (the caller's channel is
-        // idle until the start below).
+        // SAFETY: `item_at` is the head or an item of `chain` (`index - 1`
+        // is below `blocks - 1`, the length of the slice `items` starts),
+        // both owned by the caller and not in use by any channel (the
+        // caller's channel is idle until the start below).
         let item = unsafe { &*item_at(index) };
         // SAFETY: as above.
         unsafe {

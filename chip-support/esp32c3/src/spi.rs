@@ -24,6 +24,7 @@
 use core::fmt;
 use core::marker::PhantomData;
 use core::mem::ManuallyDrop;
+use core::ptr::NonNull;
 use core::sync::atomic::{fence, Ordering};
 
 use dma_types::buffer::{Buffer, Destination, Source};
@@ -283,10 +284,58 @@ impl Spi {
         SpiDma {
             spi: self,
             channel,
-            rx_descriptors: rx_descriptors.into_inner(),
-            tx_descriptors: tx_descriptors.into_inner(),
+            rx_descriptors: Descriptors::new(rx_descriptors.into_inner()),
+            tx_descriptors: Descriptors::new(tx_descriptors.into_inner()),
             burst: PhantomData,
         }
+    }
+}
+
+/// A driver's descriptor storage, taken apart into a pointer: a transfer
+/// owns the driver while the GDMA reads the descriptors and writes them
+/// back, so no reference may cover them meanwhile (moving the transfer
+/// would retag it and invalidate the addresses the GDMA was given).
+struct Descriptors<const K: usize> {
+    first: NonNull<[GdmaDescriptor; K]>,
+}
+
+// SAFETY: the pointer is the `&'static mut [GdmaDescriptor; K]` the driver
+// owns, taken apart; it may cross threads as that reference may
+// (`GdmaDescriptor: Send`).
+unsafe impl<const K: usize> Send for Descriptors<K> {}
+
+impl<const K: usize> Descriptors<K> {
+    /// Takes the storage apart.
+    #[inline(always)]
+    fn new(storage: &'static mut [GdmaDescriptor; K]) -> Self {
+        Descriptors {
+            first: NonNull::from(storage),
+        }
+    }
+
+    /// Lends the descriptors to the CPU (to write a list).
+    ///
+    /// # Safety
+    ///
+    /// The GDMA must not be using them: no transfer of the driver runs.
+    #[inline(always)]
+    unsafe fn items(&mut self) -> &mut [GdmaDescriptor] {
+        // SAFETY: the pointer is the driver's own `'static` storage, and the
+        // caller guarantees the GDMA is done with it; `&mut self` makes the
+        // reference unique.
+        unsafe { self.first.as_mut() }
+    }
+
+    /// Puts the storage together again.
+    ///
+    /// # Safety
+    ///
+    /// As [`Descriptors::items`].
+    #[inline(always)]
+    unsafe fn into_inner(self) -> &'static mut [GdmaDescriptor; K] {
+        // SAFETY: as above; the value is consumed, so this is the only
+        // reference from now on.
+        unsafe { &mut *self.first.as_ptr() }
     }
 }
 
@@ -323,8 +372,8 @@ impl BurstMode for DataBurst {
 pub struct SpiDma<I, const RK: usize, const TK: usize, B = NoBurst> {
     spi: Spi,
     channel: Channel<Gdma, I>,
-    rx_descriptors: &'static mut [GdmaDescriptor; RK],
-    tx_descriptors: &'static mut [GdmaDescriptor; TK],
+    rx_descriptors: Descriptors<RK>,
+    tx_descriptors: Descriptors<TK>,
     burst: PhantomData<B>,
 }
 
@@ -437,6 +486,9 @@ enum Progress {
 /// `SpiDmaTransfer::is_done`: TX list sent, SPI no longer busy, RX list
 /// ended with suc_eof).
 fn progress(regs: &RegisterBlock, channel: usize) -> Progress {
+    // Host tests: the played GDMA moves data between the driver's looks.
+    #[cfg(test)]
+    crate::tests::model::on_poll(channel);
     let raw = crate::regs::gdma().int[channel].raw.read();
     if raw & ERRORS != 0 {
         return Progress::Failed(raw);
@@ -523,12 +575,16 @@ impl<I: ChannelIndex, const RK: usize, const TK: usize, B: BurstMode> SpiDma<I, 
         &'static mut [GdmaDescriptor; RK],
         &'static mut [GdmaDescriptor; TK],
     ) {
-        (
-            self.spi,
-            self.channel,
-            self.rx_descriptors,
-            self.tx_descriptors,
-        )
+        // SAFETY: the caller owns the driver by value, so no transfer of it
+        // runs (a transfer owns the driver until the GDMA is done).
+        unsafe {
+            (
+                self.spi,
+                self.channel,
+                self.rx_descriptors.into_inner(),
+                self.tx_descriptors.into_inner(),
+            )
+        }
     }
 
     /// Starts a full-duplex transfer: sends `tx` while receiving into `rx`.
@@ -574,21 +630,16 @@ impl<I: ChannelIndex, const RK: usize, const TK: usize, B: BurstMode> SpiDma<I, 
                 "too few transmit descriptors for this buffer: a GDMA descriptor moves at most 4095 bytes; attach the descriptors `dma_buffers!` made for it"
             );
         };
-        let this = self;
+        let mut this = self;
         let bytes = RX::LEN;
         let rx_chunk = engine::chunk_bytes(1, B::ENABLED);
-        let rx_first = engine::link_receive(
-            &mut this.rx_descriptors[..],
-            rx.dma_address(),
-            bytes,
-            rx_chunk,
-        );
-        let tx_first = engine::link_transmit(
-            &mut this.tx_descriptors[..],
-            tx.dma_address(),
-            bytes,
-            MAX_CHUNK,
-        );
+        // SAFETY: the driver is owned here, so no transfer of it runs and
+        // the GDMA does not use its descriptors.
+        let rx_items = unsafe { this.rx_descriptors.items() };
+        let rx_first = engine::link_receive(rx_items, rx.dma_address(), bytes, rx_chunk);
+        // SAFETY: as above.
+        let tx_items = unsafe { this.tx_descriptors.items() };
+        let tx_first = engine::link_transmit(tx_items, tx.dma_address(), bytes, MAX_CHUNK);
         if let (Some(rx_first), Some(tx_first)) = (rx_first, tx_first) {
             // SAFETY: the transfer below owns SPI2, the channel, both lists
             // and both buffers (all in DRAM: the bounds above) until the
@@ -620,28 +671,29 @@ impl<I: ChannelIndex, const RK: usize, const TK: usize, B: BurstMode> SpiDma<I, 
     /// [`SpiDmaError::TooFewDescriptors`]. After the start:
     /// [`SpiDmaError::Dma`].
     pub fn transfer(&mut self, rx: &mut [u8], tx: &[u8]) -> Result<(), SpiDmaError> {
+        // The receive slice is used only as this pointer from here on (the
+        // GDMA writes it; no reference to it is touched until the call
+        // returns), and the addresses the GDMA gets are exposed from it.
+        let rx_len = rx.len();
+        let rx = rx.as_mut_ptr();
         let bytes = check_slices(
-            rx.as_ptr() as usize,
-            rx.len(),
-            tx.as_ptr() as usize,
+            rx.addr(),
+            rx_len,
+            tx.as_ptr().addr(),
             tx.len(),
             B::ENABLED,
             RK,
             TK,
         )?;
         let rx_chunk = engine::chunk_bytes(1, B::ENABLED);
-        let rx_first = engine::link_receive(
-            &mut self.rx_descriptors[..],
-            rx.as_mut_ptr() as usize,
-            bytes,
-            rx_chunk,
-        );
-        let tx_first = engine::link_transmit(
-            &mut self.tx_descriptors[..],
-            tx.as_ptr() as usize,
-            bytes,
-            MAX_CHUNK,
-        );
+        // SAFETY: `&mut self` borrows the driver, so no transfer of it runs
+        // and the GDMA does not use its descriptors.
+        let rx_items = unsafe { self.rx_descriptors.items() };
+        let rx_first = engine::link_receive(rx_items, rx.expose_provenance(), bytes, rx_chunk);
+        // SAFETY: as above.
+        let tx_items = unsafe { self.tx_descriptors.items() };
+        let tx_first =
+            engine::link_transmit(tx_items, tx.as_ptr().expose_provenance(), bytes, MAX_CHUNK);
         let (Some(rx_first), Some(tx_first)) = (rx_first, tx_first) else {
             return Err(SpiDmaError::Empty);
         };

@@ -262,10 +262,13 @@ where
     /// The ring's layout: one block, the half-transfer flag in its middle.
     const LAYOUT: Layout = layout(B::LEN);
 
-    const CHECKED: () = assert!(
-        whole_lines::<B>(),
-        "the BDMA circular buffer lies in a cacheable region (SRAM4, backup SRAM): it must be `CacheAligned` and a multiple of 32 bytes, so invalidating its lines never touches other data"
-    );
+    const CHECKED: () = {
+        assert!(!B::RUNTIME_LENGTH, "a ring runs over its whole buffer, round and round: a `Window` (a run-time range whose `LEN` is only the capacity) cannot be a ring, the hardware would run its whole capacity from the window's start, past the buffer's end; give the buffer itself (`window.into_buffer()`)");
+        assert!(
+            whole_lines::<B>(),
+            "the BDMA circular buffer lies in a cacheable region (SRAM4, backup SRAM): it must be `CacheAligned` and a multiple of 32 bytes, so invalidating its lines never touches other data"
+        );
+    };
 
     /// Starts the channel filling `buffer`, wrapping around at its end.
     #[inline]
@@ -463,10 +466,13 @@ where
     /// The ring's layout: one block, the half-transfer flag in its middle.
     const LAYOUT: Layout = layout(B::LEN);
 
-    const CHECKED: () = assert!(
-        whole_lines::<B>(),
-        "the BDMA circular buffer lies in a cacheable region (SRAM4, backup SRAM): it must be `CacheAligned` and a multiple of 32 bytes, so cleaning its lines never touches other data"
-    );
+    const CHECKED: () = {
+        assert!(!B::RUNTIME_LENGTH, "a ring runs over its whole buffer, round and round: a `Window` (a run-time range whose `LEN` is only the capacity) cannot be a ring, the hardware would run its whole capacity from the window's start, past the buffer's end; give the buffer itself (`window.into_buffer()`)");
+        assert!(
+            whole_lines::<B>(),
+            "the BDMA circular buffer lies in a cacheable region (SRAM4, backup SRAM): it must be `CacheAligned` and a multiple of 32 bytes, so cleaning its lines never touches other data"
+        );
+    };
 
     /// Starts the channel sending `buffer` (its contents are the first lap),
     /// wrapping around at its end.

@@ -755,6 +755,12 @@ macro_rules! mdma_controller {
         // per address by the engine).
         unsafe impl<R: $crate::map::ReachableByMdma> dma_types::region::Reaches<R> for $name {}
 
+        // SAFETY: `MdmaNodeRegion` lists exactly the regions the MDMA loads
+        // link nodes from: the AXI address space, not the TCMs (ST
+        // STM32CubeH7 `MDMA_LinkedList` readme: nodes "must be in the AXI
+        // address space").
+        unsafe impl<R: $crate::map::MdmaNodeRegion> dma_types::descriptor::FetchesDescriptorsFrom<R> for $name {}
+
         impl $crate::bounds::Sealed for $name {}
 
         // SAFETY: 1–16 beats of every width fit the 128-byte buffer transfer.

@@ -81,6 +81,7 @@ where
     };
 
     const CHECKED: () = {
+        assert!(!B::RUNTIME_LENGTH, "a ring runs over its whole buffer, round and round: a `Window` (a run-time range whose `LEN` is only the capacity) cannot be a ring, the hardware would run its whole capacity from the window's start, past the buffer's end; give the buffer itself (`window.into_buffer()`)");
         assert!(
             B::LEN >= 2 && B::LEN <= stream::MAX_BLOCK,
             "each buffer of a double-buffer transfer holds an even number of elements, 2 to 65534, so its half-transfer flag has a middle"

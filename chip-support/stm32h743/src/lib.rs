@@ -82,7 +82,10 @@ pub mod __private {
 ///
 /// Every buffer is cache-line aligned and a whole number of lines, so it is a
 /// legal destination in the cacheable RAMs. `region = Dtcm` compiles (MDMA
-/// reaches DTCM) but such a buffer given to `Dma1` does not.
+/// reaches DTCM) but such a buffer given to `Dma1` does not, and neither do
+/// its link nodes given to the MDMA (`with_descriptors`): the MDMA loads
+/// nodes only over AXI ([`map::MdmaNodeRegion`]), so take them from a site
+/// in AXI SRAM or SRAM1–4.
 #[macro_export]
 macro_rules! dma_buffers {
     ($($input:tt)*) => {

@@ -1,21 +1,25 @@
 //! The STM32H743 memory map as DMA regions, and which controller reaches
 //! which region.
 //!
-//! | region | address | size | D-cache | DMA1/DMA2 | BDMA | MDMA |
-//! |---|---|---|---|---|---|---|
-//! | [`Itcm`] | 0x0000_0000 | 64 KiB | no (TCM) | – | – | ✔ (SBUS/DBUS) |
-//! | [`Flash`] | 0x0800_0000 | 2 MiB | read-only | ✔ (read) | – | ✔ (read) |
-//! | [`Dtcm`] | 0x2000_0000 | 128 KiB | no (TCM) | – | – | ✔ (SBUS/DBUS) |
-//! | [`AxiSram`] | 0x2400_0000 | 512 KiB | yes | ✔ | – | ✔ |
-//! | [`Sram1`] | 0x3000_0000 | 128 KiB | yes | ✔ | – | ✔ |
-//! | [`Sram2`] | 0x3002_0000 | 128 KiB | yes | ✔ | – | ✔ |
-//! | [`Sram3`] | 0x3004_0000 | 32 KiB | yes | ✔ | – | ✔ |
-//! | [`Sram4`] | 0x3800_0000 | 64 KiB | yes | ✔ | ✔ | ✔ |
-//! | [`AxiSramUncached`] | 0x2407_0000 | 64 KiB (the top of AXI SRAM) | until [`UncachedRam::configure`](crate::mpu::UncachedRam::configure) | ✔ | – | ✔ |
-//! | [`Sram4Uncached`] | 0x3800_C000 | 16 KiB (the top of SRAM4) | until [`UncachedRam::configure`](crate::mpu::UncachedRam::configure) | ✔ | ✔ | ✔ |
-//! | [`BackupSram`] | 0x3880_0000 | 4 KiB | yes | ✔ | ✔ | ✔ |
-//! | [`D2Peripherals`] | 0x4000_0000 | APB1/2, AHB1/2 | device | ✔ | – | ✔ |
-//! | [`D3Peripherals`] | 0x5800_0000 | APB4, AHB4 | device | ✔ | ✔ | ✔ |
+//! | region | address | size | D-cache | DMA1/DMA2 | BDMA | MDMA | MDMA link nodes |
+//! |---|---|---|---|---|---|---|---|
+//! | [`Itcm`] | 0x0000_0000 | 64 KiB | no (TCM) | – | – | ✔ (SBUS/DBUS) | – (AXI only) |
+//! | [`Flash`] | 0x0800_0000 | 2 MiB | read-only | ✔ (read) | – | ✔ (read) | ✔ |
+//! | [`Dtcm`] | 0x2000_0000 | 128 KiB | no (TCM) | – | – | ✔ (SBUS/DBUS) | – (AXI only) |
+//! | [`AxiSram`] | 0x2400_0000 | 512 KiB | yes | ✔ | – | ✔ | ✔ |
+//! | [`Sram1`] | 0x3000_0000 | 128 KiB | yes | ✔ | – | ✔ | ✔ |
+//! | [`Sram2`] | 0x3002_0000 | 128 KiB | yes | ✔ | – | ✔ | ✔ |
+//! | [`Sram3`] | 0x3004_0000 | 32 KiB | yes | ✔ | – | ✔ | ✔ |
+//! | [`Sram4`] | 0x3800_0000 | 64 KiB | yes | ✔ | ✔ | ✔ | ✔ |
+//! | [`AxiSramUncached`] | 0x2407_0000 | 64 KiB (the top of AXI SRAM) | until [`UncachedRam::configure`](crate::mpu::UncachedRam::configure) | ✔ | – | ✔ | ✔ |
+//! | [`Sram4Uncached`] | 0x3800_C000 | 16 KiB (the top of SRAM4) | until [`UncachedRam::configure`](crate::mpu::UncachedRam::configure) | ✔ | ✔ | ✔ | ✔ |
+//! | [`BackupSram`] | 0x3880_0000 | 4 KiB | yes | ✔ | ✔ | ✔ | ✔ |
+//! | [`D2Peripherals`] | 0x4000_0000 | APB1/2, AHB1/2 | device | ✔ | – | ✔ | ✔ |
+//! | [`D3Peripherals`] | 0x5800_0000 | APB4, AHB4 | device | ✔ | ✔ | ✔ | ✔ |
+//!
+//! The MDMA moves data to and from the TCMs through its AHBS port but loads
+//! its link nodes only over AXI ([`MdmaNodeRegion`]): nodes in ITCM/DTCM do
+//! not compile.
 //!
 //! "yes" in the D-cache column is the Cortex-M7 default memory map (the SRAM
 //! region 0x2000_0000–0x3FFF_FFFF is write-back cacheable): DMA on those
@@ -73,6 +77,32 @@ pub unsafe trait ReachableByBdma: Region {}
 )]
 pub unsafe trait ReachableByMdma: Region {}
 
+/// The regions the MDMA loads its link nodes from: the AXI address space,
+/// every region but ITCM and DTCM.
+///
+/// The MDMA moves *data* to and from the TCMs through its AHBS port
+/// (CTBR.SBUS/DBUS), but loads the *next node* from CLAR through its AXI
+/// master only: ST says nodes "must be 64 bits aligned and must be in the
+/// AXI address space" (STM32CubeH7
+/// `Projects/STM32H743I-EVAL/Examples/MDMA/MDMA_LinkedList/readme.txt`), and
+/// the reference manual's "linked-list mode" says the CLAR address "must
+/// address a memory mapped on the AXI system bus" (RM0399 §15.3.12, the
+/// same MDMA as RM0433's). The 64-bit alignment is
+/// [`MdmaNode`](crate::node::MdmaNode)'s own (`align(8)`, asserted). This is
+/// the MDMA's [`FetchesDescriptorsFrom`](dma_types::descriptor::FetchesDescriptorsFrom)
+/// rule; DMA1/DMA2 streams and the BDMA load no descriptors at all.
+///
+/// # Safety
+///
+/// Implement it only for regions the MDMA's AXI master reads at every
+/// address.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold STM32H7 MDMA link nodes: the MDMA loads them over AXI, where `{Self}` is not",
+    label = "the MDMA would fetch its next link node from here and cannot",
+    note = "the MDMA reaches ITCM and DTCM for data only (AHBS port); ST: link nodes \"must be 64 bits aligned and must be in the AXI address space\"; put the link nodes in AXI SRAM/SRAM1-4 (e.g. `dma_buffers!(…)` without `region = Dtcm`)"
+)]
+pub unsafe trait MdmaNodeRegion: Region {}
+
 /// Returns whether `address` lies in a TCM (ITCM or DTCM), which the MDMA
 /// reaches only through its AHBS bus (CTBR.SBUS/DBUS = 1).
 ///
@@ -106,7 +136,9 @@ macro_rules! regions {
             const CACHE_LINE: usize = CACHE_LINE;
         }
         $(
-            // SAFETY: RM0433 §2.1 bus matrix: this master reaches this memory.
+            // SAFETY: RM0433 §2.1 bus matrix: this master reaches this memory
+            // (for `MdmaNodeRegion`: through the MDMA's AXI master, the only
+            // port it loads link nodes through; every region but the TCMs).
             unsafe impl $reach for $name {}
         )*
     )*};
@@ -116,33 +148,33 @@ regions! {
     /// Instruction TCM, 64 KiB; only the CPU and the MDMA (AHBS) reach it.
     Itcm = 0x0000_0000, 0x0001_0000, cacheable: false, reached by [ReachableByMdma];
     /// Flash bank 1 and 2, 2 MiB: a read-only source.
-    Flash = 0x0800_0000, 0x0020_0000, cacheable: false, reached by [ReachableByDma, ReachableByMdma];
+    Flash = 0x0800_0000, 0x0020_0000, cacheable: false, reached by [ReachableByDma, ReachableByMdma, MdmaNodeRegion];
     /// Data TCM, 128 KiB (the default stack); only the CPU and the MDMA (AHBS) reach it.
     Dtcm = 0x2000_0000, 0x0002_0000, cacheable: false, reached by [ReachableByMdma];
     /// AXI SRAM (D1), 512 KiB, cacheable.
-    AxiSram = 0x2400_0000, 0x0008_0000, cacheable: true, reached by [ReachableByDma, ReachableByMdma];
+    AxiSram = 0x2400_0000, 0x0008_0000, cacheable: true, reached by [ReachableByDma, ReachableByMdma, MdmaNodeRegion];
     /// SRAM1 (D2), 128 KiB, cacheable.
-    Sram1 = 0x3000_0000, 0x0002_0000, cacheable: true, reached by [ReachableByDma, ReachableByMdma];
+    Sram1 = 0x3000_0000, 0x0002_0000, cacheable: true, reached by [ReachableByDma, ReachableByMdma, MdmaNodeRegion];
     /// SRAM2 (D2), 128 KiB, cacheable.
-    Sram2 = 0x3002_0000, 0x0002_0000, cacheable: true, reached by [ReachableByDma, ReachableByMdma];
+    Sram2 = 0x3002_0000, 0x0002_0000, cacheable: true, reached by [ReachableByDma, ReachableByMdma, MdmaNodeRegion];
     /// SRAM3 (D2), 32 KiB, cacheable.
-    Sram3 = 0x3004_0000, 0x0000_8000, cacheable: true, reached by [ReachableByDma, ReachableByMdma];
+    Sram3 = 0x3004_0000, 0x0000_8000, cacheable: true, reached by [ReachableByDma, ReachableByMdma, MdmaNodeRegion];
     /// SRAM4 (D3), 64 KiB, cacheable: the only general RAM the BDMA reaches.
-    Sram4 = 0x3800_0000, 0x0001_0000, cacheable: true, reached by [ReachableByDma, ReachableByBdma, ReachableByMdma];
+    Sram4 = 0x3800_0000, 0x0001_0000, cacheable: true, reached by [ReachableByDma, ReachableByBdma, ReachableByMdma, MdmaNodeRegion];
     /// The top 64 KiB of AXI SRAM, reserved by `dma-regions.x` for the MPU
     /// region [`UncachedRam::configure`](crate::mpu::UncachedRam::configure)
     /// makes non-cacheable; cacheable as a type of its own (adopt its
     /// buffers into [`Uncached`](crate::mpu::Uncached) to drop the cache code).
-    AxiSramUncached = 0x2407_0000, 0x0001_0000, cacheable: true, reached by [ReachableByDma, ReachableByMdma];
+    AxiSramUncached = 0x2407_0000, 0x0001_0000, cacheable: true, reached by [ReachableByDma, ReachableByMdma, MdmaNodeRegion];
     /// The top 16 KiB of SRAM4, reserved like [`AxiSramUncached`]: the
     /// BDMA's uncached memory.
-    Sram4Uncached = 0x3800_C000, 0x0000_4000, cacheable: true, reached by [ReachableByDma, ReachableByBdma, ReachableByMdma];
+    Sram4Uncached = 0x3800_C000, 0x0000_4000, cacheable: true, reached by [ReachableByDma, ReachableByBdma, ReachableByMdma, MdmaNodeRegion];
     /// Backup SRAM (D3), 4 KiB, cacheable.
-    BackupSram = 0x3880_0000, 0x0000_1000, cacheable: true, reached by [ReachableByDma, ReachableByBdma, ReachableByMdma];
+    BackupSram = 0x3880_0000, 0x0000_1000, cacheable: true, reached by [ReachableByDma, ReachableByBdma, ReachableByMdma, MdmaNodeRegion];
     /// D2 peripherals (APB1 0x4000_0000, APB2 0x4001_0000, AHB1 0x4002_0000, AHB2 0x4802_0000): device memory.
-    D2Peripherals = 0x4000_0000, 0x0802_3000, cacheable: false, reached by [ReachableByDma, ReachableByMdma];
+    D2Peripherals = 0x4000_0000, 0x0802_3000, cacheable: false, reached by [ReachableByDma, ReachableByMdma, MdmaNodeRegion];
     /// D3 peripherals (APB4 0x5800_0000, AHB4 0x5802_0000): device memory.
-    D3Peripherals = 0x5800_0000, 0x0002_8000, cacheable: false, reached by [ReachableByDma, ReachableByBdma, ReachableByMdma];
+    D3Peripherals = 0x5800_0000, 0x0002_8000, cacheable: false, reached by [ReachableByDma, ReachableByBdma, ReachableByMdma, MdmaNodeRegion];
 }
 
 /// Implements [`DmaSection`](dma_types::section::DmaSection) for the regions

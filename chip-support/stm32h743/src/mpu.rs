@@ -442,6 +442,7 @@ where
     const ITEMS: usize = L::ITEMS;
     const ELEMENTS: usize = L::ELEMENTS;
     type Region = Uncached<L::Region>;
+    type ItemRegion = L::ItemRegion;
 
     #[inline(always)]
     fn items(&self) -> &'static [Self::Item] {

@@ -9,8 +9,12 @@ use crate::engine::mdma;
 /// One link node: CTCR, CBNDTR, CSAR, CDAR, CBRUR, CLAR, CTBR, (reserved),
 /// CMAR, CMDR, in that order.
 ///
-/// Nodes must be 8-byte aligned and in memory the MDMA reaches (all of it).
-/// The three addresses are pointers so that a chain declared as a `static`
+/// Nodes must be 8-byte aligned (the type's own alignment, asserted below)
+/// and in the AXI address space, every region but ITCM and DTCM
+/// ([`MdmaNodeRegion`](crate::map::MdmaNodeRegion)): the MDMA reaches the
+/// TCMs for data through its AHBS port, but loads nodes only over AXI (ST
+/// STM32CubeH7 `MDMA_LinkedList` readme: "must be 64 bits aligned and must
+/// be in the AXI address space"). The three addresses are pointers so that a chain declared as a `static`
 /// (`descriptor_chain!`) is resolved by the linker; on the 32-bit target each
 /// is one word.
 #[repr(C, align(8))]
@@ -141,6 +145,13 @@ unsafe impl DescriptorFormat for MdmaNode {
     const EMPTY: Self = MdmaNode::EMPTY;
     const FROM_CHAIN_ITEM: fn(ChainItem<Self>) -> Self = MdmaNode::from_chain_item;
 }
+
+// Every node, on every target, starts on a double word: the link address
+// must have LAR[2:0] = 0 (ST STM32CubeH7 `MDMA_LinkedList` readme: "64 bits
+// aligned"; RM0399 §15.5.11 `MDMA_CxLAR`). Arrays of nodes keep it: 8
+// divides the size.
+static_assertions::const_assert!(core::mem::align_of::<MdmaNode>() >= 8);
+static_assertions::const_assert_eq!(core::mem::size_of::<MdmaNode>() % 8, 0);
 
 // On the 32-bit target a node is exactly the ten words the MDMA reads.
 #[cfg(target_pointer_width = "32")]

@@ -82,6 +82,7 @@ pub fn bench_mdma_list<L>(
 ) -> Result<(MdmaChannel, L), ChainError<MdmaChannel, L>>
 where
     L: StaticChain<Item = dma_stm32h743::node::MdmaNode>,
+    Mdma: dma_types::descriptor::FetchesDescriptorsFrom<L::ItemRegion>,
 {
     let (mut channel, chain) = channel.start_chain(chain).wait()?;
     channel.clear_complete();

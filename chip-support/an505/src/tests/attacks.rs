@@ -6,6 +6,8 @@
 //! (exception entry, `wfi`).
 //!
 //! The attacks that must not compile are in `ui-tests/tests/ui/attacks/`.
+//! [`dma_writes`] plays the PL081 writing memory by bus address while the
+//! test moves what runs (the first rule: no reference covers DMA memory).
 
 extern crate std;
 
@@ -17,6 +19,8 @@ use dma_types::buffer::Buffer;
 use super::hardware::{self, TestIrqs};
 use super::*;
 use crate::interrupt::model;
+
+mod dma_writes;
 
 const TC: u16 = TestDma::TERMINAL_COUNT_IRQ;
 const ERR: u16 = TestDma::ERROR_IRQ;

@@ -1,4 +1,6 @@
 //! Attacks on the ESP32-C3 support that compile and must behave.
+//! [`dma_writes`] plays the GDMA writing memory by bus address while the
+//! test moves what runs (the first rule: no reference covers DMA memory).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -12,6 +14,8 @@ use crate::spi::{Config, Spi, Spi2};
 use crate::tests::gdma::{gdma_base, leak, HostRam};
 use crate::tests::model::{self, poke};
 use crate::Gdma;
+
+mod dma_writes;
 
 /// A receive buffer that counts how often it is dropped.
 struct Counted {

@@ -51,6 +51,186 @@ std::thread_local! {
     static HOST_IS_DRAM: Cell<bool> = const { Cell::new(false) };
     static END_COPY: Cell<Option<(usize, u32)>> = const { Cell::new(None) };
     static WAITS: Cell<u32> = const { Cell::new(0) };
+    static STREAM: RefCell<Stream> = const { RefCell::new(Stream::Off) };
+    static BUS: RefCell<Vec<(usize, usize)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A full-duplex SPI2 transaction the model runs in pieces, at the polls
+/// of the driver, as a bus master: MISO is wired to MOSI (a loopback), the
+/// GDMA follows both lists by the bus addresses in the link registers and
+/// the descriptors, reads the sent bytes and writes the received ones
+/// there, and writes each filled receive descriptor back.
+enum Stream {
+    /// `CMD.USR` ends the transaction at once, moving no data.
+    Off,
+    /// The next `CMD.USR` starts a transaction moving `piece` bytes a poll.
+    Armed { piece: usize },
+    /// A transaction on `channel` in progress.
+    Running {
+        channel: usize,
+        piece: usize,
+        /// Bus address of the current transmit descriptor (0: all sent) and
+        /// bytes of it sent.
+        out_item: usize,
+        out_offset: usize,
+        /// Bus address of the current receive descriptor and bytes of it
+        /// received.
+        in_item: usize,
+        in_offset: usize,
+    },
+}
+
+/// Makes the next SPI2 transaction move `piece` bytes at each poll of the
+/// driver (`progress`) instead of ending at once; the memory it reaches
+/// must be [`map`]ped.
+pub(crate) fn stream(piece: usize) {
+    STREAM.with(|stream| *stream.borrow_mut() = Stream::Armed { piece });
+}
+
+/// Lets the played GDMA reach `bytes` bytes at `memory`: only the address is
+/// kept (the GDMA gets its provenance from what the driver exposed); the
+/// link registers hold 20 bits of it.
+pub(crate) fn map<T>(memory: *const T, bytes: usize) {
+    BUS.with(|bus| bus.borrow_mut().push((memory.addr(), bytes)));
+}
+
+/// The host address of the descriptor whose low 20 bits a link register
+/// holds (the GDMA supplies the DRAM high bits).
+fn linked(low: u32) -> usize {
+    BUS.with(|bus| {
+        bus.borrow()
+            .iter()
+            .find_map(|&(start, bytes)| {
+                [start, start + 0x10_0000].into_iter().find_map(|base| {
+                    let address = (base & !0xF_FFFF) | low as usize;
+                    (start..start + bytes).contains(&address).then_some(address)
+                })
+            })
+            .unwrap_or_else(|| panic!("link address {low:#07x} is not mapped"))
+    })
+}
+
+/// Reads the word at `offset` of the descriptor at bus address `item`.
+fn descriptor_word(item: usize, offset: usize) -> usize {
+    let word = core::ptr::with_exposed_provenance::<u8>(item).wrapping_add(offset);
+    // SAFETY: a descriptor the driver linked, reached by its bus address;
+    // `GdmaDescriptor` is `repr(C)`: flags, buffer, next.
+    unsafe {
+        if offset == 0 {
+            word.cast::<u32>().read_volatile() as usize
+        } else {
+            word.cast::<*const u8>().read_volatile().addr()
+        }
+    }
+}
+
+/// Word offsets of a descriptor's buffer and next fields (`repr(C)`).
+const BUFFER: usize = core::mem::size_of::<usize>();
+const NEXT: usize = 2 * core::mem::size_of::<usize>();
+
+/// Starts the armed transaction on the channel whose halves are connected
+/// to SPI2, if one is armed; returns whether it did.
+fn start_stream() -> bool {
+    let Stream::Armed { piece } =
+        STREAM.with(|stream| core::mem::replace(&mut *stream.borrow_mut(), Stream::Off))
+    else {
+        return false;
+    };
+    let base = gdma() as *const u8;
+    let channel = (0..3)
+        .find(|channel| {
+            peek(base, 0xA0 + channel * 0xC0) == 0 && peek(base, 0x100 + channel * 0xC0) == 0
+        })
+        .expect("a channel is connected to SPI2");
+    let in_link = peek(base, 0x80 + channel * 0xC0) & gdma_regs::inbound::LINK_ADDR_MASK;
+    let out_link = peek(base, 0xE0 + channel * 0xC0) & gdma_regs::outbound::LINK_ADDR_MASK;
+    STREAM.with(|stream| {
+        *stream.borrow_mut() = Stream::Running {
+            channel,
+            piece,
+            out_item: linked(out_link),
+            out_offset: 0,
+            in_item: linked(in_link),
+            in_offset: 0,
+        }
+    });
+    true
+}
+
+/// Called by the SPI driver at every look at a transaction's progress: the
+/// played GDMA moves the next piece of a running stream, and at its end
+/// raises IN_SUC_EOF and OUT_TOTAL_EOF.
+pub(crate) fn on_poll(polled: usize) {
+    STREAM.with(|stream| {
+        let mut stream = stream.borrow_mut();
+        let Stream::Running {
+            channel,
+            piece,
+            out_item,
+            out_offset,
+            in_item,
+            in_offset,
+        } = &mut *stream
+        else {
+            return;
+        };
+        if *channel != polled {
+            return;
+        }
+        let mut left = *piece;
+        while left > 0 && *out_item != 0 {
+            let sending = (descriptor_word(*out_item, 0) >> 12) & 0xFFF;
+            let room = descriptor_word(*in_item, 0) & 0xFFF;
+            let count = left.min(sending - *out_offset).min(room - *in_offset);
+            let from = core::ptr::with_exposed_provenance::<u8>(
+                descriptor_word(*out_item, BUFFER) + *out_offset,
+            );
+            let to = core::ptr::with_exposed_provenance_mut::<u8>(
+                descriptor_word(*in_item, BUFFER) + *in_offset,
+            );
+            // SAFETY: the buffers the driver's lists name, reached by their
+            // bus addresses; `count` stays inside both descriptors.
+            unsafe { core::ptr::copy_nonoverlapping(from, to, count) };
+            left -= count;
+            *out_offset += count;
+            *in_offset += count;
+            if *out_offset == sending {
+                *out_item = descriptor_word(*out_item, NEXT);
+                *out_offset = 0;
+            }
+            if *in_offset == room || *out_item == 0 {
+                // Write the receive descriptor back: its length, the CPU as
+                // owner, suc_eof on the last.
+                let flags = core::ptr::with_exposed_provenance_mut::<u32>(*in_item);
+                let eof = if *out_item == 0 {
+                    crate::descriptor::SUC_EOF
+                } else {
+                    0
+                };
+                // SAFETY: as above, word 0 of the receive descriptor.
+                unsafe {
+                    let old = flags.read_volatile();
+                    flags.write_volatile(
+                        (old & 0xFFF & !crate::descriptor::OWNER_DMA)
+                            | ((*in_offset as u32) << 12)
+                            | eof,
+                    )
+                };
+                *in_item = descriptor_word(*in_item, NEXT);
+                *in_offset = 0;
+            }
+        }
+        if *out_item == 0 {
+            let base = gdma() as *const u8;
+            let raw = peek(base, *channel * 0x10);
+            poke(
+                base,
+                *channel * 0x10,
+                raw | gdma_regs::int::IN_SUC_EOF | gdma_regs::int::OUT_TOTAL_EOF,
+            );
+            *stream = Stream::Off;
+        }
+    });
 }
 
 /// Makes the copy on `channel` finish (IN_SUC_EOF in its INT_RAW) at the
@@ -201,7 +381,7 @@ pub(crate) fn on_store(address: usize, value: u32) -> u32 {
         }
     }
     if address == spi_base {
-        if value & spi2_regs::cmd::USR != 0 {
+        if value & spi2_regs::cmd::USR != 0 && !start_stream() {
             // The transaction ends at once.
             for channel in 0..3 {
                 let base = gdma() as *const u8;

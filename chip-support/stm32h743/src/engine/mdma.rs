@@ -113,7 +113,7 @@ pub const fn ctbr_word(source: usize, destination: usize) -> u32 {
 }
 
 /// Writes the nodes for blocks 2.. of `plan` into `chain` and returns the
-/// address of the first (0 if the plan fits one block). Out of line: one
+/// address of the first (0 if the plan fits one block), exposed. Out of line: one
 /// copy serves every channel.
 #[inline(never)]
 pub fn link_chain(plan: &TransferPlan, chain: &mut [MdmaNode]) -> u32 {
@@ -123,7 +123,7 @@ pub fn link_chain(plan: &TransferPlan, chain: &mut [MdmaNode]) -> u32 {
     }
     let width = plan.width.bytes();
     let step = MAX_BLOCK * width;
-    let base = chain.as_ptr() as usize;
+    let base = chain.as_ptr().addr();
     let node_size = core::mem::size_of::<MdmaNode>();
     let control = ctcr_word(plan);
     for block in 1..blocks {
@@ -155,7 +155,10 @@ pub fn link_chain(plan: &TransferPlan, chain: &mut [MdmaNode]) -> u32 {
             ctbr_word(source, destination),
         );
     }
-    base as u32
+    // The MDMA reads the nodes at these bus addresses: expose them from the
+    // storage after the last write through `chain`, so no reborrow of it
+    // invalidates what the controller reads.
+    chain.as_mut_ptr().expose_provenance() as u32
 }
 
 /// Programs `channel` with `plan` (the first block in the registers, the

@@ -2,9 +2,13 @@
 //! suspend, resume, abort and drop, errors half-way, transfers that finished
 //! before a resume, hardware that does not stop, huge lengths. Each test runs
 //! against the recording register model with a [`Hardware`] behaviour and
-//! names the issue item it attacks.
+//! names the issue item it attacks. [`dma_writes`] plays the streams and
+//! the BDMA writing ring memory by bus address while the test moves the
+//! rings (the first rule: no reference covers DMA memory).
 
 use super::*;
+
+mod dma_writes;
 
 use dma_types::buffer::Repeat;
 use dma_types::error::NotStopped;

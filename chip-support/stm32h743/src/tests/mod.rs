@@ -27,7 +27,7 @@ use dma_types::word::Width;
 use crate::cache::DataCache;
 use crate::controller::{bdma_controller, mdma_controller, stream_controller, IntoAnyStream};
 use crate::fifo::{Direct, Fifo, Full, StreamModeExt};
-use crate::map::{ReachableByBdma, ReachableByDma, ReachableByMdma};
+use crate::map::{MdmaNodeRegion, ReachableByBdma, ReachableByDma, ReachableByMdma};
 use crate::node::MdmaNode;
 use crate::regs::{bdma, dma, dmamux, mdma};
 
@@ -194,6 +194,9 @@ macro_rules! host_region {
         unsafe impl ReachableByBdma for $name {}
         // SAFETY: as above.
         unsafe impl ReachableByMdma for $name {}
+        // SAFETY: as above: the test MDMA loads no node (the real rule, no
+        // TCMs, is a compile-fail case of the UI suite).
+        unsafe impl MdmaNodeRegion for $name {}
     };
 }
 host_region!(
@@ -274,6 +277,8 @@ unsafe impl Region for HostAxi {
 }
 // SAFETY: test only; the test MDMA never touches memory.
 unsafe impl ReachableByMdma for HostAxi {}
+// SAFETY: as above (and AXI-like: above the TCMs).
+unsafe impl MdmaNodeRegion for HostAxi {}
 // SAFETY: test only: the host linker places the section in host memory.
 unsafe impl dma_types::section::DmaSection for HostAxi {
     const LINK_SECTION: &'static str = ".dma.HostAxi";
@@ -296,6 +301,7 @@ mod bdma_ring;
 mod cost;
 mod interrupts;
 mod priority;
+mod review_findings;
 mod ring;
 mod ring_attacks;
 mod sequences;
