@@ -322,6 +322,9 @@ unsafe impl Region for Ram {
 }
 // SAFETY: the model reaches all of host memory.
 unsafe impl Reaches<Ram> for Mover {}
+// SAFETY: test only: the simulated controller follows the items it is
+// given through their addresses, wherever they are in host memory.
+unsafe impl dma_types::descriptor::FetchesDescriptorsFrom<Ram> for Mover {}
 // SAFETY: test only; the host linker places the section in host memory.
 unsafe impl DmaSection for Ram {
     const LINK_SECTION: &'static str = ".dma.Ram";
