@@ -1017,3 +1017,137 @@ impl<H: RingHardware> WritableRing<H> {
         self.core.failed
     }
 }
+
+/// Writes the receive methods of a chip's ring front end, forwarding to its
+/// field `ring` (a [`ReadableRing`]): `read`, `read_latest`, `len`,
+/// `is_empty`, `clear` and `failure`, documented once for every chip.
+///
+/// For chip crates, inside the front end's `impl` block:
+/// `dma_types::readable_ring_methods!(word = B::Word, hardware = "stream",
+/// calls = "half the buffer");` (`hardware` names what moves the data,
+/// `calls` how often a reader must call so that no lap can hide). The front
+/// end also has a `stop` the docs link to.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! readable_ring_methods {
+    (word = $word:ty, hardware = $hardware:literal, calls = $calls:literal $(,)?) => {
+        /// Copies the oldest elements not read yet into `out` and returns
+        /// how many; `Ok(0)` when nothing new arrived.
+        ///
+        /// # Errors
+        ///
+        /// - [`RingError::Overrun`](dma_types::ring::RingError::Overrun):
+        ///   elements were overwritten before (or while) they were copied,
+        #[doc = ::core::concat!(
+            "  or the ", $hardware, " may have gone a lap round since the previous call (call at least once per ",
+            $calls, "); they are dropped and reading goes on with what arrives next."
+        )]
+        #[doc = ::core::concat!(
+            "- [`RingError::Failed`](dma_types::ring::RingError::Failed): the ", $hardware,
+            " reported a transfer error; it is stopped and every later call returns the same. [`stop`](Self::stop) gives the memory back."
+        )]
+        #[inline]
+        pub fn read(&mut self, out: &mut [$word]) -> ::core::result::Result<usize, $crate::ring::RingError> {
+            self.ring.read(out)
+        }
+
+        /// Copies the newest elements into `out` (at most the capacity
+        /// less one) and drops everything older; an overrun before the call
+        /// is no error here (sampling: only the latest values matter).
+        ///
+        /// # Errors
+        ///
+        #[doc = ::core::concat!(
+            "[`RingError::Overrun`](dma_types::ring::RingError::Overrun) only if the ", $hardware,
+            " overwrote the copied elements during the copy; [`RingError::Failed`](dma_types::ring::RingError::Failed) as for [`read`](Self::read)."
+        )]
+        #[inline]
+        pub fn read_latest(&mut self, out: &mut [$word]) -> ::core::result::Result<usize, $crate::ring::RingError> {
+            self.ring.read_latest(out)
+        }
+
+        #[doc = ::core::concat!(
+            "Returns how many elements can be read now (counting the ", $hardware,
+            "'s progress like a read, so polling it keeps a slow reader in step)."
+        )]
+        ///
+        /// # Errors
+        ///
+        /// As [`read`](Self::read).
+        #[inline]
+        pub fn len(&mut self) -> ::core::result::Result<usize, $crate::ring::RingError> {
+            self.ring.len()
+        }
+
+        /// Returns whether nothing can be read now.
+        ///
+        /// # Errors
+        ///
+        /// As [`read`](Self::read).
+        #[inline]
+        pub fn is_empty(&mut self) -> ::core::result::Result<bool, $crate::ring::RingError> {
+            self.ring.is_empty()
+        }
+
+        /// Drops every element not read yet.
+        ///
+        /// # Errors
+        ///
+        #[doc = ::core::concat!(
+            "[`RingError::Failed`](dma_types::ring::RingError::Failed) once the ", $hardware, " reported an error."
+        )]
+        #[inline]
+        pub fn clear(&mut self) -> ::core::result::Result<(), $crate::ring::RingError> {
+            self.ring.clear()
+        }
+
+        #[doc = ::core::concat!("Returns the error that ended the ", $hardware, ", if one did.")]
+        #[inline]
+        pub fn failure(&self) -> ::core::option::Option<$crate::ring::RingError> {
+            self.ring.failure()
+        }
+    };
+}
+
+/// Writes the transmit methods of a chip's ring front end, forwarding to its
+/// field `ring` (a [`WritableRing`]): `write`, `free` and `failure`,
+/// documented once for every chip (see [`readable_ring_methods!`]).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! writable_ring_methods {
+    (word = $word:ty, hardware = $hardware:literal $(,)?) => {
+        /// Copies as many elements of `data` as there is room for into the
+        /// ring and returns how many; `Ok(0)` when it is full.
+        ///
+        /// # Errors
+        ///
+        #[doc = ::core::concat!(
+            "- [`RingError::Underrun`](dma_types::ring::RingError::Underrun): the ", $hardware,
+            " reached (or loaded) elements that were not written yet, before or during this call, and sent old contents; this call's elements are not counted, write them again."
+        )]
+        #[doc = ::core::concat!(
+            "- [`RingError::Failed`](dma_types::ring::RingError::Failed): the ", $hardware,
+            " reported a transfer error; it is stopped and every later call returns the same."
+        )]
+        #[inline]
+        pub fn write(&mut self, data: &[$word]) -> ::core::result::Result<usize, $crate::ring::RingError> {
+            self.ring.write(data)
+        }
+
+        /// Returns how many elements can be written now.
+        ///
+        /// # Errors
+        ///
+        /// As [`write`](Self::write).
+        #[inline]
+        pub fn free(&mut self) -> ::core::result::Result<usize, $crate::ring::RingError> {
+            self.ring.free()
+        }
+
+        #[doc = ::core::concat!("Returns the error that ended the ", $hardware, ", if one did.")]
+        #[inline]
+        pub fn failure(&self) -> ::core::option::Option<$crate::ring::RingError> {
+            self.ring.failure()
+        }
+    };
+}
