@@ -565,7 +565,11 @@ where
         B::LEN
     }
 
-    dma_types::readable_ring_methods!(word = B::Word, hardware = "channel", calls = "half the buffer");
+    dma_types::readable_ring_methods!(
+        word = B::Word,
+        hardware = "channel",
+        calls = "half the buffer"
+    );
 
     /// Stops the channel (halt, drain the FIFO, disable: the engine's
     /// `stop`) and gives back the channel with its items, the peripheral end

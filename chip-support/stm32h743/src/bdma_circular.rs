@@ -310,7 +310,11 @@ where
         B::LEN
     }
 
-    dma_types::readable_ring_methods!(word = B::Word, hardware = "channel", calls = "half the buffer");
+    dma_types::readable_ring_methods!(
+        word = B::Word,
+        hardware = "channel",
+        calls = "half the buffer"
+    );
 
     /// Stops the channel and gives back the channel handle, the peripheral
     /// end and the buffer (its contents as the channel left them).

@@ -164,7 +164,11 @@ where
         B::LEN
     }
 
-    dma_types::readable_ring_methods!(word = B::Word, hardware = "stream", calls = "half the buffer");
+    dma_types::readable_ring_methods!(
+        word = B::Word,
+        hardware = "stream",
+        calls = "half the buffer"
+    );
 
     /// Stops the stream and gives back the channel, the peripheral end and
     /// the buffer (its contents as the stream left them).
