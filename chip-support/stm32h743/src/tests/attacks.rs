@@ -441,6 +441,69 @@ fn i17_resuming_a_finished_mdma_transfer_does_not_restart_it() {
     running.wait().unwrap();
 }
 
+/// review finding A: MDMA resume after a block finished while the linked
+/// list goes on. A 40 000-word copy is three blocks: block 1 in the
+/// registers, CLAR → node 0 → node 1. Suspended where block 1's data is done
+/// (CxBNDTR.BNDT = 0) but CLAR ≠ 0, the resume took BNDT = 0 for the end of
+/// the transfer and left the channel disabled with the suspension's CTCIF
+/// set, so `is_done` was true and `wait` handed both buffers back as a
+/// complete copy with 23 616 words never moved. Only CLAR = 0 ends the
+/// channel (ST HAL `stm32h7xx_hal_mdma.h`, `MDMA_LinkNodeTypeDef`: with a
+/// non-NULL CLAR the next node is loaded each time a transfer ends; RM0399
+/// [secondary] §15.5.11 CxLAR: "If the value of this register is 0, no
+/// register update takes place, the channel is disabled and CTCIF is set";
+/// §15.3.10: at a block's end the next block is loaded from CxLAR); ST
+/// `MDMA_SetConfig` clears all five CxISR flags (CIFCR = 0x1F) before every
+/// enable and `HAL_MDMA_Start` sets SWRQ after EN. The resume must clear
+/// the flags and re-enable the channel, which then takes the link.
+#[test]
+fn review_a_mdma_resume_at_a_block_end_with_a_link_left_runs_on() {
+    Hardware::mdma(2, 0).install();
+    let nodes = Buffer::<HostUncached, _>::new(leak([MdmaNode::EMPTY; 2])).unwrap();
+    let first_node = nodes.address() as u32;
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let running = ch
+        .with_descriptors(nodes)
+        .mem_to_mem(mdma_words::<40_000>(), mdma_words::<40_000>())
+        .start();
+    assert_eq!(
+        peek(mdma_block(), MDMA_CH2 + 0x24),
+        first_node,
+        "CLAR → node 0"
+    );
+    // Block 1's data is done; the link to node 0 is not taken yet.
+    poke(mdma_block(), MDMA_CH2 + 0x14, 0);
+    let suspended = running.suspend();
+    assert_ne!(
+        peek(mdma_block(), MDMA_CH2) & 0b10,
+        0,
+        "CTCIF set by the suspend"
+    );
+    log();
+    let running = suspended.resume();
+    assert_eq!(
+        log(),
+        [
+            line('R', "MDMA.C2CR", 0x0000_0006),
+            line('R', "MDMA.C2ISR", 0x0000_0002),
+            line('R', "MDMA.C2BNDTR", 0),
+            line('R', "MDMA.C2LAR", first_node),
+            line('W', "MDMA.C2IFCR", 0x0000_001F),
+            line('W', "MDMA.C2CR", 0x0000_0007),
+            line('W', "MDMA.C2CR", 0x0001_0007),
+        ]
+    );
+    assert!(!running.is_done(), "the list goes on: not done");
+    assert_eq!(
+        running.remaining(),
+        16_384 + 7_232,
+        "both nodes still to move"
+    );
+    Hardware::mdma(2, 0).complete();
+    running.wait().unwrap();
+}
+
 /// issue 11 item 19: a bus error before a suspend must survive the resume:
 /// `wait` reports it, with the residue (RM0433 DMA "error management",
 /// RM0399 §16.3.20: TEIF set, the stream disabled by hardware).
