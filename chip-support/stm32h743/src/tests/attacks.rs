@@ -861,3 +861,81 @@ fn i12_03_a_resumed_bdma_or_mdma_channel_signals_its_end_again() {
     );
     drop(running);
 }
+
+/// review finding C: `ClearComplete` on type-erased streams. The one-store
+/// acknowledge was implemented only for a typed index (`I: ChannelIndex`)
+/// of a controller with a flag, so a `Channel<AnyStream<M>, AnyChannel>`
+/// (and a `Channel<Dma1<M>, AnyChannel>`) had no `clear_complete` at all.
+/// It must clear exactly the named stream's TCIF, in that stream's own
+/// controller: family channel 8 is DMA2 stream 0 (DMA2 LIFCR), never a
+/// DMA1 flag. Bits: CMSIS `stm32h743xx.h` `DMA_LIFCR_CTCIF0` (bit 5),
+/// `DMA_LIFCR_CTCIF2` (21), `DMA_HIFCR_CTCIF5` (11), `DMA_HIFCR_CTCIF7`
+/// (27); streams 0-3 in LIFCR, 4-7 in HIFCR (ST HAL
+/// `DMA_CalcBaseAndBitshift`).
+#[test]
+fn review_c_clear_complete_of_an_erased_stream_clears_that_stream_only() {
+    use crate::flags::ClearComplete;
+    // SAFETY: this test thread's own DMA1 and DMA2 blocks.
+    let (dma1_streams, dma2_streams) =
+        unsafe { (TestDma1::steal().split(), TestDma2::steal().split()) };
+    let mut family_2 = dma1_streams.ch2.with_fifo::<Full>().into_any_stream();
+    let mut family_8 = dma2_streams.ch0.with_fifo::<Full>().into_any_stream();
+    let mut family_13 = dma2_streams.ch5.with_fifo::<Full>().into_any_stream();
+    let mut erased_7 = dma1_streams.ch7.erase();
+    assert_eq!(
+        (family_2.index(), family_8.index(), family_13.index()),
+        (2, 8, 13)
+    );
+    log();
+    family_2.clear_complete();
+    assert_eq!(log(), [line('W', "DMA1.LIFCR", 1 << 21)], "CTCIF2 of DMA1");
+    family_8.clear_complete();
+    assert_eq!(log(), [line('W', "DMA2.LIFCR", 1 << 5)], "CTCIF0 of DMA2");
+    family_13.clear_complete();
+    assert_eq!(log(), [line('W', "DMA2.HIFCR", 1 << 11)], "CTCIF5 of DMA2");
+    erased_7.clear_complete();
+    assert_eq!(log(), [line('W', "DMA1.HIFCR", 1 << 27)], "CTCIF7 of DMA1");
+}
+
+/// review finding C: `ClearComplete` on prioritized channels. A
+/// `Channel<Prioritized<C, P>, I>` had no `clear_complete` (no flag impl
+/// for `Prioritized`); it must clear the flag of `C`'s channel with the
+/// same number, and only it. Bits: CMSIS `stm32h743xx.h`
+/// `DMA_HIFCR_CTCIF6` (bit 21), `DMA_HIFCR_CTCIF4` (bit 5, DMA2 stream 4 =
+/// family channel 12), `BDMA_IFCR_CTCIF1` (bit 5), `MDMA_CIFCR_CCTCIF`
+/// (bit 1 of the channel's CxIFCR).
+#[test]
+fn review_c_clear_complete_of_a_prioritized_channel_clears_its_own_flag() {
+    use crate::flags::ClearComplete;
+    use dma_types::priority::{High, VeryHigh};
+    // SAFETY: this test thread's own blocks.
+    let (dma1_streams, dma2_streams, bdma, mdma) = unsafe {
+        (
+            TestDma1::steal().split(),
+            TestDma2::steal().split(),
+            TestBdma::steal().split(),
+            TestMdma::steal().split(),
+        )
+    };
+    let mut stream_6 = dma1_streams.ch6.with_priority::<High>();
+    let mut family_12 = dma2_streams
+        .ch4
+        .with_fifo::<Full>()
+        .into_any_stream()
+        .with_priority::<VeryHigh>();
+    let mut bdma_1 = bdma.ch1.with_priority::<High>();
+    let mut mdma_2 = mdma.ch2.erase().with_priority::<VeryHigh>();
+    log();
+    stream_6.clear_complete();
+    assert_eq!(log(), [line('W', "DMA1.HIFCR", 1 << 21)], "CTCIF6 of DMA1");
+    family_12.clear_complete();
+    assert_eq!(log(), [line('W', "DMA2.HIFCR", 1 << 5)], "CTCIF4 of DMA2");
+    bdma_1.clear_complete();
+    assert_eq!(log(), [line('W', "BDMA.IFCR", 1 << 5)], "CTCIF1");
+    mdma_2.clear_complete();
+    assert_eq!(
+        log(),
+        [line('W', "MDMA.C2IFCR", 1 << 1)],
+        "CTCIF of channel 2"
+    );
+}
