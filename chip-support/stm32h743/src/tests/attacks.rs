@@ -441,6 +441,69 @@ fn i17_resuming_a_finished_mdma_transfer_does_not_restart_it() {
     running.wait().unwrap();
 }
 
+/// review finding A: MDMA resume after a block finished while the linked
+/// list goes on. A 40 000-word copy is three blocks: block 1 in the
+/// registers, CLAR → node 0 → node 1. Suspended where block 1's data is done
+/// (CxBNDTR.BNDT = 0) but CLAR ≠ 0, the resume took BNDT = 0 for the end of
+/// the transfer and left the channel disabled with the suspension's CTCIF
+/// set, so `is_done` was true and `wait` handed both buffers back as a
+/// complete copy with 23 616 words never moved. Only CLAR = 0 ends the
+/// channel (ST HAL `stm32h7xx_hal_mdma.h`, `MDMA_LinkNodeTypeDef`: with a
+/// non-NULL CLAR the next node is loaded each time a transfer ends; RM0399
+/// [secondary] §15.5.11 CxLAR: "If the value of this register is 0, no
+/// register update takes place, the channel is disabled and CTCIF is set";
+/// §15.3.10: at a block's end the next block is loaded from CxLAR); ST
+/// `MDMA_SetConfig` clears all five CxISR flags (CIFCR = 0x1F) before every
+/// enable and `HAL_MDMA_Start` sets SWRQ after EN. The resume must clear
+/// the flags and re-enable the channel, which then takes the link.
+#[test]
+fn review_a_mdma_resume_at_a_block_end_with_a_link_left_runs_on() {
+    Hardware::mdma(2, 0).install();
+    let nodes = Buffer::<HostUncached, _>::new(leak([MdmaNode::EMPTY; 2])).unwrap();
+    let first_node = nodes.address() as u32;
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let running = ch
+        .with_descriptors(nodes)
+        .mem_to_mem(mdma_words::<40_000>(), mdma_words::<40_000>())
+        .start();
+    assert_eq!(
+        peek(mdma_block(), MDMA_CH2 + 0x24),
+        first_node,
+        "CLAR → node 0"
+    );
+    // Block 1's data is done; the link to node 0 is not taken yet.
+    poke(mdma_block(), MDMA_CH2 + 0x14, 0);
+    let suspended = running.suspend();
+    assert_ne!(
+        peek(mdma_block(), MDMA_CH2) & 0b10,
+        0,
+        "CTCIF set by the suspend"
+    );
+    log();
+    let running = suspended.resume();
+    assert_eq!(
+        log(),
+        [
+            line('R', "MDMA.C2CR", 0x0000_0006),
+            line('R', "MDMA.C2ISR", 0x0000_0002),
+            line('R', "MDMA.C2BNDTR", 0),
+            line('R', "MDMA.C2LAR", first_node),
+            line('W', "MDMA.C2IFCR", 0x0000_001F),
+            line('W', "MDMA.C2CR", 0x0000_0007),
+            line('W', "MDMA.C2CR", 0x0001_0007),
+        ]
+    );
+    assert!(!running.is_done(), "the list goes on: not done");
+    assert_eq!(
+        running.remaining(),
+        16_384 + 7_232,
+        "both nodes still to move"
+    );
+    Hardware::mdma(2, 0).complete();
+    running.wait().unwrap();
+}
+
 /// issue 11 item 19: a bus error before a suspend must survive the resume:
 /// `wait` reports it, with the residue (RM0433 DMA "error management",
 /// RM0399 §16.3.20: TEIF set, the stream disabled by hardware).
@@ -797,4 +860,82 @@ fn i12_03_a_resumed_bdma_or_mdma_channel_signals_its_end_again() {
         "resumed with EN, TCIE and TEIE"
     );
     drop(running);
+}
+
+/// review finding C: `ClearComplete` on type-erased streams. The one-store
+/// acknowledge was implemented only for a typed index (`I: ChannelIndex`)
+/// of a controller with a flag, so a `Channel<AnyStream<M>, AnyChannel>`
+/// (and a `Channel<Dma1<M>, AnyChannel>`) had no `clear_complete` at all.
+/// It must clear exactly the named stream's TCIF, in that stream's own
+/// controller: family channel 8 is DMA2 stream 0 (DMA2 LIFCR), never a
+/// DMA1 flag. Bits: CMSIS `stm32h743xx.h` `DMA_LIFCR_CTCIF0` (bit 5),
+/// `DMA_LIFCR_CTCIF2` (21), `DMA_HIFCR_CTCIF5` (11), `DMA_HIFCR_CTCIF7`
+/// (27); streams 0-3 in LIFCR, 4-7 in HIFCR (ST HAL
+/// `DMA_CalcBaseAndBitshift`).
+#[test]
+fn review_c_clear_complete_of_an_erased_stream_clears_that_stream_only() {
+    use crate::flags::ClearComplete;
+    // SAFETY: this test thread's own DMA1 and DMA2 blocks.
+    let (dma1_streams, dma2_streams) =
+        unsafe { (TestDma1::steal().split(), TestDma2::steal().split()) };
+    let mut family_2 = dma1_streams.ch2.with_fifo::<Full>().into_any_stream();
+    let mut family_8 = dma2_streams.ch0.with_fifo::<Full>().into_any_stream();
+    let mut family_13 = dma2_streams.ch5.with_fifo::<Full>().into_any_stream();
+    let mut erased_7 = dma1_streams.ch7.erase();
+    assert_eq!(
+        (family_2.index(), family_8.index(), family_13.index()),
+        (2, 8, 13)
+    );
+    log();
+    family_2.clear_complete();
+    assert_eq!(log(), [line('W', "DMA1.LIFCR", 1 << 21)], "CTCIF2 of DMA1");
+    family_8.clear_complete();
+    assert_eq!(log(), [line('W', "DMA2.LIFCR", 1 << 5)], "CTCIF0 of DMA2");
+    family_13.clear_complete();
+    assert_eq!(log(), [line('W', "DMA2.HIFCR", 1 << 11)], "CTCIF5 of DMA2");
+    erased_7.clear_complete();
+    assert_eq!(log(), [line('W', "DMA1.HIFCR", 1 << 27)], "CTCIF7 of DMA1");
+}
+
+/// review finding C: `ClearComplete` on prioritized channels. A
+/// `Channel<Prioritized<C, P>, I>` had no `clear_complete` (no flag impl
+/// for `Prioritized`); it must clear the flag of `C`'s channel with the
+/// same number, and only it. Bits: CMSIS `stm32h743xx.h`
+/// `DMA_HIFCR_CTCIF6` (bit 21), `DMA_HIFCR_CTCIF4` (bit 5, DMA2 stream 4 =
+/// family channel 12), `BDMA_IFCR_CTCIF1` (bit 5), `MDMA_CIFCR_CCTCIF`
+/// (bit 1 of the channel's CxIFCR).
+#[test]
+fn review_c_clear_complete_of_a_prioritized_channel_clears_its_own_flag() {
+    use crate::flags::ClearComplete;
+    use dma_types::priority::{High, VeryHigh};
+    // SAFETY: this test thread's own blocks.
+    let (dma1_streams, dma2_streams, bdma, mdma) = unsafe {
+        (
+            TestDma1::steal().split(),
+            TestDma2::steal().split(),
+            TestBdma::steal().split(),
+            TestMdma::steal().split(),
+        )
+    };
+    let mut stream_6 = dma1_streams.ch6.with_priority::<High>();
+    let mut family_12 = dma2_streams
+        .ch4
+        .with_fifo::<Full>()
+        .into_any_stream()
+        .with_priority::<VeryHigh>();
+    let mut bdma_1 = bdma.ch1.with_priority::<High>();
+    let mut mdma_2 = mdma.ch2.erase().with_priority::<VeryHigh>();
+    log();
+    stream_6.clear_complete();
+    assert_eq!(log(), [line('W', "DMA1.HIFCR", 1 << 21)], "CTCIF6 of DMA1");
+    family_12.clear_complete();
+    assert_eq!(log(), [line('W', "DMA2.HIFCR", 1 << 5)], "CTCIF4 of DMA2");
+    bdma_1.clear_complete();
+    assert_eq!(log(), [line('W', "BDMA.IFCR", 1 << 5)], "CTCIF1");
+    mdma_2.clear_complete();
+    assert_eq!(
+        log(),
+        [line('W', "MDMA.C2IFCR", 1 << 1)],
+        "CTCIF of channel 2"
+    );
 }
