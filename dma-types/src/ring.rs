@@ -1017,3 +1017,5 @@ impl<H: RingHardware> WritableRing<H> {
         self.core.failed
     }
 }
+
+pub mod double_buffer;
