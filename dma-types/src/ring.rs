@@ -271,7 +271,11 @@ pub struct Sample {
     pub complete: bool,
     /// Elements of the current lap the hardware has finished, counted from
     /// the start of block 0, read after the flags; `capacity` means the same
-    /// as 0.
+    /// as 0. A value above `capacity` (`usize::MAX`) says the chip cannot
+    /// tell where the hardware is: the ring counts a possible lap, copies
+    /// nothing, and finds its place again at the next sample with a
+    /// position, which also counts as a possible lap (whatever happened in
+    /// between is unknown).
     pub position: usize,
     /// Whether the hardware reported a transfer error.
     pub error: bool,
@@ -442,6 +446,10 @@ struct Tracker {
     /// the hardware passed after the flag read, whose own flag then arrives
     /// later. A sample that shows no flag at all proves none is pending.
     suspect: bool,
+    /// Whether the last sample had no position (above the capacity): then
+    /// `slot` is not where the hardware was at that sample, and the next
+    /// position is taken as it is, as a possible lap.
+    lost: bool,
 }
 
 /// What one sample adds to the count.
@@ -471,6 +479,7 @@ impl Tracker {
         if sample.position > capacity {
             // Not a position of this ring: the count cannot go on from here.
             self.suspect = true;
+            self.lost = true;
             return Step {
                 advance: 0,
                 reach: capacity,
@@ -480,6 +489,19 @@ impl Tracker {
         }
         let position = sample.position % capacity;
         let reach = (position + capacity - self.slot) % capacity;
+        if core::mem::take(&mut self.lost) {
+            // The hardware was somewhere unknown at the previous sample, so
+            // any number of laps lies between `slot` and here, and the flags
+            // cover only part of it: start again from this position.
+            self.suspect = true;
+            self.slot = position;
+            return Step {
+                advance: reach,
+                reach,
+                lapped: true,
+                certain: 0,
+            };
+        }
         let spacing = layout.mark_spacing();
         let block = layout.block_len();
         // Which flags the marks in the step used: a flag seen set vouches
@@ -559,6 +581,7 @@ impl<H: RingHardware> Core<H> {
             tracker: Tracker {
                 slot: 0,
                 suspect: false,
+                lost: false,
             },
             failed: None,
         }
@@ -816,13 +839,20 @@ impl<H: RingHardware> ReadableRing<H> {
     ///
     /// # Errors
     ///
-    /// - [`RingError::Overrun`] only if the hardware overwrote the copied
+    /// - [`RingError::Overrun`] if the hardware overwrote the copied
     ///   elements while they were being copied (it moved about a lap during
-    ///   the copy).
+    ///   the copy), or if the chip could not tell where the hardware is (a
+    ///   [`Sample::position`] above the capacity), so there is no newest
+    ///   element to copy up to.
     /// - [`RingError::Failed`] and [`RingError::Stopped`] as for
     ///   [`ReadableRing::read`].
     pub fn read_latest(&mut self, out: &mut [H::Word]) -> Result<usize, RingError> {
         let before = self.update()?;
+        if self.core.tracker.lost {
+            // The count's slot is not where the hardware is: the slots
+            // before it may be a lap old or straddle the hardware.
+            return self.resync(RingError::Overrun);
+        }
         let limit = self.limit(before.stopped);
         let available = if before.step.lapped {
             self.filled
@@ -1151,3 +1181,4 @@ macro_rules! writable_ring_methods {
         }
     };
 }
+pub mod double_buffer;

@@ -12,6 +12,7 @@ mod dma_writes;
 
 use dma_types::buffer::Repeat;
 use dma_types::error::NotStopped;
+use dma_types::ring::RingError;
 
 use crate::engine::STOP_POLLS;
 
@@ -937,5 +938,87 @@ fn review_c_clear_complete_of_a_prioritized_channel_clears_its_own_flag() {
         log(),
         [line('W', "MDMA.C2IFCR", 1 << 1)],
         "CTCIF of channel 2"
+    );
+}
+
+/// Plays a double-buffer receive over two 32-element buffers of ADC
+/// samples to the switch from buffer 0 to buffer 1: 20 samples read (a
+/// sample at NDTR 12), the last 12 of buffer 0 written and TCIF2 set, then
+/// CT and NDTR as `ct`/`ndtr` show the switch caught half-way. Returns what
+/// the second read returned and how many of its elements the stream never
+/// wrote.
+fn double_buffer_read_at_a_switch(ct: bool, ndtr: u32) -> (Result<usize, RingError>, usize) {
+    use crate::double_buffer::DoubleBuffer;
+    use dma_types::peripheral::Peripheral;
+    const NEVER_WRITTEN: u16 = 0xDEAD;
+    let first = Buffer::<HostCached, _>::new(leak(CacheAligned([NEVER_WRITTEN; 32]))).unwrap();
+    let second = Buffer::<HostCached, _>::new(leak(CacheAligned([NEVER_WRITTEN; 32]))).unwrap();
+    let first_addr = first.address();
+    // SAFETY: test only.
+    let adc = unsafe { Peripheral::<TestAdc1>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch2> = unsafe { Channel::steal() };
+    let mut samples = DoubleBuffer::start(ch, adc, first, second);
+    let s2 = stream_cr(2);
+    let mut out = [0u16; 64];
+    let values: Vec<u16> = (1000..1100).collect();
+    // 20 samples into buffer 0, past its middle (HTIF2): read at once.
+    super::ring::dma_writes(first_addr, 32, 0, &values[..20]);
+    poke(dma1(), s2 + NDTR, 12);
+    poke(dma1(), super::ring::LISR, super::ring::HTIF2);
+    super::ring::flags_cleared_at_copy();
+    assert_eq!(samples.read(&mut out), Ok(20));
+    // The last 12 of buffer 0: TCIF2, and the switch to buffer 1 caught
+    // between the NDTR reload and the CT toggle (either order).
+    super::ring::dma_writes(first_addr, 32, 20, &values[20..32]);
+    let cr = peek(dma1(), s2) & !super::ring::CT;
+    poke(dma1(), s2, if ct { cr | super::ring::CT } else { cr });
+    poke(dma1(), s2 + NDTR, ndtr);
+    poke(dma1(), super::ring::LISR, super::ring::TCIF2);
+    super::ring::flags_cleared_at_copy();
+    out = [0; 64];
+    let got = samples.read(&mut out);
+    let stale = out.iter().filter(|value| **value == NEVER_WRITTEN).count();
+    let _ = samples.stop();
+    (got, stale)
+}
+
+/// Review finding 3: a double-buffer position read mid-switch named the
+/// wrong buffer boundary (hardware timing that issue 13 item 4 did not
+/// cover). `StreamRing::position` took `CT·len + (len − NDTR)` whenever
+/// two CT reads around NDTR agreed. CT names the buffer in use (HAL
+/// `HAL_DMAEx_MultiBufferStart`, CMSIS `DMA_SxCR_CT`) and NDTR reloads at
+/// the end of a buffer (double-buffer mode is circular: HAL
+/// `stm32h7xx_hal_dma_ex.c` header; RM0399 §16.3.10, secondary), but no
+/// vendor source orders the toggle against the reload, and SxNDTR reads 0
+/// for an instant at a reload (embassy `dma_index_dma_sync_wrap_very_rare`).
+/// With CT already reading the new buffer while NDTR still reads 0, the
+/// formula gives the *end* of the new buffer. Here the stream has just
+/// filled buffer 0 (TCIF2, CT = 1, NDTR 0): the truth is 12 new samples;
+/// the ring returned 27, 15 of them slots of buffer 1 the stream never
+/// wrote. The position now takes a pair only mid-buffer; at a boundary it
+/// takes the one this sample's flags and the last position prove (here:
+/// the end of buffer 0), or none (`dma_types::ring::double_buffer`).
+#[test]
+fn review_03_double_buffer_position_with_ct_toggled_and_ndtr_zero() {
+    let (got, stale) = double_buffer_read_at_a_switch(true, 0);
+    assert_eq!(
+        (got, stale),
+        (Ok(12), 0),
+        "the ring returned {got:?} elements, {stale} of them never written by the stream"
+    );
+}
+
+/// Review finding 3: the same switch in the other order. NDTR already
+/// reloaded to 32 while CT still reads 0 gave position 0, a whole buffer
+/// behind the ring's count, so the ring counted on round the lap into
+/// buffer 1 (up to its unseen half mark: 15 never-written slots).
+#[test]
+fn review_03_double_buffer_position_with_ndtr_reloaded_and_ct_not_toggled() {
+    let (got, stale) = double_buffer_read_at_a_switch(false, 32);
+    assert_eq!(
+        (got, stale),
+        (Ok(12), 0),
+        "the ring returned {got:?} elements, {stale} of them never written by the stream"
     );
 }

@@ -301,7 +301,6 @@ mod bdma_ring;
 mod cost;
 mod interrupts;
 mod priority;
-mod review_findings;
 mod ring;
 mod ring_attacks;
 mod sequences;
