@@ -47,7 +47,7 @@ pub unsafe trait LinkedList: Controller<Descriptor: DescriptorFormat> {
     ///
     /// The caller must own the channel; `first` must point to a complete list
     /// in memory the controller loads descriptors from
-    /// ([`FetchesDescriptorsFrom`](crate::descriptor::FetchesDescriptorsFrom)),
+    /// ([`FetchesDescriptorsFrom`]),
     /// whose buffers lie in memory it reaches and are owned by the caller, and
     /// all of it must stay untouched until the channel is no longer active.
     unsafe fn start_list(channel: usize, first: *const Self::Descriptor);

@@ -271,7 +271,11 @@ pub struct Sample {
     pub complete: bool,
     /// Elements of the current lap the hardware has finished, counted from
     /// the start of block 0, read after the flags; `capacity` means the same
-    /// as 0.
+    /// as 0. A value above `capacity` (`usize::MAX`) says the chip cannot
+    /// tell where the hardware is: the ring counts a possible lap, copies
+    /// nothing, and finds its place again at the next sample with a
+    /// position, which also counts as a possible lap (whatever happened in
+    /// between is unknown).
     pub position: usize,
     /// Whether the hardware reported a transfer error.
     pub error: bool,
@@ -442,6 +446,10 @@ struct Tracker {
     /// the hardware passed after the flag read, whose own flag then arrives
     /// later. A sample that shows no flag at all proves none is pending.
     suspect: bool,
+    /// Whether the last sample had no position (above the capacity): then
+    /// `slot` is not where the hardware was at that sample, and the next
+    /// position is taken as it is, as a possible lap.
+    lost: bool,
 }
 
 /// What one sample adds to the count.
@@ -471,6 +479,7 @@ impl Tracker {
         if sample.position > capacity {
             // Not a position of this ring: the count cannot go on from here.
             self.suspect = true;
+            self.lost = true;
             return Step {
                 advance: 0,
                 reach: capacity,
@@ -480,6 +489,19 @@ impl Tracker {
         }
         let position = sample.position % capacity;
         let reach = (position + capacity - self.slot) % capacity;
+        if core::mem::take(&mut self.lost) {
+            // The hardware was somewhere unknown at the previous sample, so
+            // any number of laps lies between `slot` and here, and the flags
+            // cover only part of it: start again from this position.
+            self.suspect = true;
+            self.slot = position;
+            return Step {
+                advance: reach,
+                reach,
+                lapped: true,
+                certain: 0,
+            };
+        }
         let spacing = layout.mark_spacing();
         let block = layout.block_len();
         // Which flags the marks in the step used: a flag seen set vouches
@@ -559,6 +581,7 @@ impl<H: RingHardware> Core<H> {
             tracker: Tracker {
                 slot: 0,
                 suspect: false,
+                lost: false,
             },
             failed: None,
         }
@@ -816,13 +839,20 @@ impl<H: RingHardware> ReadableRing<H> {
     ///
     /// # Errors
     ///
-    /// - [`RingError::Overrun`] only if the hardware overwrote the copied
+    /// - [`RingError::Overrun`] if the hardware overwrote the copied
     ///   elements while they were being copied (it moved about a lap during
-    ///   the copy).
+    ///   the copy), or if the chip could not tell where the hardware is (a
+    ///   [`Sample::position`] above the capacity), so there is no newest
+    ///   element to copy up to.
     /// - [`RingError::Failed`] and [`RingError::Stopped`] as for
     ///   [`ReadableRing::read`].
     pub fn read_latest(&mut self, out: &mut [H::Word]) -> Result<usize, RingError> {
         let before = self.update()?;
+        if self.core.tracker.lost {
+            // The count's slot is not where the hardware is: the slots
+            // before it may be a lap old or straddle the hardware.
+            return self.resync(RingError::Overrun);
+        }
         let limit = self.limit(before.stopped);
         let available = if before.step.lapped {
             self.filled
@@ -1017,3 +1047,138 @@ impl<H: RingHardware> WritableRing<H> {
         self.core.failed
     }
 }
+
+/// Writes the receive methods of a chip's ring front end, forwarding to its
+/// field `ring` (a [`ReadableRing`]): `read`, `read_latest`, `len`,
+/// `is_empty`, `clear` and `failure`, documented once for every chip.
+///
+/// For chip crates, inside the front end's `impl` block:
+/// `dma_types::readable_ring_methods!(word = B::Word, hardware = "stream",
+/// calls = "half the buffer");` (`hardware` names what moves the data,
+/// `calls` how often a reader must call so that no lap can hide). The front
+/// end also has a `stop` the docs link to.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! readable_ring_methods {
+    (word = $word:ty, hardware = $hardware:literal, calls = $calls:literal $(,)?) => {
+        /// Copies the oldest elements not read yet into `out` and returns
+        /// how many; `Ok(0)` when nothing new arrived.
+        ///
+        /// # Errors
+        ///
+        /// - [`RingError::Overrun`](dma_types::ring::RingError::Overrun):
+        ///   elements were overwritten before (or while) they were copied,
+        #[doc = ::core::concat!(
+            "  or the ", $hardware, " may have gone a lap round since the previous call (call at least once per ",
+            $calls, "); they are dropped and reading goes on with what arrives next."
+        )]
+        #[doc = ::core::concat!(
+            "- [`RingError::Failed`](dma_types::ring::RingError::Failed): the ", $hardware,
+            " reported a transfer error; it is stopped and every later call returns the same. [`stop`](Self::stop) gives the memory back."
+        )]
+        #[inline]
+        pub fn read(&mut self, out: &mut [$word]) -> ::core::result::Result<usize, $crate::ring::RingError> {
+            self.ring.read(out)
+        }
+
+        /// Copies the newest elements into `out` (at most the capacity
+        /// less one) and drops everything older; an overrun before the call
+        /// is no error here (sampling: only the latest values matter).
+        ///
+        /// # Errors
+        ///
+        #[doc = ::core::concat!(
+            "[`RingError::Overrun`](dma_types::ring::RingError::Overrun) only if the ", $hardware,
+            " overwrote the copied elements during the copy; [`RingError::Failed`](dma_types::ring::RingError::Failed) as for [`read`](Self::read)."
+        )]
+        #[inline]
+        pub fn read_latest(&mut self, out: &mut [$word]) -> ::core::result::Result<usize, $crate::ring::RingError> {
+            self.ring.read_latest(out)
+        }
+
+        #[doc = ::core::concat!(
+            "Returns how many elements can be read now (counting the ", $hardware,
+            "'s progress like a read, so polling it keeps a slow reader in step)."
+        )]
+        ///
+        /// # Errors
+        ///
+        /// As [`read`](Self::read).
+        #[inline]
+        pub fn len(&mut self) -> ::core::result::Result<usize, $crate::ring::RingError> {
+            self.ring.len()
+        }
+
+        /// Returns whether nothing can be read now.
+        ///
+        /// # Errors
+        ///
+        /// As [`read`](Self::read).
+        #[inline]
+        pub fn is_empty(&mut self) -> ::core::result::Result<bool, $crate::ring::RingError> {
+            self.ring.is_empty()
+        }
+
+        /// Drops every element not read yet.
+        ///
+        /// # Errors
+        ///
+        #[doc = ::core::concat!(
+            "[`RingError::Failed`](dma_types::ring::RingError::Failed) once the ", $hardware, " reported an error."
+        )]
+        #[inline]
+        pub fn clear(&mut self) -> ::core::result::Result<(), $crate::ring::RingError> {
+            self.ring.clear()
+        }
+
+        #[doc = ::core::concat!("Returns the error that ended the ", $hardware, ", if one did.")]
+        #[inline]
+        pub fn failure(&self) -> ::core::option::Option<$crate::ring::RingError> {
+            self.ring.failure()
+        }
+    };
+}
+
+/// Writes the transmit methods of a chip's ring front end, forwarding to its
+/// field `ring` (a [`WritableRing`]): `write`, `free` and `failure`,
+/// documented once for every chip (see [`readable_ring_methods!`]).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! writable_ring_methods {
+    (word = $word:ty, hardware = $hardware:literal $(,)?) => {
+        /// Copies as many elements of `data` as there is room for into the
+        /// ring and returns how many; `Ok(0)` when it is full.
+        ///
+        /// # Errors
+        ///
+        #[doc = ::core::concat!(
+            "- [`RingError::Underrun`](dma_types::ring::RingError::Underrun): the ", $hardware,
+            " reached (or loaded) elements that were not written yet, before or during this call, and sent old contents; this call's elements are not counted, write them again."
+        )]
+        #[doc = ::core::concat!(
+            "- [`RingError::Failed`](dma_types::ring::RingError::Failed): the ", $hardware,
+            " reported a transfer error; it is stopped and every later call returns the same."
+        )]
+        #[inline]
+        pub fn write(&mut self, data: &[$word]) -> ::core::result::Result<usize, $crate::ring::RingError> {
+            self.ring.write(data)
+        }
+
+        /// Returns how many elements can be written now.
+        ///
+        /// # Errors
+        ///
+        /// As [`write`](Self::write).
+        #[inline]
+        pub fn free(&mut self) -> ::core::result::Result<usize, $crate::ring::RingError> {
+            self.ring.free()
+        }
+
+        #[doc = ::core::concat!("Returns the error that ended the ", $hardware, ", if one did.")]
+        #[inline]
+        pub fn failure(&self) -> ::core::option::Option<$crate::ring::RingError> {
+            self.ring.failure()
+        }
+    };
+}
+pub mod double_buffer;

@@ -20,8 +20,8 @@ use dma_types::scoped::{Borrowed, BorrowedMut};
 
 #[path = "attacks/dma_writes.rs"]
 mod dma_writes;
-#[path = "attacks/host_critical_section.rs"]
-mod host_critical_section;
+// The waker slots' critical section on the host.
+use dma_host_critical_section as _;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Event {

@@ -11,6 +11,11 @@
 //! random seed, printed per property (`RING_SOAK_SEED=<seed>` replays it):
 //! `RING_SOAK=200000 cargo test -p dma-types --test ring_model -- --nocapture`.
 //!
+//! Double buffers (two blocks) are read through their block bit and counter
+//! (`dma_types::ring::double_buffer`, the STM32 hook's code), with the
+//! half-way register states of a buffer switch in either order and the
+//! complete flag early or late (`ring_model/sim.rs`, `Switch`).
+//!
 //! The receive oracle: every `Ok(n)` returns elements the hardware really
 //! wrote, consecutive, and (unless an error was returned since the previous
 //! data) continuing exactly where the previous data ended, so no element is
@@ -25,7 +30,7 @@ use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
 use dma_types::ring::{Layout, ReadableRing, RingError, WritableRing};
-use sim::{Direction, Sim, Window, NEVER_WRITTEN};
+use sim::{Direction, Sim, Switch, Window, NEVER_WRITTEN};
 
 /// Cases per property: thousands on the host, a few under Miri.
 const CASES: u32 = if cfg!(miri) { 2 } else { 4096 };
@@ -132,6 +137,8 @@ struct Step {
     /// Moves between the first sample and the copy.
     during_copy: usize,
     ndtr_zero: bool,
+    /// How a double buffer's registers pass the switches of this step.
+    switch: Switch,
 }
 
 /// A distance the hardware moves: often right at, just before or just past
@@ -153,20 +160,42 @@ fn distance(layout: Layout, most: usize) -> impl Strategy<Value = usize> {
 /// one mark spacing in all between the flag read and the position read
 /// (the ring's one hardware assumption, `RingHardware`'s `# Safety`; the
 /// simulation rejects anything more), split anywhere between the flag
-/// acknowledgement and the position read; after the position read, any
-/// distance (that is a move between two calls, seen by the next sample).
+/// acknowledgement, the position read and the register reads of a double
+/// buffer's position; after the position read, any distance (that is a
+/// move between two calls, seen by the next sample).
 fn sample_window(layout: Layout) -> impl Strategy<Value = Window> {
     let capacity = layout.capacity();
     let spacing = layout.mark_spacing();
     (
-        distance(layout, spacing - 1).prop_flat_map(|inside| (0..=inside, Just(inside))),
+        distance(layout, spacing - 1).prop_flat_map(|inside| {
+            (0..=inside, Just(inside))
+                .prop_flat_map(|(to_ack, inside)| (Just(to_ack), 0..=inside - to_ack, Just(inside)))
+        }),
         distance(layout, 2 * capacity),
     )
-        .prop_map(|((to_ack, inside), after)| Window {
+        .prop_map(|((to_ack, during, inside), after)| Window {
             flags_to_ack: to_ack,
-            ack_to_position: inside - to_ack,
+            ack_to_position: inside - to_ack - during,
+            during_position: during,
             position_to_status: after,
         })
+}
+
+/// How a double buffer's registers pass a switch: either order, up to
+/// three register reads in each half-way state, the complete flag early or
+/// late (one block in three switches at once).
+fn switch() -> impl Strategy<Value = Switch> {
+    prop_oneof![
+        1 => Just(Switch::default()),
+        2 => (any::<bool>(), 0..=3usize, 0..=3usize, any::<bool>()).prop_map(
+            |(reload_first, zero_reads, half_reads, late_flag)| Switch {
+                reload_first,
+                zero_reads,
+                half_reads,
+                late_flag,
+            }
+        ),
+    ]
 }
 
 /// Mostly quiet sample windows, often hostile ones.
@@ -196,14 +225,18 @@ fn hostile_steps(layout: Layout) -> impl Strategy<Value = Vec<Step>> {
         maybe(),
         prop_oneof![3 => Just(0), 1 => distance(layout, 3 * capacity)],
         any::<bool>(),
+        switch(),
     )
-        .prop_map(|(op, window, second, during_copy, ndtr_zero)| Step {
-            op,
-            window,
-            second,
-            during_copy,
-            ndtr_zero,
-        });
+        .prop_map(
+            |(op, window, second, during_copy, ndtr_zero, switch)| Step {
+                op,
+                window,
+                second,
+                during_copy,
+                ndtr_zero,
+                switch,
+            },
+        );
     prop::collection::vec(step, 1..STEPS)
 }
 
@@ -291,6 +324,7 @@ fn run_receive(layout: Layout, steps: &[Step], fail_at: Option<u64>) -> (usize, 
             state.windows = [step.window, step.second].into();
             state.during_copy = step.during_copy;
             state.ndtr_zero = step.ndtr_zero;
+            state.switch = step.switch;
             state.error
         };
         let result = match step.op {
@@ -381,9 +415,10 @@ fn polite_steps(layout: Layout) -> impl Strategy<Value = Vec<(usize, Step)>> {
     let spacing = layout.mark_spacing();
     let capacity = layout.capacity();
     let tiny = || {
-        (0..=1usize, 0..=1usize, 0..=1usize).prop_map(|(a, b, c)| Window {
+        (0..=1usize, 0..=1usize, 0..=1usize, 0..=1usize).prop_map(|(a, b, d, c)| Window {
             flags_to_ack: a,
             ack_to_position: b,
+            during_position: d,
             position_to_status: c,
         })
     };
@@ -392,8 +427,8 @@ fn polite_steps(layout: Layout) -> impl Strategy<Value = Vec<(usize, Step)>> {
         Just(Op::ReadLatest(capacity)),
         Just(Op::Len),
     ];
-    let step = (0..=spacing - 6, op, tiny(), tiny(), any::<bool>()).prop_map(
-        |(run, op, window, second, ndtr_zero)| {
+    let step = (0..=spacing - 6, op, tiny(), tiny(), any::<bool>(), switch()).prop_map(
+        |(run, op, window, second, ndtr_zero, switch)| {
             (
                 run,
                 Step {
@@ -402,6 +437,7 @@ fn polite_steps(layout: Layout) -> impl Strategy<Value = Vec<(usize, Step)>> {
                     second,
                     during_copy: 0,
                     ndtr_zero,
+                    switch,
                 },
             )
         },
@@ -458,6 +494,7 @@ proptest! {
                 // `Op::Len` makes three samples: len, then read's two.
                 state.windows = [step.window, step.second, step.second].into();
                 state.ndtr_zero = step.ndtr_zero;
+                state.switch = step.switch;
             }
             let result = match step.op {
                 Op::Read(size) => ring.read(&mut buffer[..size]),
@@ -620,6 +657,7 @@ proptest! {
             let tiny = || (0..=1usize, 0..=1usize, 0..=1usize).prop_map(|(a, b, c)| Window {
                 flags_to_ack: a,
                 ack_to_position: b,
+                during_position: 0,
                 position_to_status: c,
             });
             let step = (0..=spacing - 6, tiny(), tiny());
@@ -644,6 +682,7 @@ fn moves(flags_to_ack: usize, ack_to_position: usize, position_to_status: usize)
     Window {
         flags_to_ack,
         ack_to_position,
+        during_position: 0,
         position_to_status,
     }
 }
@@ -656,6 +695,7 @@ fn step(op: Op, window: Window, second: Window) -> Step {
         second,
         during_copy: 0,
         ndtr_zero: false,
+        switch: Switch::default(),
     }
 }
 
@@ -733,7 +773,7 @@ fn generated_sample_moves_stay_inside_the_hardware_assumption() {
             .flat_map(|step| [step.window, step.second])
             .chain(tx.iter().flat_map(|(_, first, second)| [*first, *second]));
         for window in windows {
-            let moved = window.flags_to_ack + window.ack_to_position;
+            let moved = window.flags_to_ack + window.ack_to_position + window.during_position;
             assert!(
                 moved < spacing,
                 "{window:?} in a ring of mark spacing {spacing}"

@@ -39,6 +39,7 @@ fn window(ring: &mut ReadableRing<Sim>, to_ack: usize, to_position: usize) {
     ring.hardware().state().windows.push_back(Window {
         flags_to_ack: to_ack,
         ack_to_position: to_position,
+        during_position: 0,
         position_to_status: 0,
     });
 }
@@ -372,6 +373,7 @@ fn moves(ring: &ReadableRing<Sim>, to_ack: usize, to_position: usize, after: usi
     ring.hardware().state().windows.push_back(Window {
         flags_to_ack: to_ack,
         ack_to_position: to_position,
+        during_position: 0,
         position_to_status: after,
     });
 }
@@ -496,4 +498,41 @@ fn transmit_caught_up_just_before_a_call_is_an_underrun() {
             assert_eq!(tx.hardware().state().sent[6..], [6, 7, 8]);
         }
     }
+}
+
+/// Found by the model (`receive_never_returns_wrong_data_without_an_error`)
+/// once the double buffer's position came from its block bit and counter
+/// (`dma_types::ring::double_buffer`). A double buffer (16 elements, marks
+/// every 4) read up to element 10 is left alone until element 40, a buffer
+/// boundary: the sample sees both flags with the counter at the block
+/// length, which could be either boundary, so it has no position
+/// (`usize::MAX`). `read_latest` used to copy the newest elements up to the
+/// ring's old count (slot 10), slots the hardware had not reached in this
+/// lap: `[32, …, 39, 24, 25]`, and the check after the copy, 2 elements
+/// later (position 10 again), found nothing moved. Without a position there
+/// is no newest element: `Overrun`. The next sample with a position is a
+/// possible lap too (where the hardware was in between is unknown); from
+/// there the count goes on.
+#[test]
+fn double_buffer_without_a_position_copies_nothing_and_counts_again_from_the_next_one() {
+    let mut rx = ring(16, 2);
+    for (run, next) in [(3, 0), (3, 3), (4, 6)] {
+        rx.hardware().run(run);
+        assert_eq!(read(&mut rx), Ok(seq(next..next + run as u32)));
+    }
+    rx.hardware().run(30); // to 40: start of buffer 1, both flags
+    window(&mut rx, 0, 0);
+    rx.hardware().state().windows.push_back(Window {
+        during_position: 2, // the check after a copy would see 42: slot 10
+        ..Window::default()
+    });
+    let mut out = [0; 12];
+    assert_eq!(rx.read_latest(&mut out), Err(RingError::Overrun));
+    rx.hardware().state().windows.clear();
+    // Idle at the boundary: still no position, still no data.
+    assert_eq!(read(&mut rx), Err(RingError::Overrun));
+    rx.hardware().run(3);
+    assert_eq!(read(&mut rx), Err(RingError::Overrun));
+    rx.hardware().run(2);
+    assert_eq!(read(&mut rx), Ok(seq(43..45)));
 }

@@ -3,8 +3,8 @@
 //! [`CircularReceive`] that copies out what arrived with the bookkeeping of
 //! [`dma_types::ring`], the same as the STM32H743's circular rings: no
 //! part of the buffer is lent while the channel runs, overwritten (or
-//! possibly lapped) data is an [`Overrun`](RingError::Overrun), a transfer
-//! error is [`Failed`](RingError::Failed).
+//! possibly lapped) data is an [`Overrun`](dma_types::ring::RingError::Overrun), a transfer
+//! error is [`Failed`](dma_types::ring::RingError::Failed).
 //!
 //! **Host-tested only.** QEMU's PL080 model runs a channel's whole list
 //! inside the register write that enables it; a list that loops never
@@ -107,7 +107,7 @@ use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
 use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo};
 use dma_types::region::{Reaches, Region};
-use dma_types::ring::{Layout, ReadableRing, RingError, RingHardware, Sample};
+use dma_types::ring::{Layout, ReadableRing, RingHardware, Sample};
 use dma_types::word::Word;
 
 use crate::bounds::Pl081Controller;
@@ -565,71 +565,11 @@ where
         B::LEN
     }
 
-    /// Copies the oldest elements not read yet into `out` and returns how
-    /// many; `Ok(0)` when nothing new arrived.
-    ///
-    /// # Errors
-    ///
-    /// - [`RingError::Overrun`]: elements were overwritten before (or while)
-    ///   they were copied, or the channel may have gone round since the
-    ///   previous call; they are dropped and reading goes on with what
-    ///   arrives next.
-    /// - [`RingError::Failed`]: the channel reported a bus error; it is
-    ///   stopped and every later call returns the same.
-    #[inline]
-    pub fn read(&mut self, out: &mut [B::Word]) -> Result<usize, RingError> {
-        self.ring.read(out)
-    }
-
-    /// Copies the newest elements into `out` (at most `capacity - 1`) and
-    /// drops everything older; an overrun before the call is no error here.
-    ///
-    /// # Errors
-    ///
-    /// [`RingError::Overrun`] only if the channel overwrote the copied
-    /// elements during the copy; [`RingError::Failed`] as for
-    /// [`CircularReceive::read`].
-    #[inline]
-    pub fn read_latest(&mut self, out: &mut [B::Word]) -> Result<usize, RingError> {
-        self.ring.read_latest(out)
-    }
-
-    /// Returns how many elements can be read now (counting the channel's
-    /// progress like a read).
-    ///
-    /// # Errors
-    ///
-    /// As [`CircularReceive::read`].
-    #[inline]
-    pub fn len(&mut self) -> Result<usize, RingError> {
-        self.ring.len()
-    }
-
-    /// Returns whether nothing can be read now.
-    ///
-    /// # Errors
-    ///
-    /// As [`CircularReceive::read`].
-    #[inline]
-    pub fn is_empty(&mut self) -> Result<bool, RingError> {
-        self.ring.is_empty()
-    }
-
-    /// Drops every element not read yet.
-    ///
-    /// # Errors
-    ///
-    /// [`RingError::Failed`] once the channel reported an error.
-    #[inline]
-    pub fn clear(&mut self) -> Result<(), RingError> {
-        self.ring.clear()
-    }
-
-    /// Returns the error that ended the channel, if one did.
-    #[inline]
-    pub fn failure(&self) -> Option<RingError> {
-        self.ring.failure()
-    }
+    dma_types::readable_ring_methods!(
+        word = B::Word,
+        hardware = "channel",
+        calls = "half the buffer"
+    );
 
     /// Stops the channel (halt, drain the FIFO, disable: the engine's
     /// `stop`) and gives back the channel with its items, the peripheral end

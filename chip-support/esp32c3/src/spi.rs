@@ -54,6 +54,44 @@ pub const SOURCE_CLOCK_HZ: u32 = 80_000_000;
 /// How long the driver waits for `UPDATE` to clear, in polls.
 const UPDATE_POLLS: u32 = 100_000;
 
+/// CPU cycles one SCK bit lasts at most: the slowest SCK the divider makes
+/// is 80 MHz / (64 × 16) = 78 125 Hz ([`clock_word`]: `n` ≤ 64, `pre` ≤
+/// 16), and the CPU runs at 160 MHz at most.
+const CPU_CYCLES_PER_SLOWEST_BIT: u32 = 160_000_000 / 78_125;
+
+/// How long the driver waits for SPI2 to end a transaction of `bytes`
+/// bytes (`SPI_CMD_REG.USR` to read 0), in polls: each poll takes at least
+/// one CPU cycle, so twice the transaction's bits at the slowest SCK covers
+/// it (and its CS setup and hold) at any configured clock. 32 KiB give
+/// 2^30 polls.
+#[inline]
+const fn idle_polls(bytes: usize) -> u32 {
+    (bytes as u32 * 8).saturating_mul(2 * CPU_CYCLES_PER_SLOWEST_BIT)
+}
+
+/// Returns whether SPI2 has no user transaction running: `SPI_CMD_REG.USR`
+/// read 0 within `polls` polls. USR is set by software to start a
+/// transaction and cleared by the hardware once it is done (esp-idf
+/// `soc/esp32c3/.../spi_reg.h`, `SPI_USR`: "cleared once the operation
+/// done"); esp-hal's SPI master calls the same bit `busy()` and its
+/// `flush()` waits for it to read 0 before a new transaction.
+fn spi_idle(regs: &RegisterBlock, polls: u32) -> bool {
+    let mut polled = 0;
+    loop {
+        // Host tests: the played SPI2 may end its transaction now.
+        #[cfg(test)]
+        crate::tests::model::on_usr_poll();
+        if regs.cmd.read() & cmd::USR == 0 {
+            return true;
+        }
+        if polled >= polls {
+            return false;
+        }
+        polled += 1;
+        core::hint::spin_loop();
+    }
+}
+
 /// The SPI2 peripheral (GP-SPI2): the singleton of [`crate::peripherals`],
 /// taken once (`Spi2::take()`) and consumed by [`Spi::new`].
 pub use crate::peripherals::Spi2;
@@ -286,6 +324,7 @@ impl Spi {
             channel,
             rx_descriptors: Descriptors::new(rx_descriptors.into_inner()),
             tx_descriptors: Descriptors::new(tx_descriptors.into_inner()),
+            last_bytes: 0,
             burst: PhantomData,
         }
     }
@@ -369,11 +408,19 @@ impl BurstMode for DataBurst {
 }
 
 /// SPI2 with GDMA channel `I` and `RK`/`TK` receive/transmit descriptors.
+///
+/// A new transfer starts only once SPI2 has ended the last one
+/// (`SPI_CMD_REG.USR` reads 0): after a GDMA error SPI2 may still clock out
+/// the transaction the driver started, and reprogramming it meanwhile
+/// (MS_DLEN, the DMA FIFO resets, a new USR) would mix the two.
 pub struct SpiDma<I, const RK: usize, const TK: usize, B = NoBurst> {
     spi: Spi,
     channel: Channel<Gdma, I>,
     rx_descriptors: Descriptors<RK>,
     tx_descriptors: Descriptors<TK>,
+    /// Bytes of the last transaction started (0: none): what SPI2 may
+    /// still be running, which bounds the wait for it to end.
+    last_bytes: usize,
     burst: PhantomData<B>,
 }
 
@@ -430,6 +477,10 @@ pub enum SpiDmaError {
         /// The raw interrupt bits of the channel when it failed.
         raw: u32,
     },
+    /// SPI2 still runs the driver's previous transaction
+    /// (`SPI_CMD_REG.USR` kept reading 1 for longer than that transaction
+    /// can last): nothing was started and no register written.
+    Busy,
 }
 
 impl fmt::Display for SpiDmaError {
@@ -460,6 +511,9 @@ impl fmt::Display for SpiDmaError {
             SpiDmaError::Dma { raw } => {
                 write!(f, "the GDMA stopped on an error (GDMA_INT_RAW {raw:#06x})")
             }
+            SpiDmaError::Busy => f.write_str(
+                "SPI2 has not ended the previous transaction (SPI_CMD_REG.USR still reads 1)",
+            ),
         }
     }
 }
@@ -560,6 +614,7 @@ impl<I: ChannelIndex, const RK: usize, const TK: usize, B: BurstMode> SpiDma<I, 
             channel: self.channel,
             rx_descriptors: self.rx_descriptors,
             tx_descriptors: self.tx_descriptors,
+            last_bytes: self.last_bytes,
             burst: PhantomData,
         }
     }
@@ -595,6 +650,12 @@ impl<I: ChannelIndex, const RK: usize, const TK: usize, B: BurstMode> SpiDma<I, 
     /// constant, an IRAM-alias buffer does not compile), the same length,
     /// at most [`MAX_TRANSFER`] bytes, enough descriptors, and with data
     /// bursts a word-aligned receive buffer of whole words.
+    ///
+    /// It first waits for SPI2 to end the driver's previous transaction
+    /// (`SPI_CMD_REG.USR` reads 0; a failed transfer may have left it
+    /// running); should it not within that transaction's length at the
+    /// slowest clock, nothing is started and `wait` returns every part with
+    /// [`SpiDmaError::Busy`].
     #[inline]
     pub fn dma_transfer<RX, TX>(self, mut rx: RX, tx: TX) -> SpiDmaTransfer<I, RK, TK, B, RX, TX>
     where
@@ -632,6 +693,14 @@ impl<I: ChannelIndex, const RK: usize, const TK: usize, B: BurstMode> SpiDma<I, 
         };
         let mut this = self;
         let bytes = RX::LEN;
+        if !spi_idle(crate::regs::spi2(), idle_polls(this.last_bytes)) {
+            return SpiDmaTransfer {
+                spi: ManuallyDrop::new(this),
+                rx: ManuallyDrop::new(rx),
+                tx: ManuallyDrop::new(tx),
+                started: false,
+            };
+        }
         let rx_chunk = engine::chunk_bytes(1, B::ENABLED);
         // SAFETY: the driver is owned here, so no transfer of it runs and
         // the GDMA does not use its descriptors.
@@ -641,15 +710,17 @@ impl<I: ChannelIndex, const RK: usize, const TK: usize, B: BurstMode> SpiDma<I, 
         let tx_items = unsafe { this.tx_descriptors.items() };
         let tx_first = engine::link_transmit(tx_items, tx.dma_address(), bytes, MAX_CHUNK);
         if let (Some(rx_first), Some(tx_first)) = (rx_first, tx_first) {
-            // SAFETY: the transfer below owns SPI2, the channel, both lists
-            // and both buffers (all in DRAM: the bounds above) until the
-            // hardware is done (`wait`, `Drop`).
+            this.last_bytes = bytes;
+            // SAFETY: the transfer below owns SPI2 (idle: checked above),
+            // the channel, both lists and both buffers (all in DRAM: the
+            // bounds above) until the hardware is done (`wait`, `Drop`).
             unsafe { start(I::INDEX, rx_first, tx_first, bytes, B::ENABLED) };
         }
         SpiDmaTransfer {
             spi: ManuallyDrop::new(this),
             rx: ManuallyDrop::new(rx),
             tx: ManuallyDrop::new(tx),
+            started: true,
         }
     }
 
@@ -660,6 +731,11 @@ impl<I: ChannelIndex, const RK: usize, const TK: usize, B: BurstMode> SpiDma<I, 
     /// The slices are borrowed only for the call, which cannot return while
     /// the GDMA may still access them: on a GDMA error it stops the channel
     /// and, should the channel not report that it stopped, keeps asking.
+    /// It then waits for SPI2 to end the transaction (`SPI_CMD_REG.USR`
+    /// reads 0), at most as long as the transaction can last at the slowest
+    /// clock; SPI2 itself reaches no memory, so the slices come back either
+    /// way, and a transaction still running makes the next start wait for
+    /// it (or refuse with [`SpiDmaError::Busy`]).
     ///
     /// # Errors
     ///
@@ -668,7 +744,8 @@ impl<I: ChannelIndex, const RK: usize, const TK: usize, B: BurstMode> SpiDma<I, 
     /// [`SpiDmaError::Buffer`] for a slice outside DRAM (a stack slice in
     /// RTC RAM, a flash constant), [`SpiDmaError::Misaligned`] for a receive
     /// slice with data bursts that is not word aligned and sized,
-    /// [`SpiDmaError::TooFewDescriptors`]. After the start:
+    /// [`SpiDmaError::TooFewDescriptors`], [`SpiDmaError::Busy`] if SPI2
+    /// did not end the previous transaction. After the start:
     /// [`SpiDmaError::Dma`].
     pub fn transfer(&mut self, rx: &mut [u8], tx: &[u8]) -> Result<(), SpiDmaError> {
         // The receive slice is used only as this pointer from here on (the
@@ -697,11 +774,16 @@ impl<I: ChannelIndex, const RK: usize, const TK: usize, B: BurstMode> SpiDma<I, 
         let (Some(rx_first), Some(tx_first)) = (rx_first, tx_first) else {
             return Err(SpiDmaError::Empty);
         };
-        // SAFETY: `self` (SPI2, channel, lists) is borrowed mutably and the
-        // slices for the whole call, which returns only once the channel has
-        // finished or stopped; `check_slices` proved both slices in DRAM.
-        unsafe { start(I::INDEX, rx_first, tx_first, bytes, B::ENABLED) };
         let regs = crate::regs::spi2();
+        if !spi_idle(regs, idle_polls(self.last_bytes)) {
+            return Err(SpiDmaError::Busy);
+        }
+        self.last_bytes = bytes;
+        // SAFETY: `self` (SPI2, idle: checked above, channel, lists) is
+        // borrowed mutably and the slices for the whole call, which returns
+        // only once the channel has finished or stopped; `check_slices`
+        // proved both slices in DRAM.
+        unsafe { start(I::INDEX, rx_first, tx_first, bytes, B::ENABLED) };
         loop {
             match progress(regs, I::INDEX) {
                 Progress::Running => core::hint::spin_loop(),
@@ -717,6 +799,9 @@ impl<I: ChannelIndex, const RK: usize, const TK: usize, B: BurstMode> SpiDma<I, 
                     while unsafe { engine::stop(crate::regs::gdma(), I::INDEX) }.is_err() {
                         core::hint::spin_loop();
                     }
+                    // SPI2 may still clock the transaction out; the next
+                    // start waits again if this wait runs out.
+                    let _ = spi_idle(regs, idle_polls(bytes));
                     fence(Ordering::SeqCst);
                     return Err(SpiDmaError::Dma { raw });
                 }
@@ -802,6 +887,8 @@ where
     spi: ManuallyDrop<SpiDma<I, RK, TK, B>>,
     rx: ManuallyDrop<RX>,
     tx: ManuallyDrop<TX>,
+    /// `false` if SPI2 was still busy and nothing was started.
+    started: bool,
 }
 
 /// How an SPI DMA transfer ended badly.
@@ -821,6 +908,11 @@ pub enum SpiDmaFailed<S, R, T> {
     /// The channel did not report that it stopped: the driver, the channel,
     /// the descriptors and both buffers were leaked, never handed back.
     Leaked(NotStopped),
+    /// The channel stopped after an error, but SPI2 did not end its
+    /// transaction (`SPI_CMD_REG.USR` kept reading 1 for longer than it can
+    /// last): the hardware was not shown to have stopped, so the driver,
+    /// the channel, the descriptors and both buffers were leaked.
+    SpiLeaked,
 }
 
 impl<S, R, T> fmt::Debug for SpiDmaFailed<S, R, T> {
@@ -831,6 +923,7 @@ impl<S, R, T> fmt::Debug for SpiDmaFailed<S, R, T> {
                 .field("error", error)
                 .finish_non_exhaustive(),
             SpiDmaFailed::Leaked(error) => f.debug_tuple("Leaked").field(error).finish(),
+            SpiDmaFailed::SpiLeaked => f.write_str("SpiLeaked"),
         }
     }
 }
@@ -843,7 +936,7 @@ where
     /// Returns whether the transfer has ended (finished or failed).
     #[inline]
     pub fn is_done(&self) -> bool {
-        !matches!(progress(crate::regs::spi2(), I::INDEX), Progress::Running)
+        !self.started || !matches!(progress(crate::regs::spi2(), I::INDEX), Progress::Running)
     }
 
     /// Waits until the transfer has ended and gives back the driver and
@@ -852,13 +945,26 @@ where
     /// # Errors
     ///
     /// [`SpiDmaFailed::Failed`] with every part if the GDMA stopped on an
-    /// error (the channel is stopped first), [`SpiDmaFailed::Leaked`] if it
-    /// then did not report that it stopped.
+    /// error (the channel is stopped first, then SPI2 is waited for until
+    /// `SPI_CMD_REG.USR` reads 0), or with [`SpiDmaError::Busy`] if nothing
+    /// was started; [`SpiDmaFailed::Leaked`] if the channel then did not
+    /// report that it stopped, [`SpiDmaFailed::SpiLeaked`] if SPI2 did not
+    /// end its transaction.
     #[allow(clippy::type_complexity)]
     pub fn wait(
         self,
     ) -> Result<(SpiDma<I, RK, TK, B>, RX, TX), SpiDmaFailed<SpiDma<I, RK, TK, B>, RX, TX>> {
         let regs = crate::regs::spi2();
+        if !self.started {
+            // Nothing was started: the hardware never had the parts.
+            let (spi, rx, tx) = self.into_parts();
+            return Err(SpiDmaFailed::Failed {
+                error: SpiDmaError::Busy,
+                spi,
+                rx,
+                tx,
+            });
+        }
         let raw = loop {
             match progress(regs, I::INDEX) {
                 Progress::Running => core::hint::spin_loop(),
@@ -872,6 +978,12 @@ where
                 // The GDMA may still write the buffers: never hand them back.
                 core::mem::forget(self);
                 return Err(SpiDmaFailed::Leaked(error));
+            }
+            // SPI2 may still run the transaction: the driver comes back
+            // only once it has ended.
+            if !spi_idle(regs, idle_polls(self.spi.last_bytes)) {
+                core::mem::forget(self);
+                return Err(SpiDmaFailed::SpiLeaked);
             }
             fence(Ordering::SeqCst);
             let (spi, rx, tx) = self.into_parts();
@@ -907,12 +1019,17 @@ where
     I: ChannelIndex,
     B: BurstMode,
 {
-    /// Stops the channel before the buffers can be reached again; leaks
-    /// everything if it does not report that it stopped.
+    /// Stops the channel and waits for SPI2 to end its transaction
+    /// before the buffers can be reached again; leaks everything if either
+    /// does not report that it stopped.
     fn drop(&mut self) {
-        if !matches!(progress(crate::regs::spi2(), I::INDEX), Progress::Done) {
+        let regs = crate::regs::spi2();
+        if self.started && !matches!(progress(regs, I::INDEX), Progress::Done) {
             // SAFETY: the transfer owns the channel.
             if unsafe { engine::stop(crate::regs::gdma(), I::INDEX) }.is_err() {
+                return;
+            }
+            if !spi_idle(regs, idle_polls(self.spi.last_bytes)) {
                 return;
             }
             fence(Ordering::SeqCst);

@@ -8,9 +8,9 @@
 //! These are the [`circular`](crate::circular) rings of the DMA1/DMA2
 //! streams on a BDMA channel, with the same guarantees: the bookkeeping is
 //! [`dma_types::ring`]'s, no part of the buffer is lent while the channel
-//! runs, an [`Overrun`](RingError::Overrun) or
-//! [`Underrun`](RingError::Underrun) is reported instead of stale data,
-//! and a transfer error is [`Failed`](RingError::Failed). Only a BDMA
+//! runs, an [`Overrun`](dma_types::ring::RingError::Overrun) or
+//! [`Underrun`](dma_types::ring::RingError::Underrun) is reported instead of stale data,
+//! and a transfer error is [`Failed`](dma_types::ring::RingError::Failed). Only a BDMA
 //! channel ([`BdmaController`]) with a DMAMUX2 request line and a buffer the
 //! BDMA reaches (SRAM4, backup SRAM) builds.
 //!
@@ -69,7 +69,7 @@ use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
 use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo, TransmitRequest};
 use dma_types::region::{Reaches, Region};
-use dma_types::ring::{Layout, ReadableRing, RingError, RingHardware, Sample, WritableRing};
+use dma_types::ring::{Layout, ReadableRing, RingHardware, Sample, WritableRing};
 use dma_types::word::Word;
 
 use crate::bounds::BdmaController;
@@ -310,72 +310,11 @@ where
         B::LEN
     }
 
-    /// Copies the oldest elements not read yet into `out` and returns how
-    /// many; `Ok(0)` when nothing new arrived.
-    ///
-    /// # Errors
-    ///
-    /// - [`RingError::Overrun`]: elements were overwritten before (or while)
-    ///   they were copied, or the channel moved more than half the buffer
-    ///   since the previous call; they are dropped and reading goes on with
-    ///   what arrives next.
-    /// - [`RingError::Failed`]: the channel reported a transfer error; it is
-    ///   stopped (`stopped: true`) and every later call returns the same.
-    ///   [`CircularReceive::stop`] gives the buffer back.
-    #[inline]
-    pub fn read(&mut self, out: &mut [B::Word]) -> Result<usize, RingError> {
-        self.ring.read(out)
-    }
-
-    /// Copies the newest elements into `out` (at most `capacity - 1`) and
-    /// drops everything older; an overrun before the call is no error here.
-    ///
-    /// # Errors
-    ///
-    /// [`RingError::Overrun`] only if the channel overwrote the copied
-    /// elements during the copy; [`RingError::Failed`] as for
-    /// [`CircularReceive::read`].
-    #[inline]
-    pub fn read_latest(&mut self, out: &mut [B::Word]) -> Result<usize, RingError> {
-        self.ring.read_latest(out)
-    }
-
-    /// Returns how many elements can be read now (counting the channel's
-    /// progress like a read, so polling it keeps a slow reader in step).
-    ///
-    /// # Errors
-    ///
-    /// As [`CircularReceive::read`].
-    #[inline]
-    pub fn len(&mut self) -> Result<usize, RingError> {
-        self.ring.len()
-    }
-
-    /// Returns whether nothing can be read now.
-    ///
-    /// # Errors
-    ///
-    /// As [`CircularReceive::read`].
-    #[inline]
-    pub fn is_empty(&mut self) -> Result<bool, RingError> {
-        self.ring.is_empty()
-    }
-
-    /// Drops every element not read yet.
-    ///
-    /// # Errors
-    ///
-    /// [`RingError::Failed`] once the channel reported an error.
-    #[inline]
-    pub fn clear(&mut self) -> Result<(), RingError> {
-        self.ring.clear()
-    }
-
-    /// Returns the error that ended the channel, if one did.
-    #[inline]
-    pub fn failure(&self) -> Option<RingError> {
-        self.ring.failure()
-    }
+    dma_types::readable_ring_methods!(
+        word = B::Word,
+        hardware = "channel",
+        calls = "half the buffer"
+    );
 
     /// Stops the channel and gives back the channel handle, the peripheral
     /// end and the buffer (its contents as the channel left them).
@@ -429,7 +368,7 @@ type TxRing<C, I, B> =
 /// channel has sent (never the one it may have read already: the BDMA reads
 /// an element before CNDTR counts it). If the writer falls behind, the
 /// channel sends old contents and the next call is an
-/// [`Underrun`](RingError::Underrun). Call it at least once per half buffer.
+/// [`Underrun`](dma_types::ring::RingError::Underrun). Call it at least once per half buffer.
 ///
 /// ```no_run
 /// use dma_stm32h743::bdma_circular::CircularTransmit;
@@ -515,37 +454,7 @@ where
         B::LEN
     }
 
-    /// Copies as much of `data` as there is room for into the ring and
-    /// returns how many elements it took.
-    ///
-    /// # Errors
-    ///
-    /// - [`RingError::Underrun`]: the channel reached (or read) elements
-    ///   that were not written yet, before or during this call, and sent
-    ///   old contents; this call's elements are not counted, write them
-    ///   again.
-    /// - [`RingError::Failed`]: the channel reported a transfer error; it
-    ///   is stopped and every later call returns the same.
-    #[inline]
-    pub fn write(&mut self, data: &[B::Word]) -> Result<usize, RingError> {
-        self.ring.write(data)
-    }
-
-    /// Returns how many elements can be written now.
-    ///
-    /// # Errors
-    ///
-    /// As [`CircularTransmit::write`].
-    #[inline]
-    pub fn free(&mut self) -> Result<usize, RingError> {
-        self.ring.free()
-    }
-
-    /// Returns the error that ended the channel, if one did.
-    #[inline]
-    pub fn failure(&self) -> Option<RingError> {
-        self.ring.failure()
-    }
+    dma_types::writable_ring_methods!(word = B::Word, hardware = "channel");
 
     /// Stops the channel and gives back the channel handle, the peripheral
     /// end and the buffer.

@@ -8,9 +8,9 @@
 //! and never lends the CPU any part of the buffer while the stream runs: it
 //! copies elements out ([`read`](CircularReceive::read),
 //! [`read_latest`](CircularReceive::read_latest)) with the bookkeeping of
-//! [`dma_types::ring`], which reports an [`Overrun`](RingError::Overrun)
+//! [`dma_types::ring`], which reports an [`Overrun`](dma_types::ring::RingError::Overrun)
 //! instead of returning data the stream overwrote (or may have, a lap
-//! later), and a [`Failed`](RingError::Failed) stream after a transfer
+//! later), and a [`Failed`](dma_types::ring::RingError::Failed) stream after a transfer
 //! error instead of "nothing yet" forever.
 //!
 //! **Call it at least once per half buffer.** The stream tells its position
@@ -59,7 +59,7 @@ use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
 use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo, TransmitRequest};
 use dma_types::region::{Reaches, Region};
-use dma_types::ring::{Layout, ReadableRing, RingError, WritableRing};
+use dma_types::ring::{Layout, ReadableRing, WritableRing};
 use dma_types::word::Word;
 
 use crate::bounds::StreamController;
@@ -164,73 +164,11 @@ where
         B::LEN
     }
 
-    /// Copies the oldest elements not read yet into `out` and returns how
-    /// many; `Ok(0)` when nothing new arrived.
-    ///
-    /// # Errors
-    ///
-    /// - [`RingError::Overrun`]: elements were overwritten before (or while)
-    ///   they were copied, or the stream moved more than half the buffer
-    ///   since the previous call; they are dropped and reading goes on with
-    ///   what arrives next.
-    /// - [`RingError::Failed`]: the stream reported a transfer error; it is
-    ///   stopped (`stopped: true`) and every later call returns the same.
-    ///   [`CircularReceive::stop`] gives the buffer back.
-    #[inline]
-    pub fn read(&mut self, out: &mut [B::Word]) -> Result<usize, RingError> {
-        self.ring.read(out)
-    }
-
-    /// Copies the newest elements into `out` (at most `capacity - 1`) and
-    /// drops everything older; an overrun before the call is no error
-    /// here (sampling: only the latest values matter).
-    ///
-    /// # Errors
-    ///
-    /// [`RingError::Overrun`] only if the stream overwrote the copied
-    /// elements during the copy; [`RingError::Failed`] as for
-    /// [`CircularReceive::read`].
-    #[inline]
-    pub fn read_latest(&mut self, out: &mut [B::Word]) -> Result<usize, RingError> {
-        self.ring.read_latest(out)
-    }
-
-    /// Returns how many elements can be read now (counting the stream's
-    /// progress like a read, so polling it keeps a slow reader in step).
-    ///
-    /// # Errors
-    ///
-    /// As [`CircularReceive::read`].
-    #[inline]
-    pub fn len(&mut self) -> Result<usize, RingError> {
-        self.ring.len()
-    }
-
-    /// Returns whether nothing can be read now.
-    ///
-    /// # Errors
-    ///
-    /// As [`CircularReceive::read`].
-    #[inline]
-    pub fn is_empty(&mut self) -> Result<bool, RingError> {
-        self.ring.is_empty()
-    }
-
-    /// Drops every element not read yet.
-    ///
-    /// # Errors
-    ///
-    /// [`RingError::Failed`] once the stream reported an error.
-    #[inline]
-    pub fn clear(&mut self) -> Result<(), RingError> {
-        self.ring.clear()
-    }
-
-    /// Returns the error that ended the stream, if one did.
-    #[inline]
-    pub fn failure(&self) -> Option<RingError> {
-        self.ring.failure()
-    }
+    dma_types::readable_ring_methods!(
+        word = B::Word,
+        hardware = "stream",
+        calls = "half the buffer"
+    );
 
     /// Stops the stream and gives back the channel, the peripheral end and
     /// the buffer (its contents as the stream left them).
@@ -282,7 +220,7 @@ type TxRing<C, I, B> =
 /// has sent (never one it has loaded already: in direct mode it reads one
 /// element ahead of SxNDTR); if the writer falls behind, the stream sends
 /// old ring contents and the next call is an
-/// [`Underrun`](RingError::Underrun). Call it at least once per half buffer,
+/// [`Underrun`](dma_types::ring::RingError::Underrun). Call it at least once per half buffer,
 /// for the reason given for [`CircularReceive`].
 ///
 /// ```no_run
@@ -389,36 +327,7 @@ where
         B::LEN
     }
 
-    /// Copies as much of `data` as there is room for into the ring and
-    /// returns how many elements it took.
-    ///
-    /// # Errors
-    ///
-    /// - [`RingError::Underrun`]: the stream reached (or loaded) elements
-    ///   that were not written yet, before or during this call, and sent old
-    ///   contents; this call's elements are not counted, write them again.
-    /// - [`RingError::Failed`]: the stream reported a transfer error; it is
-    ///   stopped and every later call returns the same.
-    #[inline]
-    pub fn write(&mut self, data: &[B::Word]) -> Result<usize, RingError> {
-        self.ring.write(data)
-    }
-
-    /// Returns how many elements can be written now.
-    ///
-    /// # Errors
-    ///
-    /// As [`CircularTransmit::write`].
-    #[inline]
-    pub fn free(&mut self) -> Result<usize, RingError> {
-        self.ring.free()
-    }
-
-    /// Returns the error that ended the stream, if one did.
-    #[inline]
-    pub fn failure(&self) -> Option<RingError> {
-        self.ring.failure()
-    }
+    dma_types::writable_ring_methods!(word = B::Word, hardware = "stream");
 
     /// Stops the stream and gives back the channel, the peripheral end and
     /// the buffer.

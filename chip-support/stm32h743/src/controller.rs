@@ -977,6 +977,22 @@ macro_rules! stream_family {
             }
         }
 
+        // Family channel n is DMA1 stream n below 8 and DMA2 stream n - 8
+        // above: the flag cleared is that stream's, in its own controller.
+        impl<M: $crate::fifo::StreamMode> $crate::flags::sealed::CompleteFlag for $name<M> {
+            #[inline(always)]
+            unsafe fn clear_complete(channel: usize) {
+                // SAFETY: forwarded contract, on the stream the number names.
+                unsafe {
+                    if channel < 8 {
+                        <$first<M> as $crate::flags::sealed::CompleteFlag>::clear_complete(channel)
+                    } else {
+                        <$second<M> as $crate::flags::sealed::CompleteFlag>::clear_complete(channel - 8)
+                    }
+                }
+            }
+        }
+
         // SAFETY: the controllers' own priority starts, dispatched as above.
         unsafe impl<M: $crate::fifo::StreamMode> dma_types::priority::SupportsPriority for $name<M> {
             #[inline(always)]

@@ -7,9 +7,9 @@
 //! one ring of `2 × N` elements (buffer 0 then buffer 1, SxCR.CT naming the
 //! one being filled), read with the bookkeeping of [`dma_types::ring`]:
 //! [`read`](DoubleBuffer::read) copies elements out and reports an
-//! [`Overrun`](RingError::Overrun) instead of returning data the stream
+//! [`Overrun`](dma_types::ring::RingError::Overrun) instead of returning data the stream
 //! overwrote (or may have, a lap later), and a stream stopped by a transfer
-//! error is [`Failed`](RingError::Failed), not "nothing yet" forever.
+//! error is [`Failed`](dma_types::ring::RingError::Failed), not "nothing yet" forever.
 //!
 //! **Call it at least twice per buffer.** The stream's flags mark every half
 //! buffer (half-transfer in the middle of each buffer, transfer-complete at
@@ -30,7 +30,7 @@ use dma_types::direction::Direction;
 use dma_types::error::NotStopped;
 use dma_types::peripheral::{Memory, Peripheral, ReceiveRequest, RoutableTo};
 use dma_types::region::{Reaches, Region};
-use dma_types::ring::{Layout, ReadableRing, RingError};
+use dma_types::ring::{Layout, ReadableRing};
 use dma_types::word::Word;
 
 use crate::engine::stream;
@@ -153,72 +153,7 @@ where
         B::LEN
     }
 
-    /// Copies the oldest elements not read yet into `out` (the first
-    /// buffer's, then the second's, then the first's again…) and returns how
-    /// many; `Ok(0)` when nothing new arrived.
-    ///
-    /// # Errors
-    ///
-    /// - [`RingError::Overrun`]: elements were overwritten before (or while)
-    ///   they were copied, or the stream moved more than half a buffer since
-    ///   the previous call; they are dropped and reading goes on with what
-    ///   arrives next.
-    /// - [`RingError::Failed`]: the stream reported a transfer error; it is
-    ///   stopped (`stopped: true`) and every later call returns the same.
-    ///   [`DoubleBuffer::stop`] gives the buffers back.
-    #[inline]
-    pub fn read(&mut self, out: &mut [B::Word]) -> Result<usize, RingError> {
-        self.ring.read(out)
-    }
-
-    /// Copies the newest elements into `out` (at most `2 × N − 1`) and drops
-    /// everything older; an overrun before the call is no error here.
-    ///
-    /// # Errors
-    ///
-    /// [`RingError::Overrun`] only if the stream overwrote the copied
-    /// elements during the copy; [`RingError::Failed`] as for
-    /// [`DoubleBuffer::read`].
-    #[inline]
-    pub fn read_latest(&mut self, out: &mut [B::Word]) -> Result<usize, RingError> {
-        self.ring.read_latest(out)
-    }
-
-    /// Returns how many elements can be read now.
-    ///
-    /// # Errors
-    ///
-    /// As [`DoubleBuffer::read`].
-    #[inline]
-    pub fn len(&mut self) -> Result<usize, RingError> {
-        self.ring.len()
-    }
-
-    /// Returns whether nothing can be read now.
-    ///
-    /// # Errors
-    ///
-    /// As [`DoubleBuffer::read`].
-    #[inline]
-    pub fn is_empty(&mut self) -> Result<bool, RingError> {
-        self.ring.is_empty()
-    }
-
-    /// Drops every element not read yet.
-    ///
-    /// # Errors
-    ///
-    /// [`RingError::Failed`] once the stream reported an error.
-    #[inline]
-    pub fn clear(&mut self) -> Result<(), RingError> {
-        self.ring.clear()
-    }
-
-    /// Returns the error that ended the stream, if one did.
-    #[inline]
-    pub fn failure(&self) -> Option<RingError> {
-        self.ring.failure()
-    }
+    dma_types::readable_ring_methods!(word = B::Word, hardware = "stream", calls = "half a buffer");
 
     /// Stops the stream and gives back the channel, the peripheral end and
     /// both buffers (`[first, second]`).

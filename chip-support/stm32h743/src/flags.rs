@@ -26,8 +26,9 @@
 //! ch.clear_complete(); // one `str` to DMA1 LIFCR
 //! ```
 
-use dma_types::channel::{Channel, ChannelIndex};
+use dma_types::channel::{Channel, ChannelNumber};
 use dma_types::controller::Controller;
+use dma_types::priority::{Prioritized, Priority};
 
 pub(crate) mod sealed {
     /// Implemented by the controller macros of this crate.
@@ -54,15 +55,34 @@ pub trait ClearComplete {
     fn clear_complete(&mut self);
 }
 
+// Every handle: a typed channel (`Ch0`…), an erased one (`AnyChannel`,
+// whose number is the run-time value the handle carries), of a controller,
+// of the `AnyStream` family (which maps the number onto DMA1 or DMA2), or
+// at a priority (`Prioritized`, the same channel).
 impl<C, I, L> ClearComplete for Channel<C, I, L>
 where
     C: Controller + sealed::CompleteFlag,
-    I: ChannelIndex,
+    I: ChannelNumber,
 {
     #[inline(always)]
     fn clear_complete(&mut self) {
         // SAFETY: `&mut self` of the channel's only handle: no transfer or
-        // ring owns the channel, so nothing waits on its flag.
-        unsafe { C::clear_complete(I::INDEX) }
+        // ring owns the channel, so nothing waits on its flag; the number
+        // is this handle's own.
+        unsafe { C::clear_complete(self.index()) }
+    }
+}
+
+// A prioritized channel is `C`'s channel with the same number: its flag is
+// `C`'s.
+impl<C, P> sealed::CompleteFlag for Prioritized<C, P>
+where
+    C: sealed::CompleteFlag,
+    P: Priority,
+{
+    #[inline(always)]
+    unsafe fn clear_complete(channel: usize) {
+        // SAFETY: forwarded contract, the same channel of `C`.
+        unsafe { C::clear_complete(channel) }
     }
 }

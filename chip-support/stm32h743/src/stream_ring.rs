@@ -30,6 +30,7 @@ use core::ptr::NonNull;
 use dma_types::channel::ChannelIndex;
 use dma_types::error::NotStopped;
 use dma_types::region::Region;
+use dma_types::ring::double_buffer::DoubleBufferPosition;
 use dma_types::ring::{Layout, RingHardware, Sample};
 use dma_types::word::Word;
 
@@ -37,18 +38,15 @@ use crate::bounds::StreamController;
 use crate::engine::stream;
 use crate::regs::dma::flags;
 
-/// How many times the buffer number (SxCR.CT) is re-read around SxNDTR
-/// before the position falls back to the start of the buffer in use.
-const CT_READS: usize = 3;
-
 /// A running stream seen as a ring: its buffers, its layout and its
 /// registers (through the controller type `C` and stream `I`).
 pub(crate) struct StreamRing<C, I, W, R> {
     /// First element of each buffer (the second is unused in circular mode).
     blocks: [NonNull<W>; 2],
     layout: Layout,
-    /// Double-buffer mode: the position is CT·len + (len − NDTR).
-    double: bool,
+    /// Double-buffer mode: the tracker that turns CT and NDTR into the
+    /// position (`None` in circular mode, where it is len − NDTR).
+    double: Option<DoubleBufferPosition>,
     /// Elements the stream reads from memory ahead of SxNDTR (transmit).
     lookahead: usize,
     marker: PhantomData<(C, I, R)>,
@@ -67,7 +65,7 @@ impl<C, I, W, R> StreamRing<C, I, W, R> {
         StreamRing {
             blocks: [first, first],
             layout,
-            double: false,
+            double: None,
             lookahead: 0,
             marker: PhantomData,
         }
@@ -87,7 +85,7 @@ impl<C, I, W, R> StreamRing<C, I, W, R> {
         StreamRing {
             blocks: [pointer(first), pointer(second)],
             layout,
-            double: true,
+            double: Some(DoubleBufferPosition::new(layout.block_len())),
             lookahead: 0,
             marker: PhantomData,
         }
@@ -103,29 +101,36 @@ fn pointer<W>(address: usize) -> NonNull<W> {
 impl<C: StreamController, I: ChannelIndex, W, R> StreamRing<C, I, W, R> {
     /// Returns the position: elements of the current lap the stream has
     /// stored, from the start of buffer 0.
-    fn position(&self) -> usize {
+    ///
+    /// In double-buffer mode CT and NDTR are two registers that change at
+    /// each buffer switch, in an order no vendor source gives (NDTR reloads
+    /// at the end of a buffer in circular mode, which double-buffer mode
+    /// implies: RM0399 §16.3.10, secondary; CT names the buffer in use: HAL
+    /// `HAL_DMAEx_MultiBufferStart`, CMSIS `DMA_SxCR_CT`); a pair read at the switch names a
+    /// buffer boundary, not which one. [`DoubleBufferPosition`] reads CT,
+    /// NDTR, CT and uses the pair only mid-buffer (NDTR neither 0 nor the
+    /// buffer length, both CT reads equal); at a boundary it tells which one
+    /// from this sample's flags (`half`, `complete`, read just before) and
+    /// the position it reported last, or reports none (`usize::MAX`, a
+    /// possible lap for the ring) when they cannot tell: never a buffer off
+    /// (see its documentation).
+    fn position(&mut self, half: bool, complete: bool) -> usize {
         let (registers, number, _) = C::stream(I::INDEX);
-        let len = self.layout.block_len();
-        // NDTR above the buffer length cannot happen; report a position
-        // outside the ring and the bookkeeping resynchronises.
-        let done = |left: usize| len.checked_sub(left).unwrap_or(usize::MAX);
-        if !self.double {
-            return done(stream::remaining(registers, number));
+        match &mut self.double {
+            Some(tracker) => tracker.read(
+                half,
+                complete,
+                || stream::current_target(registers, number),
+                || stream::remaining(registers, number),
+            ),
+            // NDTR above the buffer length cannot happen; report a position
+            // outside the ring and the bookkeeping resynchronises.
+            None => self
+                .layout
+                .block_len()
+                .checked_sub(stream::remaining(registers, number))
+                .unwrap_or(usize::MAX),
         }
-        // CT and NDTR are two registers: take NDTR between two equal reads
-        // of CT, so both belong to the same buffer.
-        let mut target = stream::current_target(registers, number);
-        for _ in 0..CT_READS {
-            let left = stream::remaining(registers, number);
-            let again = stream::current_target(registers, number);
-            if again == target {
-                return (target * len).saturating_add(done(left));
-            }
-            target = again;
-        }
-        // It switched buffers at every read: it is at least at the start of
-        // the buffer it uses now.
-        target * len
     }
 }
 
@@ -175,7 +180,7 @@ where
             let half = unsafe { stream::take_flag(registers, number, flags::HTIF) };
             // SAFETY: as above.
             let complete = unsafe { stream::take_flag(registers, number, flags::TCIF) };
-            (half, complete, self.position())
+            (half, complete, self.position(half, complete))
         });
         Sample {
             half,

@@ -28,7 +28,7 @@ use dma_types::cache::CacheAligned;
 use dma_types::chain::LinkedList;
 use dma_types::channel::{AnyChannel, Ch0, Ch1, Channel};
 use dma_types::controller::{Controller, TransferPlan};
-use dma_types::descriptor::{ChainItem, ChunkUnit, DescriptorFormat, FetchesDescriptorsFrom};
+use dma_types::descriptor::{ChainItem, ChunkUnit, DescriptorFormat};
 use dma_types::error::NotStopped;
 use dma_types::interrupt::{CompletionInterrupt, ListEachControllerOnce, WakerSlot, WakerSlots};
 use dma_types::region::{Reaches, Region};
@@ -322,9 +322,9 @@ unsafe impl Region for Ram {
 }
 // SAFETY: the model reaches all of host memory.
 unsafe impl Reaches<Ram> for Mover {}
-// SAFETY: the model loads the next item (`load_item`) from host memory by
-// the item's exposed address, so it reads items anywhere in `Ram`.
-unsafe impl FetchesDescriptorsFrom<Ram> for Mover {}
+// SAFETY: test only: the simulated controller follows the items it is
+// given through their addresses, wherever they are in host memory.
+unsafe impl dma_types::descriptor::FetchesDescriptorsFrom<Ram> for Mover {}
 // SAFETY: test only; the host linker places the section in host memory.
 unsafe impl DmaSection for Ram {
     const LINK_SECTION: &'static str = ".dma.Ram";

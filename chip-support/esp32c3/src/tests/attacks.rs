@@ -10,7 +10,7 @@ use dma_types::peripheral::Memory;
 
 use crate::descriptor::GdmaDescriptor;
 use crate::peripherals::{Adc, Aes, Sha};
-use crate::spi::{Config, Spi, Spi2};
+use crate::spi::{Config, Spi, Spi2, SpiDmaError, SpiDmaFailed};
 use crate::tests::gdma::{gdma_base, leak, HostRam};
 use crate::tests::model::{self, poke};
 use crate::Gdma;
@@ -295,4 +295,167 @@ fn i14_a_stopped_copy_is_moved_not_waited_for() {
     assert_eq!(selections(0).0, 8);
     assert_eq!(selections(2), (6, 6), "moved to the first free ID");
     drop(receive);
+}
+
+/// The IN_DSCR_ERR bit of `GDMA_INT_RAW` (`gdma_reg.h`): the error the
+/// failing transactions below raise.
+const IN_DSCR_ERR: u32 = crate::regs::gdma::int::IN_DSCR_ERR;
+
+/// Whether SPI2's `CMD.USR` reads 1 (`spi_reg.h`: `SPI_USR`, bit 24).
+fn spi2_usr() -> bool {
+    model::peek(model::spi2().cast(), 0) & (1 << 24) != 0
+}
+
+/// The SPI2 registers written in the model's log since it was last cleared.
+fn spi2_writes() -> std::vec::Vec<(std::string::String, u32)> {
+    model::log()
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("spi2+"))
+        .collect()
+}
+
+/// review finding B: after a GDMA error SPI2 may still run the user
+/// transaction (`SPI_CMD_REG.USR` reads 1 until the hardware ends it:
+/// esp-idf `soc/esp32c3/.../spi_reg.h` `SPI_USR`, "cleared once the
+/// operation done"; esp-hal `spi/master.rs` `busy()` reads that bit and
+/// `flush()` waits for it). `wait` handed the driver back at once, with
+/// SPI2 busy, so the next `dma_transfer` reprogrammed a running
+/// transaction. It must first wait for USR to read 0.
+#[test]
+fn review_b_a_failed_spi_transfer_waits_for_spi2_to_end() {
+    static DROPS: AtomicUsize = AtomicUsize::new(0);
+    // SAFETY: each test thread has its own register model and handles.
+    let (spi2, gdma) = unsafe { (Spi2::steal(), Gdma::steal()) };
+    model::spi_fails(IN_DSCR_ERR, 40);
+    let transfer = Spi::new(spi2, Config::default())
+        .with_dma(gdma.split().ch0, descriptors(), descriptors())
+        .dma_transfer(counted(&DROPS), tx());
+    assert!(spi2_usr(), "SPI2 still runs the failed transaction");
+    match transfer.wait() {
+        Err(SpiDmaFailed::Failed { error, rx, .. }) => {
+            assert_eq!(error, SpiDmaError::Dma { raw: IN_DSCR_ERR });
+            assert_eq!(model::spi_busy_left(), 0, "waited until USR read 0");
+            assert!(!spi2_usr());
+            drop(rx);
+        }
+        Ok(_) => panic!("expected a failed transfer, got Ok"),
+        Err(other) => panic!("expected a failed transfer, got {other:?}"),
+    }
+    assert_eq!(DROPS.load(Ordering::SeqCst), 1, "handed back once");
+}
+
+/// review finding B: as above, but SPI2 never ends the transaction
+/// (`CMD.USR` reads 1 for longer than 16 bytes can take at the slowest
+/// SCK). The hardware was not shown to have stopped: `wait` must leak the
+/// driver and both buffers and say so, never hand them back.
+#[test]
+fn review_b_a_failed_spi_transfer_whose_spi2_never_ends_leaks_everything() {
+    static DROPS: AtomicUsize = AtomicUsize::new(0);
+    // SAFETY: as above.
+    let (spi2, gdma) = unsafe { (Spi2::steal(), Gdma::steal()) };
+    model::spi_fails(IN_DSCR_ERR, u32::MAX);
+    let transfer = Spi::new(spi2, Config::default())
+        .with_dma(gdma.split().ch0, descriptors(), descriptors())
+        .dma_transfer(counted(&DROPS), tx());
+    let result = transfer.wait();
+    assert!(
+        matches!(result, Err(SpiDmaFailed::SpiLeaked)),
+        "expected SpiLeaked, got {:?}",
+        result.as_ref().err()
+    );
+    drop(result);
+    assert_eq!(DROPS.load(Ordering::SeqCst), 0, "leaked, not dropped");
+}
+
+/// review finding B: dropping a failed transfer stops the channel and
+/// waits for SPI2 too: the buffers are dropped only once USR reads 0, and
+/// leaked if it never does.
+#[test]
+fn review_b_dropping_a_failed_spi_transfer_waits_for_spi2() {
+    static ENDED: AtomicUsize = AtomicUsize::new(0);
+    static HUNG: AtomicUsize = AtomicUsize::new(0);
+    // SAFETY: as above.
+    let (spi2, gdma) = unsafe { (Spi2::steal(), Gdma::steal()) };
+    let channels = gdma.split();
+    model::spi_fails(IN_DSCR_ERR, 40);
+    let transfer = Spi::new(spi2, Config::default())
+        .with_dma(channels.ch0, descriptors(), descriptors())
+        .dma_transfer(counted(&ENDED), tx());
+    drop(transfer);
+    assert_eq!(model::spi_busy_left(), 0, "waited until USR read 0");
+    assert_eq!(ENDED.load(Ordering::SeqCst), 1);
+
+    // SAFETY: as above: the first driver (and its SPI2 handle) is gone.
+    let (spi2, channel) = unsafe { (Spi2::steal(), Gdma::steal().split().ch1) };
+    model::spi_fails(IN_DSCR_ERR, u32::MAX);
+    let transfer = Spi::new(spi2, Config::default())
+        .with_dma(channel, descriptors(), descriptors())
+        .dma_transfer(counted(&HUNG), tx());
+    drop(transfer);
+    assert_eq!(HUNG.load(Ordering::SeqCst), 0, "leaked, not dropped");
+}
+
+/// review finding B: the borrowed-slice path. `transfer` returned from a
+/// GDMA error with SPI2 still running, and the next `transfer` (or
+/// `dma_transfer`) wrote MS_DLEN, the DMA FIFO resets and USR into the
+/// running transaction. The failed call must wait for USR to read 0; if
+/// SPI2 never ends, the next start must write nothing and refuse
+/// (`SpiDmaError::Busy`; `dma_transfer` hands every part back from `wait`
+/// with it), and start once SPI2 has ended.
+#[test]
+fn review_b_no_spi_transfer_starts_while_spi2_is_busy() {
+    model::host_is_dram(true);
+    // SAFETY: as above.
+    let (spi2, gdma) = unsafe { (Spi2::steal(), Gdma::steal()) };
+    let mut spi =
+        Spi::new(spi2, Config::default()).with_dma(gdma.split().ch0, descriptors(), descriptors());
+    let mut rx = [0u8; 16];
+    let tx = [0xA5u8; 16];
+    model::spi_fails(IN_DSCR_ERR, 40);
+    assert_eq!(
+        spi.transfer(&mut rx, &tx),
+        Err(SpiDmaError::Dma { raw: IN_DSCR_ERR })
+    );
+    assert_eq!(model::spi_busy_left(), 0, "the failed call waited for USR");
+
+    model::spi_fails(IN_DSCR_ERR, u32::MAX);
+    assert!(spi.transfer(&mut rx, &tx).is_err());
+    assert!(spi2_usr(), "SPI2 never ends this one");
+    model::clear_log();
+    assert_eq!(spi.transfer(&mut rx, &tx), Err(SpiDmaError::Busy));
+    assert_eq!(
+        spi2_writes(),
+        [],
+        "nothing written into the running transaction"
+    );
+    let (rx_buffer, tx_buffer) = (
+        Buffer::<HostRam, _>::new(leak([0u8; 16])).unwrap(),
+        Buffer::<HostRam, _>::new(leak([0u8; 16])).unwrap(),
+    );
+    let refused = spi.dma_transfer(rx_buffer, tx_buffer);
+    assert!(refused.is_done());
+    assert_eq!(
+        spi2_writes(),
+        [],
+        "nothing written into the running transaction"
+    );
+    let spi = match refused.wait() {
+        Err(SpiDmaFailed::Failed {
+            error: SpiDmaError::Busy,
+            spi,
+            ..
+        }) => spi,
+        other => panic!("expected Busy, got {other:?}"),
+    };
+
+    // SPI2 ends after 10 more polls: the next start waits, then runs.
+    model::spi_busy_for(10);
+    // The model keeps INT_RAW across starts (the chip's start clears the
+    // events through INT_CLR): clear the old error.
+    poke(gdma_base(), 0x00, 0);
+    let mut spi = spi;
+    assert_eq!(spi.transfer(&mut rx, &tx), Ok(()));
+    assert_eq!(model::spi_busy_left(), 0);
+    assert_eq!(spi2_writes().last().unwrap().1, 1 << 24, "USR written last");
+    model::host_is_dram(false);
 }

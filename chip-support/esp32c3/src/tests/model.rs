@@ -53,6 +53,8 @@ std::thread_local! {
     static WAITS: Cell<u32> = const { Cell::new(0) };
     static STREAM: RefCell<Stream> = const { RefCell::new(Stream::Off) };
     static BUS: RefCell<Vec<(usize, usize)>> = const { RefCell::new(Vec::new()) };
+    static SPI_FAILS: Cell<Option<(u32, u32)>> = const { Cell::new(None) };
+    static SPI_BUSY: Cell<u32> = const { Cell::new(0) };
 }
 
 /// A full-duplex SPI2 transaction the model runs in pieces, at the polls
@@ -286,6 +288,43 @@ pub(crate) fn heads() -> &'static [CopyItem; 3] {
     HEADS.with(|heads| *heads)
 }
 
+/// Makes the next SPI2 transaction fail: its `CMD.USR` store raises `raw`
+/// (GDMA error bits) on the channel connected to SPI2 instead of the EOFs,
+/// and SPI2 keeps `CMD.USR` reading 1 for `busy_polls` of the driver's
+/// idle polls (`u32::MAX`: for ever), as a transaction still clocking out
+/// after its GDMA failed.
+pub(crate) fn spi_fails(raw: u32, busy_polls: u32) {
+    SPI_FAILS.with(|fails| fails.set(Some((raw, busy_polls))));
+}
+
+/// Makes SPI2 read busy (`CMD.USR` = 1) for `polls` of the driver's idle
+/// polls (`u32::MAX`: for ever).
+pub(crate) fn spi_busy_for(polls: u32) {
+    SPI_BUSY.with(|busy| busy.set(polls));
+    let cmd = spi2() as *const u8;
+    poke(cmd, 0, peek(cmd, 0) | spi2_regs::cmd::USR);
+}
+
+/// The idle polls SPI2 still reads busy for.
+pub(crate) fn spi_busy_left() -> u32 {
+    SPI_BUSY.with(Cell::get)
+}
+
+/// Called by the SPI driver at every poll of `CMD.USR` while it waits for
+/// SPI2 to end a transaction: counts the busy time down and clears USR at
+/// its end.
+pub(crate) fn on_usr_poll() {
+    let left = SPI_BUSY.with(Cell::get);
+    if left == 0 || left == u32::MAX {
+        return;
+    }
+    SPI_BUSY.with(|busy| busy.set(left - 1));
+    if left == 1 {
+        let cmd = spi2() as *const u8;
+        poke(cmd, 0, peek(cmd, 0) & !spi2_regs::cmd::USR);
+    }
+}
+
 /// Makes the GDMA never park after a STOP (a hung channel).
 pub(crate) fn hang(hung: bool) {
     HANG.with(|flag| flag.set(hung));
@@ -381,6 +420,24 @@ pub(crate) fn on_store(address: usize, value: u32) -> u32 {
         }
     }
     if address == spi_base {
+        if value & spi2_regs::cmd::USR != 0 {
+            if let Some((raw, busy_polls)) = SPI_FAILS.with(|fails| fails.take()) {
+                // The GDMA fails; SPI2 runs on.
+                for channel in 0..3 {
+                    let base = gdma() as *const u8;
+                    if peek(base, 0xA0 + channel * 0xC0) == 0
+                        && peek(base, 0x100 + channel * 0xC0) == 0
+                    {
+                        poke(base, channel * 0x10, peek(base, channel * 0x10) | raw);
+                    }
+                }
+                SPI_BUSY.with(|busy| busy.set(busy_polls));
+                if busy_polls == 0 {
+                    return value & !(spi2_regs::cmd::UPDATE | spi2_regs::cmd::USR);
+                }
+                return value & !spi2_regs::cmd::UPDATE;
+            }
+        }
         if value & spi2_regs::cmd::USR != 0 && !start_stream() {
             // The transaction ends at once.
             for channel in 0..3 {

@@ -411,9 +411,17 @@ pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
 ///
 /// - still reads EN = 1: the suspend's stop failed and it runs on;
 /// - has TEIF set: the transfer ended on an error, which `wait` reports;
-/// - has BNDT = 0: the last block finished before the suspension (CTCIF
-///   cannot tell: the suspension sets it too); a channel enabled with
-///   BNDT = 0 serves no request and would never complete.
+/// - has BNDT = 0 and CLAR = 0: the last block of the list finished before
+///   the suspension (CTCIF cannot tell: the suspension sets it too); a
+///   channel enabled with nothing left serves no request and would never
+///   complete.
+///
+/// BNDT = 0 with CLAR ≠ 0 is not the end: the current block is done but the
+/// list goes on (RM0399 §15.3.10: at the end of a block the next block is
+/// loaded from CLAR; only CLAR = 0 ends the channel, CxLAR description). That
+/// channel is re-enabled like any other, so it takes the link and moves the
+/// rest; leaving it disabled would let `wait` report the whole transfer done
+/// with the linked blocks never moved.
 ///
 /// # Safety
 ///
@@ -427,7 +435,7 @@ pub unsafe fn resume(regs: &RegisterBlock, channel: usize, plan: &TransferPlan) 
     if control & ccr::EN != 0 || registers.cisr.read() & cisr::TEIF != 0 {
         return;
     }
-    if registers.cbndtr.read() & cbndtr::BNDT_MASK == 0 {
+    if registers.cbndtr.read() & cbndtr::BNDT_MASK == 0 && registers.clar.read() == 0 {
         return;
     }
     // The handler masks CTCIE/TEIE of a channel that stopped (the

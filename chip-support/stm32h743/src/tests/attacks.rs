@@ -12,6 +12,7 @@ mod dma_writes;
 
 use dma_types::buffer::Repeat;
 use dma_types::error::NotStopped;
+use dma_types::ring::RingError;
 
 use crate::engine::STOP_POLLS;
 
@@ -441,6 +442,69 @@ fn i17_resuming_a_finished_mdma_transfer_does_not_restart_it() {
     running.wait().unwrap();
 }
 
+/// review finding A: MDMA resume after a block finished while the linked
+/// list goes on. A 40 000-word copy is three blocks: block 1 in the
+/// registers, CLAR → node 0 → node 1. Suspended where block 1's data is done
+/// (CxBNDTR.BNDT = 0) but CLAR ≠ 0, the resume took BNDT = 0 for the end of
+/// the transfer and left the channel disabled with the suspension's CTCIF
+/// set, so `is_done` was true and `wait` handed both buffers back as a
+/// complete copy with 23 616 words never moved. Only CLAR = 0 ends the
+/// channel (ST HAL `stm32h7xx_hal_mdma.h`, `MDMA_LinkNodeTypeDef`: with a
+/// non-NULL CLAR the next node is loaded each time a transfer ends; RM0399
+/// [secondary] §15.5.11 CxLAR: "If the value of this register is 0, no
+/// register update takes place, the channel is disabled and CTCIF is set";
+/// §15.3.10: at a block's end the next block is loaded from CxLAR); ST
+/// `MDMA_SetConfig` clears all five CxISR flags (CIFCR = 0x1F) before every
+/// enable and `HAL_MDMA_Start` sets SWRQ after EN. The resume must clear
+/// the flags and re-enable the channel, which then takes the link.
+#[test]
+fn review_a_mdma_resume_at_a_block_end_with_a_link_left_runs_on() {
+    Hardware::mdma(2, 0).install();
+    let nodes = Buffer::<HostUncached, _>::new(leak([MdmaNode::EMPTY; 2])).unwrap();
+    let first_node = nodes.address() as u32;
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestMdma, Ch2> = unsafe { Channel::steal() };
+    let running = ch
+        .with_descriptors(nodes)
+        .mem_to_mem(mdma_words::<40_000>(), mdma_words::<40_000>())
+        .start();
+    assert_eq!(
+        peek(mdma_block(), MDMA_CH2 + 0x24),
+        first_node,
+        "CLAR → node 0"
+    );
+    // Block 1's data is done; the link to node 0 is not taken yet.
+    poke(mdma_block(), MDMA_CH2 + 0x14, 0);
+    let suspended = running.suspend();
+    assert_ne!(
+        peek(mdma_block(), MDMA_CH2) & 0b10,
+        0,
+        "CTCIF set by the suspend"
+    );
+    log();
+    let running = suspended.resume();
+    assert_eq!(
+        log(),
+        [
+            line('R', "MDMA.C2CR", 0x0000_0006),
+            line('R', "MDMA.C2ISR", 0x0000_0002),
+            line('R', "MDMA.C2BNDTR", 0),
+            line('R', "MDMA.C2LAR", first_node),
+            line('W', "MDMA.C2IFCR", 0x0000_001F),
+            line('W', "MDMA.C2CR", 0x0000_0007),
+            line('W', "MDMA.C2CR", 0x0001_0007),
+        ]
+    );
+    assert!(!running.is_done(), "the list goes on: not done");
+    assert_eq!(
+        running.remaining(),
+        16_384 + 7_232,
+        "both nodes still to move"
+    );
+    Hardware::mdma(2, 0).complete();
+    running.wait().unwrap();
+}
+
 /// issue 11 item 19: a bus error before a suspend must survive the resume:
 /// `wait` reports it, with the residue (RM0433 DMA "error management",
 /// RM0399 §16.3.20: TEIF set, the stream disabled by hardware).
@@ -797,4 +861,164 @@ fn i12_03_a_resumed_bdma_or_mdma_channel_signals_its_end_again() {
         "resumed with EN, TCIE and TEIE"
     );
     drop(running);
+}
+
+/// review finding C: `ClearComplete` on type-erased streams. The one-store
+/// acknowledge was implemented only for a typed index (`I: ChannelIndex`)
+/// of a controller with a flag, so a `Channel<AnyStream<M>, AnyChannel>`
+/// (and a `Channel<Dma1<M>, AnyChannel>`) had no `clear_complete` at all.
+/// It must clear exactly the named stream's TCIF, in that stream's own
+/// controller: family channel 8 is DMA2 stream 0 (DMA2 LIFCR), never a
+/// DMA1 flag. Bits: CMSIS `stm32h743xx.h` `DMA_LIFCR_CTCIF0` (bit 5),
+/// `DMA_LIFCR_CTCIF2` (21), `DMA_HIFCR_CTCIF5` (11), `DMA_HIFCR_CTCIF7`
+/// (27); streams 0-3 in LIFCR, 4-7 in HIFCR (ST HAL
+/// `DMA_CalcBaseAndBitshift`).
+#[test]
+fn review_c_clear_complete_of_an_erased_stream_clears_that_stream_only() {
+    use crate::flags::ClearComplete;
+    // SAFETY: this test thread's own DMA1 and DMA2 blocks.
+    let (dma1_streams, dma2_streams) =
+        unsafe { (TestDma1::steal().split(), TestDma2::steal().split()) };
+    let mut family_2 = dma1_streams.ch2.with_fifo::<Full>().into_any_stream();
+    let mut family_8 = dma2_streams.ch0.with_fifo::<Full>().into_any_stream();
+    let mut family_13 = dma2_streams.ch5.with_fifo::<Full>().into_any_stream();
+    let mut erased_7 = dma1_streams.ch7.erase();
+    assert_eq!(
+        (family_2.index(), family_8.index(), family_13.index()),
+        (2, 8, 13)
+    );
+    log();
+    family_2.clear_complete();
+    assert_eq!(log(), [line('W', "DMA1.LIFCR", 1 << 21)], "CTCIF2 of DMA1");
+    family_8.clear_complete();
+    assert_eq!(log(), [line('W', "DMA2.LIFCR", 1 << 5)], "CTCIF0 of DMA2");
+    family_13.clear_complete();
+    assert_eq!(log(), [line('W', "DMA2.HIFCR", 1 << 11)], "CTCIF5 of DMA2");
+    erased_7.clear_complete();
+    assert_eq!(log(), [line('W', "DMA1.HIFCR", 1 << 27)], "CTCIF7 of DMA1");
+}
+
+/// review finding C: `ClearComplete` on prioritized channels. A
+/// `Channel<Prioritized<C, P>, I>` had no `clear_complete` (no flag impl
+/// for `Prioritized`); it must clear the flag of `C`'s channel with the
+/// same number, and only it. Bits: CMSIS `stm32h743xx.h`
+/// `DMA_HIFCR_CTCIF6` (bit 21), `DMA_HIFCR_CTCIF4` (bit 5, DMA2 stream 4 =
+/// family channel 12), `BDMA_IFCR_CTCIF1` (bit 5), `MDMA_CIFCR_CCTCIF`
+/// (bit 1 of the channel's CxIFCR).
+#[test]
+fn review_c_clear_complete_of_a_prioritized_channel_clears_its_own_flag() {
+    use crate::flags::ClearComplete;
+    use dma_types::priority::{High, VeryHigh};
+    // SAFETY: this test thread's own blocks.
+    let (dma1_streams, dma2_streams, bdma, mdma) = unsafe {
+        (
+            TestDma1::steal().split(),
+            TestDma2::steal().split(),
+            TestBdma::steal().split(),
+            TestMdma::steal().split(),
+        )
+    };
+    let mut stream_6 = dma1_streams.ch6.with_priority::<High>();
+    let mut family_12 = dma2_streams
+        .ch4
+        .with_fifo::<Full>()
+        .into_any_stream()
+        .with_priority::<VeryHigh>();
+    let mut bdma_1 = bdma.ch1.with_priority::<High>();
+    let mut mdma_2 = mdma.ch2.erase().with_priority::<VeryHigh>();
+    log();
+    stream_6.clear_complete();
+    assert_eq!(log(), [line('W', "DMA1.HIFCR", 1 << 21)], "CTCIF6 of DMA1");
+    family_12.clear_complete();
+    assert_eq!(log(), [line('W', "DMA2.HIFCR", 1 << 5)], "CTCIF4 of DMA2");
+    bdma_1.clear_complete();
+    assert_eq!(log(), [line('W', "BDMA.IFCR", 1 << 5)], "CTCIF1");
+    mdma_2.clear_complete();
+    assert_eq!(
+        log(),
+        [line('W', "MDMA.C2IFCR", 1 << 1)],
+        "CTCIF of channel 2"
+    );
+}
+
+/// Plays a double-buffer receive over two 32-element buffers of ADC
+/// samples to the switch from buffer 0 to buffer 1: 20 samples read (a
+/// sample at NDTR 12), the last 12 of buffer 0 written and TCIF2 set, then
+/// CT and NDTR as `ct`/`ndtr` show the switch caught half-way. Returns what
+/// the second read returned and how many of its elements the stream never
+/// wrote.
+fn double_buffer_read_at_a_switch(ct: bool, ndtr: u32) -> (Result<usize, RingError>, usize) {
+    use crate::double_buffer::DoubleBuffer;
+    use dma_types::peripheral::Peripheral;
+    const NEVER_WRITTEN: u16 = 0xDEAD;
+    let first = Buffer::<HostCached, _>::new(leak(CacheAligned([NEVER_WRITTEN; 32]))).unwrap();
+    let second = Buffer::<HostCached, _>::new(leak(CacheAligned([NEVER_WRITTEN; 32]))).unwrap();
+    let first_addr = first.address();
+    // SAFETY: test only.
+    let adc = unsafe { Peripheral::<TestAdc1>::new() };
+    // SAFETY: one handle per test thread.
+    let ch: Channel<TestDma1, Ch2> = unsafe { Channel::steal() };
+    let mut samples = DoubleBuffer::start(ch, adc, first, second);
+    let s2 = stream_cr(2);
+    let mut out = [0u16; 64];
+    let values: Vec<u16> = (1000..1100).collect();
+    // 20 samples into buffer 0, past its middle (HTIF2): read at once.
+    super::ring::dma_writes(first_addr, 32, 0, &values[..20]);
+    poke(dma1(), s2 + NDTR, 12);
+    poke(dma1(), super::ring::LISR, super::ring::HTIF2);
+    super::ring::flags_cleared_at_copy();
+    assert_eq!(samples.read(&mut out), Ok(20));
+    // The last 12 of buffer 0: TCIF2, and the switch to buffer 1 caught
+    // between the NDTR reload and the CT toggle (either order).
+    super::ring::dma_writes(first_addr, 32, 20, &values[20..32]);
+    let cr = peek(dma1(), s2) & !super::ring::CT;
+    poke(dma1(), s2, if ct { cr | super::ring::CT } else { cr });
+    poke(dma1(), s2 + NDTR, ndtr);
+    poke(dma1(), super::ring::LISR, super::ring::TCIF2);
+    super::ring::flags_cleared_at_copy();
+    out = [0; 64];
+    let got = samples.read(&mut out);
+    let stale = out.iter().filter(|value| **value == NEVER_WRITTEN).count();
+    let _ = samples.stop();
+    (got, stale)
+}
+
+/// Review finding 3: a double-buffer position read mid-switch named the
+/// wrong buffer boundary (hardware timing that issue 13 item 4 did not
+/// cover). `StreamRing::position` took `CT·len + (len − NDTR)` whenever
+/// two CT reads around NDTR agreed. CT names the buffer in use (HAL
+/// `HAL_DMAEx_MultiBufferStart`, CMSIS `DMA_SxCR_CT`) and NDTR reloads at
+/// the end of a buffer (double-buffer mode is circular: HAL
+/// `stm32h7xx_hal_dma_ex.c` header; RM0399 §16.3.10, secondary), but no
+/// vendor source orders the toggle against the reload, and SxNDTR reads 0
+/// for an instant at a reload (embassy `dma_index_dma_sync_wrap_very_rare`).
+/// With CT already reading the new buffer while NDTR still reads 0, the
+/// formula gives the *end* of the new buffer. Here the stream has just
+/// filled buffer 0 (TCIF2, CT = 1, NDTR 0): the truth is 12 new samples;
+/// the ring returned 27, 15 of them slots of buffer 1 the stream never
+/// wrote. The position now takes a pair only mid-buffer; at a boundary it
+/// takes the one this sample's flags and the last position prove (here:
+/// the end of buffer 0), or none (`dma_types::ring::double_buffer`).
+#[test]
+fn review_03_double_buffer_position_with_ct_toggled_and_ndtr_zero() {
+    let (got, stale) = double_buffer_read_at_a_switch(true, 0);
+    assert_eq!(
+        (got, stale),
+        (Ok(12), 0),
+        "the ring returned {got:?} elements, {stale} of them never written by the stream"
+    );
+}
+
+/// Review finding 3: the same switch in the other order. NDTR already
+/// reloaded to 32 while CT still reads 0 gave position 0, a whole buffer
+/// behind the ring's count, so the ring counted on round the lap into
+/// buffer 1 (up to its unseen half mark: 15 never-written slots).
+#[test]
+fn review_03_double_buffer_position_with_ndtr_reloaded_and_ct_not_toggled() {
+    let (got, stale) = double_buffer_read_at_a_switch(false, 32);
+    assert_eq!(
+        (got, stale),
+        (Ok(12), 0),
+        "the ring returned {got:?} elements, {stale} of them never written by the stream"
+    );
 }

@@ -11,50 +11,5 @@ mod receive;
 mod spi_regs;
 mod uart_regs;
 
-/// The critical section of the waker slots on the host: one lock for the
-/// whole test process (tests run on several threads), re-entered freely by
-/// the thread that holds it, as a single-core `cpsid` section nests. Its
-/// restore state is whatever the build's `critical-section` features make
-/// it (a workspace-wide build unifies in `restore-state-u32`).
-mod host_critical_section {
-    use core::sync::atomic::{AtomicBool, Ordering};
-    use std::cell::Cell;
-
-    static LOCKED: AtomicBool = AtomicBool::new(false);
-
-    std::thread_local! {
-        static DEPTH: Cell<u32> = const { Cell::new(0) };
-    }
-
-    struct HostCriticalSection;
-    critical_section::set_impl!(HostCriticalSection);
-
-    // SAFETY: `acquire` returns only once this thread holds `LOCKED` (or
-    // already held it), and the lock is released when the outermost
-    // section ends: no two threads are inside a section at once.
-    unsafe impl critical_section::Impl for HostCriticalSection {
-        unsafe fn acquire() -> critical_section::RawRestoreState {
-            DEPTH.with(|depth| {
-                if depth.get() == 0 {
-                    while LOCKED
-                        .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
-                        .is_err()
-                    {
-                        std::thread::yield_now();
-                    }
-                }
-                depth.set(depth.get() + 1);
-            });
-            Default::default()
-        }
-
-        unsafe fn release(_: critical_section::RawRestoreState) {
-            DEPTH.with(|depth| {
-                depth.set(depth.get() - 1);
-                if depth.get() == 0 {
-                    LOCKED.store(false, Ordering::Release);
-                }
-            });
-        }
-    }
-}
+// The waker slots' critical section on the host.
+use dma_host_critical_section as _;

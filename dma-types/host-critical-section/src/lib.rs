@@ -1,9 +1,17 @@
-//! The critical section of the waker slots on the host: one lock for the
-//! whole test process (tests run on several threads), re-entered freely by
-//! the thread that holds it, as a single-core `cpsid` section nests.
+//! The critical section of the host tests (the waker slots of `dma-types`
+//! need one): one lock for the whole test process (tests run on several
+//! threads), re-entered freely by the thread that holds it, as a
+//! single-core `cpsid` section nests.
+//!
+//! The host tests of `dma-types`, the chip crates and the drivers link it as
+//! a dev-dependency (`use dma_host_critical_section as _;`), instead of
+//! `critical-section/std`, which does not build when a workspace-wide build
+//! unifies in another restore-state type (cortex-m's single-core section
+//! selects one). Firmware never links it: its critical section is its
+//! chip's.
 
+use core::cell::Cell;
 use core::sync::atomic::{AtomicBool, Ordering};
-use std::cell::Cell;
 
 static LOCKED: AtomicBool = AtomicBool::new(false);
 
