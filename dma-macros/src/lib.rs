@@ -47,10 +47,11 @@
 //! ```
 //!
 //! The items are a `static` whose addresses the linker fills in: zero
-//! instructions build them at run time. The source pieces are one static,
-//! back to back in the order written, and the destination pieces another
-//! (two symbols, so a start forms the first item's two addresses as link-time
-//! constants, not one as a base plus a large offset). A new item starts wherever a source
+//! instructions build them at run time. The pieces are one static, back to
+//! back: the destination pieces first, then the source pieces, each side in
+//! the order written (so a start forms the first item's destination at the
+//! static's address, and no large source side pushes it to a large offset).
+//! A new item starts wherever a source
 //! piece, a destination piece or the format's largest chunk ends. Checked at
 //! compile time: one element type for all pieces (compared by the compiler:
 //! `u32` and `core::primitive::u32` are one type), both sides the same total,

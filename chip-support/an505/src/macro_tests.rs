@@ -108,8 +108,9 @@ fn a_sites_buffers_lie_back_to_back() {
 }
 
 /// Issue 15 (flash at the hand-written limit): a `descriptor_chain!`
-/// site's source pieces are one static, back to back in the order written,
-/// and its destination pieces another: one fill zeroes each side.
+/// site's pieces are one static, back to back, destinations first and then
+/// sources, each side in the order written: one fill zeroes them all, and
+/// the first item's destination is the static's address.
 #[test]
 fn a_chain_sites_pieces_lie_back_to_back() {
     let chain = dma_macros::descriptor_chain!(
@@ -124,8 +125,10 @@ fn a_chain_sites_pieces_lie_back_to_back() {
     let frame = chain.frame().as_ptr().addr();
     let trailer = chain.trailer().as_ptr().addr();
     // Word-aligned region: no padding between the pieces.
-    assert_eq!(payload, header + 3 * 4);
-    assert_eq!(trailer, frame + 6 * 4);
+    assert_eq!(
+        (trailer, header, payload),
+        (frame + 6 * 4, frame + 8 * 4, frame + 11 * 4)
+    );
 }
 
 /// One site, run as often as it is called.
