@@ -474,9 +474,10 @@ fn review_b_no_spi_transfer_starts_while_spi2_is_busy() {
 /// USER, MISC and DMA_CONF (clearing DMA_RX_ENA/DMA_TX_ENA) into the
 /// transaction SPI2 is still clocking. (`Spi2::split` likewise hands out
 /// `Peripheral<Spi2Rx>` for a GDMA receive that SPI2's leftover bytes would
-/// feed.) Nothing may write SPI2 while USR reads 1.
+/// feed.) Nothing may write SPI2 while USR reads 1: `into_parts` now waits
+/// for USR like a start does and gives the driver back (`Err`) if SPI2
+/// still runs; once SPI2 ends, the driver comes apart.
 #[test]
-#[ignore = "review2 finding 02: after SpiDma::transfer's error path SPI2 still runs, yet safe code can take the driver apart and Spi::new reprograms SPI2 mid-transaction"]
 fn review2_02_spi2_is_not_reprogrammed_while_a_failed_borrowed_transfer_still_runs() {
     model::host_is_dram(true);
     // SAFETY: each test thread has its own register model and handles.
@@ -494,18 +495,29 @@ fn review2_02_spi2_is_not_reprogrammed_while_a_failed_borrowed_transfer_still_ru
     assert!(spi2_usr(), "SPI2 still runs the failed transaction");
     model::clear_log();
     // Safe code only: the driver comes apart and SPI2 is configured again.
-    let (driver, _channel, _rx_descriptors, _tx_descriptors) = spi.into_parts();
-    let _again = Spi::new(
-        driver.release(),
-        Config::default().with_frequency(1_000_000),
-    );
+    let spi = match spi.into_parts() {
+        Ok((driver, _channel, _rx_descriptors, _tx_descriptors)) => {
+            let _again = Spi::new(
+                driver.release(),
+                Config::default().with_frequency(1_000_000),
+            );
+            None
+        }
+        Err(spi) => Some(spi),
+    };
     let written = spi2_writes();
     let still_running = spi2_usr();
-    model::host_is_dram(false);
     assert!(still_running);
     assert_eq!(
         written,
         [],
         "SPI2 registers written while CMD.USR still reads 1 (a transaction in progress)"
     );
+    let spi = spi.expect("the driver stays whole while SPI2 runs");
+    // SPI2 ends the transaction: the driver comes apart.
+    model::spi_busy_for(3);
+    let parts = spi.into_parts();
+    model::host_is_dram(false);
+    assert!(parts.is_ok(), "SPI2 ended its transaction");
+    assert!(!spi2_usr());
 }
