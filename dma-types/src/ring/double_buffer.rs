@@ -109,6 +109,10 @@ pub struct DoubleBufferPosition {
 impl DoubleBufferPosition {
     /// Returns the tracker of a transfer that has just started at element 0
     /// of block 0, over two blocks of `block_len` elements.
+    ///
+    /// A block of 0 elements, or of more than half of
+    /// [`MAX_CAPACITY`](super::MAX_CAPACITY) (no ring has one), has no
+    /// position: [`read`](Self::read) then always returns `usize::MAX`.
     #[inline]
     pub const fn new(block_len: usize) -> Self {
         DoubleBufferPosition {
@@ -138,6 +142,11 @@ impl DoubleBufferPosition {
         mut left: impl FnMut() -> usize,
     ) -> usize {
         let len = self.block_len;
+        if len == 0 || len > super::MAX_CAPACITY / 2 {
+            // No ring has such blocks (a ring holds at most `MAX_CAPACITY`
+            // elements): no position, and no arithmetic that could overflow.
+            return usize::MAX;
+        }
         let mut block = target();
         for _ in 0..TARGET_READS {
             let remaining = left();
