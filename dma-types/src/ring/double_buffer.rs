@@ -20,8 +20,10 @@
 //!
 //! `t·len + len − n` gets rows 2 and 3 a whole block wrong (a counter
 //! reading 0 for an instant is documented by embassy's
-//! `dma_index_dma_sync_wrap_very_rare`; no vendor source orders the toggle
-//! against the reload). Re-reading the bit around the counter (equal reads:
+//! `dma_index_dma_sync_wrap_very_rare`; for the STM32 streams no ST HAL,
+//! LL or CMSIS source orders the toggle against the reload: AN4031 §1.1.11
+//! only says the swap happens when the counter reaches 0, RM0399 §16.3.11
+//! that the bit has changed by the time the complete flag is set). Re-reading the bit around the counter (equal reads:
 //! both registers belong to one block) does not help: the bit does not
 //! move in rows 2 and 3, and row 4, the state the hardware sits in until
 //! the next element arrives, looks exactly like row 3.
