@@ -185,3 +185,106 @@ fn i13_08_a_usart_overrun_flag_is_an_overrun_error() {
     assert_eq!(model.get(base + ISR), 0);
     assert!(ring.bytes.is_empty());
 }
+
+/// Review 3 finding 01: a frame that fails its check (here a framing
+/// error) and is stored by the stream between the reader's status look and
+/// its copy out of the ring is handed out as good data.
+///
+/// The USART sets FE (PE, NE) together with RXNE when the damaged frame
+/// moves into RDR (RM0433 USART "Framing error": "the FE bit is set by
+/// hardware … at the same time as the RXNE bit"; CMSIS `USART_ISR_FE`), and
+/// only RXNE's DMA request makes the stream store it: the flag is up before
+/// the byte is in the ring. `Reader::poll_read` looks at ISR first and
+/// copies out of the ring after, so a bad frame completing between the two
+/// is copied out and returned `Ok`; the framing error comes one read later,
+/// after the damaged byte (and the bytes beside it) already left as good.
+/// The README promises: "after a bad frame the ring is cleared: no byte
+/// around it is returned as good".
+#[test]
+#[ignore = "review3 finding 01: a bad frame landing between the status look and the ring copy is returned as good data"]
+fn review3_01_a_bad_frame_stored_after_the_status_look_is_not_returned_as_good() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use crate::uart::receive::{LineStatus, RxRing};
+    use crate::uart::regs::Status;
+
+    /// The USART and its stream as one piece of hardware: a frame raises
+    /// its flag, then the stream stores it.
+    #[derive(Default)]
+    struct Wire {
+        ring: std::collections::VecDeque<u8>,
+        error: Option<UartError>,
+        /// A damaged frame that completes at the next moment the CPU
+        /// touches the ring (after the status look).
+        in_flight: Option<u8>,
+        /// Every byte that arrived with an error flag.
+        damaged: std::vec::Vec<u8>,
+    }
+    impl Wire {
+        fn clock(&mut self) {
+            if let Some(byte) = self.in_flight.take() {
+                self.error = Some(UartError::Framing); // FE with RXNE
+                self.ring.push_back(byte); // then the stream stores RDR
+                self.damaged.push(byte);
+            }
+        }
+    }
+    struct Ring(Rc<RefCell<Wire>>);
+    struct Line(Rc<RefCell<Wire>>);
+    impl RxRing for Ring {
+        fn read(&mut self, out: &mut [u8]) -> Result<usize, RingError> {
+            let mut wire = self.0.borrow_mut();
+            wire.clock();
+            let count = out.len().min(wire.ring.len());
+            for (slot, byte) in out.iter_mut().zip(wire.ring.drain(..count)) {
+                *slot = byte;
+            }
+            Ok(count)
+        }
+        fn available(&mut self) -> Result<usize, RingError> {
+            let mut wire = self.0.borrow_mut();
+            wire.clock();
+            Ok(wire.ring.len())
+        }
+        fn clear(&mut self) -> Result<(), RingError> {
+            self.0.borrow_mut().ring.clear();
+            Ok(())
+        }
+        fn capacity(&self) -> usize {
+            64
+        }
+    }
+    impl LineStatus for Line {
+        fn take_status(&mut self) -> Status {
+            Status {
+                error: self.0.borrow_mut().error.take(),
+                idle: false,
+            }
+        }
+    }
+
+    let wire = Rc::new(RefCell::new(Wire::default()));
+    wire.borrow_mut().ring.extend(b"ok");
+    // The next frame on the line is damaged: 0xFF with a framing error.
+    wire.borrow_mut().in_flight = Some(0xFF);
+    let (mut ring, mut line) = (Ring(wire.clone()), Line(wire.clone()));
+    let mut out = [0u8; 16];
+    let mut reader = Reader::new();
+    let mut returned_as_good = std::vec::Vec::new();
+    let mut errors = 0;
+    for _ in 0..4 {
+        match reader.poll_read(&mut ring, &mut line, &mut out) {
+            Step::Ready(Ok(count)) => returned_as_good.extend_from_slice(&out[..count]),
+            Step::Ready(Err(_)) => errors += 1,
+            Step::Pending => {}
+        }
+    }
+    let damaged = wire.borrow().damaged.clone();
+    assert_eq!(damaged, [0xFF], "the damaged frame arrived");
+    assert!(errors >= 1, "the framing error is reported at some point");
+    assert!(
+        !damaged.iter().any(|bad| returned_as_good.contains(bad)),
+        "a byte received with a framing error was returned as good data: {returned_as_good:x?}"
+    );
+}
