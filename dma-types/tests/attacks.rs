@@ -318,3 +318,29 @@ fn i13_05_a_full_duplex_exchange_from_borrowed_slices_stops_both_channels() {
         ]
     );
 }
+
+/// Review 2 finding 01: `DoubleBufferPosition` is public, safe API, and the
+/// README promises that "library code paths bad input can reach do not
+/// panic". `DoubleBufferPosition::new` takes any block length (unlike
+/// `Layout::new`, which caps a ring at `MAX_CAPACITY = usize::MAX / 4`), and
+/// `read` computes `2 · block_len` and `next + block_len` unchecked: with a
+/// block length above `usize::MAX / 2` a boundary sample panics ("attempt to
+/// multiply with overflow" in debug builds; in release builds `2 · len`
+/// wraps to 0 and `position % 0` panics with "attempt to calculate the
+/// remainder with a divisor of zero"). It must refuse (return `usize::MAX`,
+/// "no position") instead, or `new` must refuse the length.
+#[test]
+fn review2_01_double_buffer_position_with_a_huge_block_does_not_panic() {
+    use dma_types::ring::double_buffer::DoubleBufferPosition;
+    let result = std::panic::catch_unwind(|| {
+        let mut position = DoubleBufferPosition::new(usize::MAX / 2 + 1);
+        // At a boundary (counter 0) with only the half flag: the boundary
+        // arithmetic `next + len` and `% (2 * len)`.
+        position.read(true, false, || 0, || 0)
+    });
+    assert_eq!(
+        result.ok(),
+        Some(usize::MAX),
+        "DoubleBufferPosition::read panicked on a block length it accepted from safe code, or gave a position no ring has"
+    );
+}

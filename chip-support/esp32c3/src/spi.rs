@@ -407,6 +407,15 @@ impl BurstMode for DataBurst {
     const ENABLED: bool = true;
 }
 
+/// What [`SpiDma::into_parts`] gives back: the SPI driver, the GDMA
+/// channel and the receive and transmit descriptor storage.
+pub type SpiDmaParts<I, const RK: usize, const TK: usize> = (
+    Spi,
+    Channel<Gdma, I>,
+    &'static mut [GdmaDescriptor; RK],
+    &'static mut [GdmaDescriptor; TK],
+);
+
 /// SPI2 with GDMA channel `I` and `RK`/`TK` receive/transmit descriptors.
 ///
 /// A new transfer starts only once SPI2 has ended the last one
@@ -619,27 +628,33 @@ impl<I: ChannelIndex, const RK: usize, const TK: usize, B: BurstMode> SpiDma<I, 
         }
     }
 
-    /// Gives back the SPI driver, the channel and the descriptor storage.
+    /// Gives back the SPI driver, the channel and the descriptor storage,
+    /// once SPI2 has no transaction running.
+    ///
+    /// # Errors
+    ///
+    /// The driver itself if SPI2 still runs a transaction (`SPI_CMD_REG.USR`
+    /// reads 1) after waiting as long as its last transaction lasts at the
+    /// slowest clock: only a failed [`SpiDma::transfer`] leaves one behind,
+    /// and taken apart, the driver could give SPI2 to [`Spi::new`] (or its
+    /// ends to another transfer) in the middle of it. Try again later, or
+    /// keep the driver.
     #[inline]
-    #[allow(clippy::type_complexity)]
-    pub fn into_parts(
-        self,
-    ) -> (
-        Spi,
-        Channel<Gdma, I>,
-        &'static mut [GdmaDescriptor; RK],
-        &'static mut [GdmaDescriptor; TK],
-    ) {
+    pub fn into_parts(self) -> Result<SpiDmaParts<I, RK, TK>, Self> {
+        if !spi_idle(crate::regs::spi2(), idle_polls(self.last_bytes)) {
+            return Err(self);
+        }
         // SAFETY: the caller owns the driver by value, so no transfer of it
-        // runs (a transfer owns the driver until the GDMA is done).
-        unsafe {
+        // runs (a transfer owns the driver until the GDMA is done), and SPI2
+        // ended its last transaction (checked above).
+        Ok(unsafe {
             (
                 self.spi,
                 self.channel,
                 self.rx_descriptors.into_inner(),
                 self.tx_descriptors.into_inner(),
             )
-        }
+        })
     }
 
     /// Starts a full-duplex transfer: sends `tx` while receiving into `rx`.

@@ -74,6 +74,7 @@ use dma_types::word::Word;
 
 use crate::bounds::BdmaController;
 use crate::engine::bdma;
+use crate::ring_parts::{hand_back, stop_or_leak};
 use crate::stream_ring::without_interrupts;
 
 /// What a BDMA circular transfer owns and gives back: the channel handle,
@@ -225,14 +226,6 @@ const fn whole_lines<B: Destination>() -> bool {
     !<B::Region as Region>::CACHEABLE || (B::ALIGNMENT % line == 0 && bytes % line == 0)
 }
 
-/// Stops the channel of a ring being dropped; leaks `parts` if it does not
-/// report that it stopped.
-fn stop_or_leak<C: BdmaController, I: ChannelIndex, P>(parts: &mut Option<P>) {
-    if parts.is_some() && halt::<C, I>().is_err() {
-        core::mem::forget(parts.take());
-    }
-}
-
 /// The ring bookkeeping of a BDMA circular receive into `B`.
 type Ring<C, I, B> =
     ReadableRing<BdmaRing<C, I, <B as Destination>::Word, <B as Destination>::Region>>;
@@ -330,15 +323,7 @@ where
     /// leaked, never handed back.
     #[inline]
     pub fn stop(mut self) -> Result<Parts<C, I, Q, B>, NotStopped> {
-        if let Err(error) = halt::<C, I>() {
-            // The channel may still write the buffer: leak it.
-            core::mem::forget(self.parts.take());
-            return Err(error);
-        }
-        let (channel, peripheral, mut buffer) = self
-            .parts
-            .take()
-            .expect("parts are present until stop or drop");
+        let (channel, peripheral, mut buffer) = hand_back(&mut self.parts, halt::<C, I>())?;
         if <B::Region as Region>::CACHEABLE {
             // SAFETY: the channel stopped; the buffer is owned and whole
             // cache lines (`CHECKED`), and the CPU never wrote it.
@@ -352,7 +337,7 @@ impl<C: BdmaController, I: ChannelIndex, Q, B: Destination> Drop for CircularRec
     /// Stops the channel before the buffer can be reused; leaks the parts if
     /// it does not report that it stopped.
     fn drop(&mut self) {
-        stop_or_leak::<C, I, _>(&mut self.parts);
+        stop_or_leak(&mut self.parts, halt::<C, I>);
     }
 }
 
@@ -465,16 +450,9 @@ where
     /// leaked, never handed back.
     #[inline]
     pub fn stop(mut self) -> Result<Parts<C, I, Q, B>, NotStopped> {
-        if let Err(error) = halt::<C, I>() {
-            // The channel may still read the buffer: leak it rather than
-            // let the CPU change what it sends.
-            core::mem::forget(self.parts.take());
-            return Err(error);
-        }
-        Ok(self
-            .parts
-            .take()
-            .expect("parts are present until stop or drop"))
+        // Not stopped: the channel may still read the buffer, which is
+        // leaked rather than let the CPU change what it sends.
+        hand_back(&mut self.parts, halt::<C, I>())
     }
 }
 
@@ -482,7 +460,7 @@ impl<C: BdmaController, I: ChannelIndex, Q, B: Destination> Drop for CircularTra
     /// Stops the channel before the buffer can be reused; leaks the parts if
     /// it does not report that it stopped.
     fn drop(&mut self) {
-        stop_or_leak::<C, I, _>(&mut self.parts);
+        stop_or_leak(&mut self.parts, halt::<C, I>);
     }
 }
 

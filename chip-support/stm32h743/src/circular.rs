@@ -65,6 +65,7 @@ use dma_types::word::Word;
 use crate::bounds::StreamController;
 use crate::engine::stream;
 use crate::regs::dma::fcr;
+use crate::ring_parts::{hand_back, stop_or_leak};
 use crate::stream_ring::{halt, StreamRing};
 
 /// What a circular transfer owns and gives back: the stream handle, the
@@ -179,15 +180,7 @@ where
     /// parts are then leaked, never handed back.
     #[inline]
     pub fn stop(mut self) -> Result<Parts<C, I, Q, B>, NotStopped> {
-        if let Err(error) = halt::<C, I>() {
-            // The stream may still write the buffer: leak it.
-            core::mem::forget(self.parts.take());
-            return Err(error);
-        }
-        let (channel, peripheral, mut buffer) = self
-            .parts
-            .take()
-            .expect("parts are present until stop or drop");
+        let (channel, peripheral, mut buffer) = hand_back(&mut self.parts, halt::<C, I>())?;
         if <B::Region as Region>::CACHEABLE {
             // SAFETY: the stream stopped; the buffer is owned and whole
             // cache lines (`CHECKED`), and the CPU never wrote it.
@@ -201,9 +194,7 @@ impl<C: StreamController, I: ChannelIndex, Q, B: Destination> Drop for CircularR
     /// Stops the stream before the buffer can be reused; leaks the parts if
     /// it does not report that it stopped.
     fn drop(&mut self) {
-        if self.parts.is_some() && halt::<C, I>().is_err() {
-            core::mem::forget(self.parts.take());
-        }
+        stop_or_leak(&mut self.parts, halt::<C, I>);
     }
 }
 
@@ -338,16 +329,9 @@ where
     /// parts are then leaked, never handed back.
     #[inline]
     pub fn stop(mut self) -> Result<Parts<C, I, Q, B>, NotStopped> {
-        if let Err(error) = halt::<C, I>() {
-            // The stream may still read the buffer: leak it rather than let
-            // the CPU change what it sends.
-            core::mem::forget(self.parts.take());
-            return Err(error);
-        }
-        Ok(self
-            .parts
-            .take()
-            .expect("parts are present until stop or drop"))
+        // Not stopped: the stream may still read the buffer, which is
+        // leaked rather than let the CPU change what it sends.
+        hand_back(&mut self.parts, halt::<C, I>())
     }
 }
 
@@ -357,9 +341,7 @@ impl<C: StreamController, I: ChannelIndex, Q, B: Destination> Drop
     /// Stops the stream before the buffer can be reused; leaks the parts if
     /// it does not report that it stopped.
     fn drop(&mut self) {
-        if self.parts.is_some() && halt::<C, I>().is_err() {
-            core::mem::forget(self.parts.take());
-        }
+        stop_or_leak(&mut self.parts, halt::<C, I>);
     }
 }
 

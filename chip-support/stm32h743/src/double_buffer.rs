@@ -35,6 +35,7 @@ use dma_types::word::Word;
 
 use crate::engine::stream;
 use crate::regs::dma::fcr;
+use crate::ring_parts::{hand_back, stop_or_leak};
 use crate::stream_ring::{halt, StreamRing};
 
 /// The bound of [`DoubleBuffer`] and of the [`circular`](crate::circular)
@@ -164,15 +165,7 @@ where
     /// parts are then leaked, never handed back.
     #[inline]
     pub fn stop(mut self) -> Result<Parts<C, I, Q, B>, NotStopped> {
-        if let Err(error) = halt::<C, I>() {
-            // The stream may still write the buffers: leak them.
-            core::mem::forget(self.parts.take());
-            return Err(error);
-        }
-        let (channel, peripheral, mut buffers) = self
-            .parts
-            .take()
-            .expect("parts are present until stop or drop");
+        let (channel, peripheral, mut buffers) = hand_back(&mut self.parts, halt::<C, I>())?;
         if <B::Region as Region>::CACHEABLE {
             for buffer in &mut buffers {
                 // SAFETY: the stream stopped; each buffer is owned and whole
@@ -188,9 +181,7 @@ impl<C: StreamController, I: ChannelIndex, Q, B: Destination> Drop for DoubleBuf
     /// Stops the stream before the buffers can be reused; leaks the parts if
     /// it does not report that it stopped.
     fn drop(&mut self) {
-        if self.parts.is_some() && halt::<C, I>().is_err() {
-            core::mem::forget(self.parts.take());
-        }
+        stop_or_leak(&mut self.parts, halt::<C, I>);
     }
 }
 

@@ -63,6 +63,7 @@ pub mod mpu;
 pub mod node;
 pub mod peripherals;
 pub mod regs;
+mod ring_parts;
 pub mod routing;
 mod stream_ring;
 

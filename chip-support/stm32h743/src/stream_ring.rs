@@ -103,7 +103,9 @@ impl<C: StreamController, I: ChannelIndex, W, R> StreamRing<C, I, W, R> {
     /// stored, from the start of buffer 0.
     ///
     /// In double-buffer mode CT and NDTR are two registers that change at
-    /// each buffer switch, in an order no vendor source gives (NDTR reloads
+    /// each buffer switch, in an order no vendor source gives (AN4031
+    /// §1.1.11: the swap happens when NDTR reaches 0; RM0399 §16.3.11: CT
+    /// has changed when TCIF is set; NDTR reloads
     /// at the end of a buffer in circular mode, which double-buffer mode
     /// implies: RM0399 §16.3.10, secondary; CT names the buffer in use: HAL
     /// `HAL_DMAEx_MultiBufferStart`, CMSIS `DMA_SxCR_CT`); a pair read at the switch names a

@@ -20,8 +20,10 @@
 //!
 //! `t·len + len − n` gets rows 2 and 3 a whole block wrong (a counter
 //! reading 0 for an instant is documented by embassy's
-//! `dma_index_dma_sync_wrap_very_rare`; no vendor source orders the toggle
-//! against the reload). Re-reading the bit around the counter (equal reads:
+//! `dma_index_dma_sync_wrap_very_rare`; for the STM32 streams no ST HAL,
+//! LL or CMSIS source orders the toggle against the reload: AN4031 §1.1.11
+//! only says the swap happens when the counter reaches 0, RM0399 §16.3.11
+//! that the bit has changed by the time the complete flag is set). Re-reading the bit around the counter (equal reads:
 //! both registers belong to one block) does not help: the bit does not
 //! move in rows 2 and 3, and row 4, the state the hardware sits in until
 //! the next element arrives, looks exactly like row 3.
@@ -109,6 +111,10 @@ pub struct DoubleBufferPosition {
 impl DoubleBufferPosition {
     /// Returns the tracker of a transfer that has just started at element 0
     /// of block 0, over two blocks of `block_len` elements.
+    ///
+    /// A block of 0 elements, or of more than half of
+    /// [`MAX_CAPACITY`](super::MAX_CAPACITY) (no ring has one), has no
+    /// position: [`read`](Self::read) then always returns `usize::MAX`.
     #[inline]
     pub const fn new(block_len: usize) -> Self {
         DoubleBufferPosition {
@@ -138,6 +144,11 @@ impl DoubleBufferPosition {
         mut left: impl FnMut() -> usize,
     ) -> usize {
         let len = self.block_len;
+        if len == 0 || len > super::MAX_CAPACITY / 2 {
+            // No ring has such blocks (a ring holds at most `MAX_CAPACITY`
+            // elements): no position, and no arithmetic that could overflow.
+            return usize::MAX;
+        }
         let mut block = target();
         for _ in 0..TARGET_READS {
             let remaining = left();

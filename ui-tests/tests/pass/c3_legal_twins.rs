@@ -29,7 +29,7 @@ fn firmware() {
     let _ = spi.transfer(&mut buffer, &other);
     other[0] = 1;
     let _ = (rx, tx, other);
-    let (spi, _, _, _) = spi.into_parts();
+    let (spi, _, _, _) = spi.into_parts().unwrap();
     let spi2_ends = spi.release().split();
     let _ = spi2_ends.join();
 

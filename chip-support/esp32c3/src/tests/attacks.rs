@@ -459,3 +459,65 @@ fn review_b_no_spi_transfer_starts_while_spi2_is_busy() {
     assert_eq!(spi2_writes().last().unwrap().1, 1 << 24, "USR written last");
     model::host_is_dram(false);
 }
+
+/// Review 2 finding 02: the SPI driver's rule (`SpiDma`'s docs, review
+/// finding B) is that SPI2 is never reprogrammed while it still runs a
+/// transaction (`SPI_CMD_REG.USR` reads 1 until the hardware ends it:
+/// esp-idf `spi_reg.h` `SPI_USR`, "cleared once the operation done";
+/// esp-hal's `busy()`/`flush()`), because new MS_DLEN, FIFO resets or DMA
+/// enables would mix the two transactions; `wait` and `Drop` leak the driver
+/// (`SpiDmaFailed::SpiLeaked`) rather than hand it back while USR reads 1.
+/// The borrowed-slice path does not: `SpiDma::transfer` returns from a GDMA
+/// error once its bounded wait for USR runs out and keeps the driver usable,
+/// and safe code then takes it apart (`SpiDma::into_parts`, `Spi::release`)
+/// and configures SPI2 afresh with `Spi::new`, which writes CLK_GATE, CLOCK,
+/// USER, MISC and DMA_CONF (clearing DMA_RX_ENA/DMA_TX_ENA) into the
+/// transaction SPI2 is still clocking. (`Spi2::split` likewise hands out
+/// `Peripheral<Spi2Rx>` for a GDMA receive that SPI2's leftover bytes would
+/// feed.) Nothing may write SPI2 while USR reads 1: `into_parts` now waits
+/// for USR like a start does and gives the driver back (`Err`) if SPI2
+/// still runs; once SPI2 ends, the driver comes apart.
+#[test]
+fn review2_02_spi2_is_not_reprogrammed_while_a_failed_borrowed_transfer_still_runs() {
+    model::host_is_dram(true);
+    // SAFETY: each test thread has its own register model and handles.
+    let (spi2, gdma) = unsafe { (Spi2::steal(), Gdma::steal()) };
+    let mut spi =
+        Spi::new(spi2, Config::default()).with_dma(gdma.split().ch0, descriptors(), descriptors());
+    let mut rx = [0u8; 16];
+    let tx = [0xA5u8; 16];
+    // The GDMA fails; SPI2 never ends the transaction it was started on.
+    model::spi_fails(IN_DSCR_ERR, u32::MAX);
+    assert_eq!(
+        spi.transfer(&mut rx, &tx),
+        Err(SpiDmaError::Dma { raw: IN_DSCR_ERR })
+    );
+    assert!(spi2_usr(), "SPI2 still runs the failed transaction");
+    model::clear_log();
+    // Safe code only: the driver comes apart and SPI2 is configured again.
+    let spi = match spi.into_parts() {
+        Ok((driver, _channel, _rx_descriptors, _tx_descriptors)) => {
+            let _again = Spi::new(
+                driver.release(),
+                Config::default().with_frequency(1_000_000),
+            );
+            None
+        }
+        Err(spi) => Some(spi),
+    };
+    let written = spi2_writes();
+    let still_running = spi2_usr();
+    assert!(still_running);
+    assert_eq!(
+        written,
+        [],
+        "SPI2 registers written while CMD.USR still reads 1 (a transaction in progress)"
+    );
+    let spi = spi.expect("the driver stays whole while SPI2 runs");
+    // SPI2 ends the transaction: the driver comes apart.
+    model::spi_busy_for(3);
+    let parts = spi.into_parts();
+    model::host_is_dram(false);
+    assert!(parts.is_ok(), "SPI2 ended its transaction");
+    assert!(!spi2_usr());
+}

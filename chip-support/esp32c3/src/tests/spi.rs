@@ -122,7 +122,7 @@ fn a_full_duplex_transfer_follows_esp_hal_order() {
     );
     // The model ends the transaction at USR: everything comes back.
     let (spi, rx, tx) = transfer.wait().unwrap();
-    let (_, _, rx_list, tx_list) = spi.into_parts();
+    let (_, _, rx_list, tx_list) = spi.into_parts().unwrap();
     for index in 0..8 {
         let len = if index == 7 { 3335 } else { 4095 };
         let [rx_flags, rx_buffer, _] = rx_list[index].words();
@@ -151,7 +151,7 @@ fn data_bursts_cut_the_receive_list_at_whole_words() {
     assert_eq!(written[3], ("gdma+0x070".into(), (1 << 2) | (1 << 3)));
     assert_eq!(written[11], ("gdma+0x0d0".into(), (1 << 4) | (1 << 5)));
     let (spi, _, _) = transfer.wait().unwrap();
-    let (_, _, rx_list, tx_list) = spi.into_parts();
+    let (_, _, rx_list, tx_list) = spi.into_parts().unwrap();
     // 8192 bytes: RX 4092 + 4092 + 8; TX 4095 + 4095 + 2.
     let rx_sizes: std::vec::Vec<usize> = rx_list.iter().map(GdmaDescriptor::size).collect();
     let tx_sizes: std::vec::Vec<usize> = tx_list.iter().map(GdmaDescriptor::size).collect();
@@ -233,7 +233,7 @@ fn borrowed_slices_are_used_in_place() {
     assert_eq!(spi.transfer(rx, &tx), Ok(()));
     model::host_is_dram(false);
     assert_eq!(log().last().unwrap(), &("spi2+0x000".into(), 1 << 24));
-    let (_, _, rx_list, tx_list) = spi.into_parts();
+    let (_, _, rx_list, tx_list) = spi.into_parts().unwrap();
     assert_eq!(rx_list[0].words()[1], words.as_ptr() as usize as u32);
     assert_eq!(tx_list[0].words()[1], tx.as_ptr() as usize as u32);
     assert_eq!(rx_list[0].size(), 64);

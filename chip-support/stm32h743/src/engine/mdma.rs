@@ -417,10 +417,14 @@ pub unsafe fn suspend(regs: &RegisterBlock, channel: usize) {
 ///   complete.
 ///
 /// BNDT = 0 with CLAR ≠ 0 is not the end: the current block is done but the
-/// list goes on (RM0399 §15.3.10: at the end of a block the next block is
-/// loaded from CLAR; only CLAR = 0 ends the channel, CxLAR description). That
-/// channel is re-enabled like any other, so it takes the link and moves the
-/// rest; leaving it disabled would let `wait` report the whole transfer done
+/// list goes on (only CLAR = 0 ends the channel: RM0399 §15.5.11 CxLAR, ST
+/// HAL `MDMA_LinkNodeTypeDef`). That channel is re-enabled like any other.
+/// No vendor source says what an enable in that state does: RM0399 §15.3.14
+/// has the next node loaded *before* a suspension at a block's end disables
+/// the channel, so the state may never occur, and that the enable then takes
+/// the link is our reading of §15.3.10 (the next block is loaded from CLAR
+/// at a block's end), unverified on silicon. What the alternative would do
+/// is certain: left disabled, `wait` would report the whole transfer done
 /// with the linked blocks never moved.
 ///
 /// # Safety

@@ -68,7 +68,8 @@ pub mod cr {
     pub const DBM: u32 = 1 << 18;
     /// CT, bit 19: current target (0 = M0AR, 1 = M1AR) in double-buffer mode.
     pub const CT: u32 = 1 << 19;
-    /// TRBUFF, bit 20: bufferable transfers (needed for UART/USART/LPUART).
+    /// TRBUFF, bit 20: bufferable transfers (set for UART/USART requests:
+    /// ST HAL `IS_DMA_UART_USART_REQUEST`; LPUART1 is a BDMA request).
     pub const TRBUFF: u32 = 1 << 20;
     /// PBURST, bits 22:21: peripheral burst (0 single, 1 INCR4, 2 INCR8, 3 INCR16).
     pub const PBURST_SHIFT: u32 = 21;

@@ -456,7 +456,10 @@ fn i17_resuming_a_finished_mdma_transfer_does_not_restart_it() {
 /// §15.3.10: at a block's end the next block is loaded from CxLAR); ST
 /// `MDMA_SetConfig` clears all five CxISR flags (CIFCR = 0x1F) before every
 /// enable and `HAL_MDMA_Start` sets SWRQ after EN. The resume must clear
-/// the flags and re-enable the channel, which then takes the link.
+/// the flags and re-enable the channel. (The test makes the state by poking
+/// BNDT to 0; RM0399 §15.3.14 suggests silicon reloads the next node before
+/// the suspension disables the channel, and that an enable in this state
+/// takes the link is an inference from §15.3.10, unverified on hardware.)
 #[test]
 fn review_a_mdma_resume_at_a_block_end_with_a_link_left_runs_on() {
     Hardware::mdma(2, 0).install();

@@ -2,6 +2,7 @@
 //! what, as one step ([`Reader::poll_read`]) that a blocking loop or a
 //! future repeats. Host-tested with a scripted ring and line.
 
+use core::sync::atomic::{fence, Ordering};
 use core::task::{Context, Poll};
 
 use dma_types::interrupt::WakerSlot;
@@ -127,7 +128,24 @@ impl Reader {
                 self.waiting = true;
                 Step::Pending
             }
-            Ok(count) => self.ready(Ok(count)),
+            Ok(count) => {
+                // A frame may have gone bad between the look above and the
+                // copy (its byte never stored, the good one after it stored
+                // and copied): look again once the copy is done, and if so
+                // drop what was copied with the ring. Every byte returned
+                // was then copied before a look that found no error. (Its
+                // idle flag is not needed: a read that finds bytes in the
+                // ring returns them without waiting for one.)
+                fence(Ordering::SeqCst);
+                if let Some(error) = line.take_status().error {
+                    let error = match ring.clear() {
+                        Ok(()) => error,
+                        Err(failed) => UartError::from(failed),
+                    };
+                    return self.ready(Err(error));
+                }
+                self.ready(Ok(count))
+            }
             Err(error) => self.ready(Err(error.into())),
         }
     }
