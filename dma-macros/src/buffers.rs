@@ -174,12 +174,14 @@ pub fn expand(input: Input) -> Result<TokenStream> {
 
     let mut items = Vec::new();
     let mut outputs = Vec::new();
+    let mut buffer_fields = Vec::new();
+    let mut boot_values = Vec::new();
     for (index, buffer) in declared.iter().enumerate() {
         let array = user.get(&krate, buffer_entries[index]);
         let element_type = indexed("__DmaElement", index);
         let length_const = indexed("__DMA_LEN", index);
         let items_const = indexed("__DMA_ITEMS", index);
-        let buffer_static = indexed("__DMA_BUFFER", index);
+        let buffer_field = indexed("__dma_buffer", index);
         let items_static = indexed("__DMA_DESCRIPTORS", index);
         let length_checks = buffer.length.checks(&length_const);
         let limit_check = quote_spanned! {buffer.length.span()=>
@@ -203,10 +205,6 @@ pub fn expand(input: Input) -> Result<TokenStream> {
             );
             #limit_check
             #[link_section = #section]
-            static mut #buffer_static: ::core::mem::MaybeUninit<
-                #krate::cache::CacheAligned<[#element_type; #length_const]>,
-            > = #krate::__macro::boot_value::<__DmaRegion, _>();
-            #[link_section = #section]
             static mut #items_static: ::core::mem::MaybeUninit<
                 #krate::__macro::Placed<
                     __DmaAlign,
@@ -216,11 +214,19 @@ pub fn expand(input: Input) -> Result<TokenStream> {
                 >,
             > = ::core::mem::MaybeUninit::uninit();
         });
+        buffer_fields.push(quote_spanned! {region_span=>
+            #buffer_field: ::core::mem::MaybeUninit<
+                #krate::cache::CacheAligned<[#element_type; #length_const]>,
+            >,
+        });
+        boot_values.push(quote_spanned! {region_span=>
+            #buffer_field: #krate::__macro::boot_value::<__DmaRegion, _>(),
+        });
         // Spanned at the region token like the region's other uses, so a
         // region without a DMA section is reported once.
         outputs.push(quote_spanned! {region_span=>
             #krate::__macro::hand_out::<__DmaRegion, #element_type, _>(
-                &raw mut #buffer_static,
+                &raw mut __DMA_BUFFERS.#buffer_field,
                 ::core::cfg!(debug_assertions),
             ),
             #krate::__macro::hand_out_items::<__DmaRegion, _, __DmaItem, _, _>(
@@ -239,11 +245,17 @@ pub fn expand(input: Input) -> Result<TokenStream> {
             type __DmaItem = #descriptor_type;
             const _: () = #krate::__macro::assert_descriptor::<__DmaItem>();
             #(#items)*
+            /// The site's buffers, back to back in one static (each a
+            /// whole number of lines): one fill zeroes them all where the
+            /// start-up code does not. Descriptor storage stays in statics
+            /// of its own (written item by item, never zero-filled).
+            #[repr(C)]
+            struct __DmaBuffers { #(#buffer_fields)* }
+            #[link_section = #section]
+            static mut __DMA_BUFFERS: __DmaBuffers = __DmaBuffers { #(#boot_values)* };
             static __DMA_SITE: #krate::__macro::HandOutOnce = #krate::__macro::HandOutOnce::new();
             #fragment
-            if !__DMA_SITE.claim() {
-                #krate::__macro::ran_twice()
-            }
+            #krate::__macro::claim_site(&__DMA_SITE);
             // SAFETY: the site's statics are handed out once (checked just
             // above), each is placed in the region's section, and nothing
             // else names them.

@@ -24,11 +24,14 @@
 //! `Channel::with_descriptors`. The statics go in the section `.dma.<Region>`
 //! that the chip's linker fragment places inside the region, aligned and
 //! padded to the cache line where the region is cacheable; debug builds check
-//! each address against the region at run time.
+//! each address against the region at run time. A site's buffers are one
+//! static, back to back in the order written, so where the start-up code
+//! does not zero the section one fill zeroes them all.
 //!
 //! A site hands out its buffers once: running it a second time (a loop, a
 //! re-entered function) panics with the site's location instead of creating a
-//! second `&'static mut` to the same memory.
+//! second `&'static mut` to the same memory. Every site claims through one
+//! shared function (`claim_site`): its flag's address and a call.
 //!
 //! ## `descriptor_chain!`
 //!
@@ -44,7 +47,11 @@
 //! ```
 //!
 //! The items are a `static` whose addresses the linker fills in: zero
-//! instructions build them at run time. A new item starts wherever a source
+//! instructions build them at run time. The pieces are one static, back to
+//! back: the destination pieces first, then the source pieces, each side in
+//! the order written (so a start forms the first item's destination at the
+//! static's address, and no large source side pushes it to a large offset).
+//! A new item starts wherever a source
 //! piece, a destination piece or the format's largest chunk ends. Checked at
 //! compile time: one element type for all pieces (compared by the compiler:
 //! `u32` and `core::primitive::u32` are one type), both sides the same total,

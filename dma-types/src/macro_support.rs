@@ -129,22 +129,27 @@ impl<T> SameElement<T> for T {}
 #[inline(always)]
 pub const fn assert_same_element<First, This: SameElement<First>>() {}
 
-/// Panics: the `dma_buffers!` (or `descriptor_chain!`) site that called it
-/// ran a second time. The site is the caller's location (`#[track_caller]`:
-/// one pointer to a static `Location` is the only argument a site passes,
-/// and the call is the only code its failure path has).
-#[cold]
+/// Claims a `dma_buffers!` (or `descriptor_chain!`) site through its flag:
+/// returns the first time, and panics every time after, naming the site
+/// (the caller's location, `#[track_caller]`).
+///
+/// One out-of-line copy serves every site of a firmware: a site's claim is
+/// the address of its flag and a call, its failure path this function's.
+/// (Inlined, each site carried the whole read-modify-write, its checks and
+/// a call of its own to the panic.)
 #[inline(never)]
 #[track_caller]
-pub fn ran_twice() -> ! {
-    let site = core::panic::Location::caller();
-    panic!(
-        "the DMA buffer site at {}:{}:{} ran a second time: its buffers were already \
-         handed out once (a loop or a re-entered function); keep the buffers from the first run",
-        site.file(),
-        site.line(),
-        site.column()
-    )
+pub fn claim_site(site: &'static HandOutOnce) {
+    if !site.claim() {
+        let site = core::panic::Location::caller();
+        panic!(
+            "the DMA buffer site at {}:{}:{} ran a second time: its buffers were already \
+             handed out once (a loop or a re-entered function); keep the buffers from the first run",
+            site.file(),
+            site.line(),
+            site.column()
+        )
+    }
 }
 
 /// Checks in debug builds that the static landed in its region: a missing

@@ -676,14 +676,15 @@ replaced it without weakening a guarantee (issue 15):
   byte, so no controller is ever handed out twice);
 - the run-time region check of `Buffer::new` per buffer → `dma_buffers!`,
   whose placement the linker proves (`.dma.<Region>` of `dma-regions.x`);
-  the site's run-once claim is one relaxed swap, and its failure path one
-  call of `ran_twice()` (`#[track_caller]`, no arguments);
+  the site's run-once claim is one call of `claim_site` (the flag's address
+  its only argument), the one out-of-line copy of the relaxed swap and of
+  the panic naming the site (`#[track_caller]`) that every site shares;
 - the `yield` of `spin_loop()` in every wait loop → none (it is a NOP on the
   single-threaded Cortex-M cores).
 
-What the typed images still carry that the raw ones do not: the panic path
-`ran_twice` reaches (`core::panicking::panic_fmt` and the panic handler,
-26 bytes) and the run-once claim of the site. What they no longer carry and
+What the typed images still carry that the raw ones do not: `claim_site`
+(26 bytes), the panic path it reaches (`core::panicking::panic_fmt` and the
+panic handler) and the call of each site. What they no longer carry and
 the raw ones do: a critical section and a zero fill per buffer
 (`cortex_m::singleton!`). Per added channel both images grow by the same
 code (the register stores, the wait loop, the residue read on the error

@@ -88,6 +88,49 @@ fn cacheable_region_buffers_are_line_aligned_and_padded() {
     assert_eq!(dma_types::section::padding(12, true, 32), 20);
 }
 
+/// Issue 15 (flash at the hand-written limit): a `dma_buffers!` site's
+/// buffers are one static, back to back in the order written, each a whole
+/// number of 32-byte lines: where the start-up code does not zero the
+/// section, one fill zeroes the site (the compiler merges the per-buffer
+/// fills), not one per buffer.
+#[test]
+fn a_sites_buffers_lie_back_to_back() {
+    let (a, _, b, _, c, _) = dma_macros::dma_buffers!(
+        [u32; 3],
+        [u8; 40],
+        [u16; 7],
+        region = HostMemory,
+        descriptor = Lli
+    );
+    let (a, b, c) = (a.as_ptr().addr(), b.as_ptr().addr(), c.as_ptr().addr());
+    // 12 bytes take one line, 40 bytes two.
+    assert_eq!((b, c), (a + 32, a + 32 + 64));
+}
+
+/// Issue 15 (flash at the hand-written limit): a `descriptor_chain!`
+/// site's pieces are one static, back to back, destinations first and then
+/// sources, each side in the order written: one fill zeroes them all, and
+/// the first item's destination is the static's address.
+#[test]
+fn a_chain_sites_pieces_lie_back_to_back() {
+    let chain = dma_macros::descriptor_chain!(
+        @chip { constants = HostMemory }
+        controller = TestDma,
+        region = HostMemory,
+        from [header: [u32; 3], payload: [u32; 5]],
+        to [frame: [u32; 6], trailer: [u32; 2]],
+    );
+    let header = chain.header().as_ptr().addr();
+    let payload = chain.payload().as_ptr().addr();
+    let frame = chain.frame().as_ptr().addr();
+    let trailer = chain.trailer().as_ptr().addr();
+    // Word-aligned region: no padding between the pieces.
+    assert_eq!(
+        (trailer, header, payload),
+        (frame + 6 * 4, frame + 8 * 4, frame + 11 * 4)
+    );
+}
+
 /// One site, run as often as it is called.
 fn site() -> usize {
     let (buffer, _) = dma_macros::dma_buffers!([u32; 16], region = HostMemory, descriptor = Lli);

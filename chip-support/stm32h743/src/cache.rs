@@ -262,19 +262,18 @@ impl DataCache for CortexM7 {
     }
 }
 
-/// Cleans and invalidates every line of `bytes` bytes at `address` and
-/// waits for it: after the MPU made the range non-cacheable, no dirty line
-/// of it can be written back later over what a DMA controller wrote, and no
-/// stale line is read.
+/// Cleans and invalidates every line of `bytes` bytes at `address`, without
+/// a barrier: after the MPU made the range non-cacheable, no dirty line of
+/// it can be written back later over what a DMA controller wrote, and no
+/// stale line is read. The caller runs a `dsb` after the last range (one
+/// completes them all).
 ///
 /// # Safety
 ///
 /// The caller owns every line of the range, and no DMA transfer writes it.
-#[inline]
+#[inline(always)]
 pub(crate) unsafe fn clean_and_invalidate(address: usize, bytes: usize) {
-    dsb();
     let (first, span) = lines(address, bytes);
     // SAFETY: forwarded contract; clean-and-invalidate loses no data.
     unsafe { by_line::<DCCIMVAC>(first, span) };
-    dsb();
 }

@@ -79,7 +79,7 @@ use dma_types::region::Region;
 use crate::map::{
     AxiSramUncached, ReachableByBdma, ReachableByDma, ReachableByMdma, Sram4Uncached,
 };
-use crate::regs::mpu::{ctrl, rasr, typer, RegisterBlock};
+use crate::regs::mpu::{ctrl, rasr, rbar, typer, RegisterBlock};
 
 mod sealed {
     pub trait Sealed {}
@@ -202,72 +202,84 @@ pub struct UncachedRam {
 /// Cortex-M7), which take precedence over every lower-numbered region.
 pub const REGIONS_NEEDED: u32 = 16;
 
-/// Returns whether MPU region `region` may become window `W`: disabled, or
-/// already holding exactly the window's settings. Selects it in RNR.
+/// The MPU region window `W` uses: 15 for the highest, 14 for the next.
+pub(crate) const fn region_of<W: MpuWindow>() -> u32 {
+    REGIONS_NEEDED - 1 - W::FROM_TOP
+}
+
+/// MPU_RBAR of window `W` as it reads back while its region is selected:
+/// the base address, and in REGION (bits 3:0) the region number, which a
+/// read returns from RNR (VALID, bit 4, reads as zero).
+pub(crate) const fn window_rbar<W: MpuWindow>() -> u32 {
+    W::START as u32 | region_of::<W>()
+}
+
+/// Returns whether window `W`'s region may be programmed: disabled, or
+/// already holding exactly the window's settings (one compare of RASR, and
+/// of RBAR only when RASR matches). Selects the region in RNR.
 ///
 /// # Safety
 ///
-/// As [`program`].
+/// As [`check`].
 #[inline(always)]
-unsafe fn free_for<W: MpuWindow>(regs: &RegisterBlock, region: u32) -> bool {
+unsafe fn check_window<W: MpuWindow>(regs: &RegisterBlock) -> Result<(), MpuError> {
+    let region = region_of::<W>();
     // SAFETY: selecting a region for reading; the caller owns the MPU.
     unsafe { regs.rnr.write(region) };
-    let attributes = regs.rasr.read();
-    attributes & rasr::ENABLE == 0
-        || (attributes == window_rasr::<W>() && regs.rbar.read() & !0x1F == W::START as u32)
-}
-
-/// Writes window `W` into MPU region `region`: RNR, RBAR, RASR (Arm
-/// "Updating an MPU region").
-///
-/// # Safety
-///
-/// As [`program`]; the region is disabled or already holds these settings.
-#[inline(always)]
-unsafe fn write_window<W: MpuWindow>(regs: &RegisterBlock, region: u32) {
-    // SAFETY: forwarded contract.
-    unsafe {
-        regs.rnr.write(region);
-        regs.rbar.write(W::START as u32);
-        regs.rasr.write(window_rasr::<W>());
+    let found = regs.rasr.read();
+    if found & rasr::ENABLE != 0
+        && (found != window_rasr::<W>() || regs.rbar.read() != window_rbar::<W>())
+    {
+        return Err(MpuError::RegionInUse { region });
     }
+    Ok(())
 }
 
-/// Programs (or finds already programmed) the two window regions and
-/// enables the MPU if it was off: checks both regions first (an error
-/// changes nothing), then writes each (RNR, RBAR, RASR), CTRL last.
+/// Checks that the windows can be programmed: the core has the 16 regions,
+/// and each window's region is disabled or already holds exactly the
+/// window's settings. Writes nothing but the region selection (RNR).
 ///
 /// # Safety
 ///
-/// `regs` must be the MPU (or a model of it); the caller must own the MPU's
-/// two highest regions and run the barriers around it.
-pub(crate) unsafe fn program(regs: &RegisterBlock) -> Result<(), MpuError> {
+/// `regs` must be the MPU (or a model of it), which the caller owns: no
+/// other code selects a region between this and [`program`].
+pub(crate) unsafe fn check(regs: &RegisterBlock) -> Result<(), MpuError> {
     let regions = (regs.typer.read() >> typer::DREGION_SHIFT) & 0xFF;
     if regions < REGIONS_NEEDED {
         return Err(MpuError::TooFewRegions { regions });
     }
-    let axi = REGIONS_NEEDED - 1 - AxiSramUncached::FROM_TOP;
-    let sram4 = REGIONS_NEEDED - 1 - Sram4Uncached::FROM_TOP;
-    // SAFETY: the caller owns these two regions of the MPU.
-    if !unsafe { free_for::<AxiSramUncached>(regs, axi) } {
-        return Err(MpuError::RegionInUse { region: axi });
-    }
-    // SAFETY: as above.
-    if !unsafe { free_for::<Sram4Uncached>(regs, sram4) } {
-        return Err(MpuError::RegionInUse { region: sram4 });
-    }
-    // SAFETY: as above; both regions were found disabled or already ours.
+    // SAFETY: forwarded contract.
     unsafe {
-        write_window::<AxiSramUncached>(regs, axi);
-        write_window::<Sram4Uncached>(regs, sram4);
+        check_window::<AxiSramUncached>(regs)?;
+        check_window::<Sram4Uncached>(regs)?;
     }
-    let control = regs.ctrl.read();
-    if control & ctrl::ENABLE == 0 {
+    Ok(())
+}
+
+/// Writes both windows and enables the MPU if it was off (with
+/// PRIVDEFENA). Each window takes two stores: RBAR with VALID and the
+/// region number (which selects the region and sets its base), then RASR
+/// (CMSIS `ARM_MPU_SetRegion`); CTRL last.
+///
+/// # Safety
+///
+/// As [`check`], which must have passed; the caller runs the barriers
+/// around it.
+pub(crate) unsafe fn program(regs: &RegisterBlock) {
+    // SAFETY: the caller owns these regions, found disabled or ours.
+    unsafe {
+        regs.rbar
+            .write(window_rbar::<AxiSramUncached>() | rbar::VALID);
+        regs.rasr.write(window_rasr::<AxiSramUncached>());
+        regs.rbar
+            .write(window_rbar::<Sram4Uncached>() | rbar::VALID);
+        regs.rasr.write(window_rasr::<Sram4Uncached>());
+    }
+    if regs.ctrl.read() & ctrl::ENABLE == 0 {
         // SAFETY: with PRIVDEFENA, privileged code keeps the default
         // memory map outside the regions, as with the MPU off.
         unsafe { regs.ctrl.write(ctrl::PRIVDEFENA | ctrl::ENABLE) };
     }
-    Ok(())
 }
 
 impl UncachedRam {
@@ -283,9 +295,10 @@ impl UncachedRam {
     /// documentation](self)). Calling it again returns another token and
     /// changes nothing.
     ///
-    /// `mpu` proves this code has the MPU to itself; interrupts are masked
-    /// while the regions change and the windows' lines are cleaned and
-    /// invalidated.
+    /// `mpu` proves this code has the MPU to itself, so the regions are
+    /// checked before interrupts are masked (no other code selects or
+    /// changes a region in between); interrupts are masked from the first
+    /// region write until the windows' lines are cleaned and invalidated.
     ///
     /// # Errors
     ///
@@ -293,31 +306,39 @@ impl UncachedRam {
     /// is enabled with other settings; the MPU is then unchanged.
     pub fn configure(mpu: &mut cortex_m::peripheral::MPU) -> Result<UncachedRam, MpuError> {
         let _ = mpu;
-        let body = || {
-            // Outstanding accesses complete under the old attributes
-            // (Arm "Updating an MPU region": a barrier before the setup).
-            crate::cache::dsb();
-            // SAFETY: `&mut MPU` gives this code the MPU; `BASE` is the
-            // MPU of every ARMv7-M core.
-            unsafe { program(&*(crate::regs::mpu::BASE as *const RegisterBlock)) }?;
-            // The new attributes apply to what follows: `dsb`, then `isb`
-            // (Arm "Updating an MPU region").
-            crate::cache::dsb();
-            isb();
-            // SAFETY: the windows hold only DMA buffers of this crate's
-            // sections, and clean-and-invalidate loses no data: dirty lines
-            // are written back, then dropped, so none is written back later
-            // over DMA data and none is read stale.
-            unsafe {
-                crate::cache::clean_and_invalidate(AxiSramUncached::START, AxiSramUncached::SIZE);
-                crate::cache::clean_and_invalidate(Sram4Uncached::START, Sram4Uncached::SIZE);
-            }
-            Ok(UncachedRam { _private: () })
-        };
-        #[cfg(target_arch = "arm")]
-        return cortex_m::interrupt::free(|_| body());
-        #[cfg(not(target_arch = "arm"))]
-        body()
+        // SAFETY: `&mut MPU` gives this code the MPU; `BASE` is the MPU of
+        // every ARMv7-M core.
+        let regs = unsafe { &*(crate::regs::mpu::BASE as *const RegisterBlock) };
+        // SAFETY: as above; an error returns before anything is written.
+        unsafe { check(regs) }?;
+        // Masked from the region change to the last clean-and-invalidate:
+        // a handler writing window memory in between (through a buffer it
+        // holds typed as the cacheable window) could lose its write to a
+        // dirty line from before the change, written back by the loops.
+        let unmask = mask_interrupts();
+        // Outstanding accesses complete under the old attributes (Arm
+        // "Updating an MPU region": a barrier before the setup).
+        crate::cache::dsb();
+        // SAFETY: as above; `check` found both regions free or ours.
+        unsafe { program(regs) };
+        // The new attributes apply to what follows: `dsb`, then `isb` (Arm
+        // "Updating an MPU region").
+        crate::cache::dsb();
+        isb();
+        // SAFETY: the windows hold only DMA buffers of this crate's
+        // sections, and clean-and-invalidate loses no data: dirty lines are
+        // written back, then dropped, so none is written back later over
+        // DMA data and none is read stale.
+        unsafe {
+            crate::cache::clean_and_invalidate(AxiSramUncached::START, AxiSramUncached::SIZE);
+            crate::cache::clean_and_invalidate(Sram4Uncached::START, Sram4Uncached::SIZE);
+        }
+        // One `dsb` completes both windows' maintenance (Arm Cortex-M7
+        // Devices Generic User Guide, "Cache maintenance design hints and
+        // tips").
+        crate::cache::dsb();
+        restore_interrupts(unmask);
+        Ok(UncachedRam { _private: () })
     }
 
     /// Returns `buffer` as a buffer of [`Uncached<W>`]: the same memory,
@@ -339,6 +360,35 @@ impl UncachedRam {
     {
         UncachedChain(chain)
     }
+}
+
+/// Masks interrupts (`cpsid i`) and returns whether they were enabled.
+#[inline(always)]
+fn mask_interrupts() -> bool {
+    #[cfg(target_arch = "arm")]
+    {
+        let enabled = cortex_m::register::primask::read().is_active();
+        cortex_m::interrupt::disable();
+        enabled
+    }
+    #[cfg(not(target_arch = "arm"))]
+    false
+}
+
+/// Unmasks interrupts (`cpsie i`) if [`mask_interrupts`] found them
+/// enabled: one instruction, no `isb` (nothing after it depends on an
+/// interrupt being taken first).
+#[inline(always)]
+fn restore_interrupts(enabled: bool) {
+    #[cfg(target_arch = "arm")]
+    if enabled {
+        // SAFETY: interrupts were enabled when `mask_interrupts` ran; this
+        // ends the section it began, so no critical section of a caller is
+        // cut short.
+        unsafe { cortex_m::interrupt::enable() };
+    }
+    #[cfg(not(target_arch = "arm"))]
+    let _ = enabled;
 }
 
 /// Executes `isb`: later instructions see the MPU's new settings.

@@ -38,6 +38,16 @@ pub mod ctrl {
     pub const PRIVDEFENA: u32 = 1 << 2;
 }
 
+/// Fields of MPU_RBAR.
+pub mod rbar {
+    /// REGION, bits 3:0: with VALID written 1, the region the write selects
+    /// (in RNR) and sets the base of; on reads, RNR.
+    pub const REGION: u32 = 0xF;
+    /// VALID, bit 4: written 1, the write selects the region REGION names;
+    /// reads as zero.
+    pub const VALID: u32 = 1 << 4;
+}
+
 /// Fields of MPU_RASR.
 pub mod rasr {
     /// ENABLE, bit 0: the region is on.

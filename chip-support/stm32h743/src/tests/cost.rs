@@ -13,7 +13,7 @@ use dma_types::channel::{Ch2, Ch3, Ch5};
 
 use crate::flags::ClearComplete;
 use crate::map::{AxiSramUncached, Sram4Uncached};
-use crate::mpu::{program, window_rasr, MpuError, MpuWindow, Uncached, UncachedRam};
+use crate::mpu::{check, program, window_rasr, MpuError, MpuWindow, Uncached, UncachedRam};
 
 /// Issue 15 item 4 (wait): a BDMA wait polls ISR alone, one read per poll,
 /// and takes the error from the same read: no CCR read (EN stays set after
@@ -115,23 +115,96 @@ fn maintenance_covers_whole_lines_only() {
     assert_eq!(lines(0x2400_0000, 0), (0x2400_0000, 0));
 }
 
+/// `UncachedRam::configure` without its barriers, masking and cache
+/// maintenance (which only the target has): the check, then the writes.
+///
+/// # Safety
+///
+/// `regs` is the host model of the MPU.
+unsafe fn check_then_program(regs: &crate::regs::mpu::RegisterBlock) -> Result<(), MpuError> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        check(regs)?;
+        program(regs);
+    }
+    Ok(())
+}
+
+/// Offsets in the MPU block.
+const MPU_RNR: usize = 0x08;
+const MPU_RBAR: usize = 0x0C;
+const MPU_RASR: usize = 0x10;
+
+/// The banked regions of [`banked_mpu`]: (RBAR base, RASR) per region.
+type Banks = std::rc::Rc<RefCell<[(u32, u32); 16]>>;
+
+/// Makes the host MPU block behave like the Cortex-M7's 16 banked regions:
+/// RBAR and RASR read and write the region RNR selects; an RBAR write with
+/// VALID (bit 4) first sets RNR to its REGION field (bits 3:0); an RBAR
+/// read returns the base with REGION = RNR and VALID = 0. Returns the
+/// banks, shared with the test.
+///
+/// Source: ARMv7-M ARM B3.5.9 (MPU_RBAR: VALID "always reads as zero",
+/// REGION "on reads, returns the current region number", a write with
+/// VALID 1 updates MPU_RNR); B3.5.8 (MPU_RNR selects the region MPU_RBAR
+/// and MPU_RASR access).
+fn banked_mpu() -> Banks {
+    let banks: Banks = std::rc::Rc::new(RefCell::new([(0, 0); 16]));
+    let model = banks.clone();
+    let base = mpu_block() as usize;
+    model::install_hardware(move |event| {
+        let region = (peek(mpu_block(), MPU_RNR) & 0xF) as usize;
+        match event {
+            Event::Read { address } if address == base + MPU_RBAR => {
+                poke(
+                    mpu_block(),
+                    MPU_RBAR,
+                    model.borrow()[region].0 | region as u32,
+                );
+            }
+            Event::Read { address } if address == base + MPU_RASR => {
+                poke(mpu_block(), MPU_RASR, model.borrow()[region].1);
+            }
+            Event::Write { address, value, .. } if address == base + MPU_RBAR => {
+                let region = if value & 0x10 != 0 {
+                    poke(mpu_block(), MPU_RNR, value & 0xF);
+                    (value & 0xF) as usize
+                } else {
+                    region
+                };
+                model.borrow_mut()[region].0 = value & !0x1F;
+            }
+            Event::Write { address, value, .. } if address == base + MPU_RASR => {
+                model.borrow_mut()[region].1 = value;
+            }
+            _ => {}
+        }
+    });
+    banks
+}
+
 /// Issue 15 item 3: the MPU sequence behind `UncachedRam::configure` on a
-/// core with the MPU off: each window region selected, checked free, then
-/// written (RNR, RBAR, RASR), the MPU enabled last with PRIVDEFENA.
+/// core with the MPU off: each window's region selected and checked free
+/// (RNR, RASR), then each written with two stores — RBAR with VALID and
+/// the region number, which selects the region and sets its base, then
+/// RASR — and the MPU enabled last with PRIVDEFENA. (It used to select
+/// each region again through RNR before RBAR: one store per window more.)
 ///
 /// Sources: ARMv7-M ARM B3.5 (MPU_TYPE.DREGION bits 15:8; MPU_RBAR ADDR
-/// 31:5; MPU_RASR XN 28, AP 26:24, TEX 21:19, S 18, C 17, B 16, SIZE 5:1
-/// with 2^(SIZE+1) bytes, ENABLE 0; MPU_CTRL ENABLE 0, PRIVDEFENA 2; the
-/// highest matching region wins); Arm Cortex-M7 Devices Generic User Guide
-/// ("MPU access permission attributes": TEX 001, C 0, B 0 is normal memory,
-/// outer and inner non-cacheable; "Updating an MPU region": RNR, then RBAR
-/// and RASR). ST PM0253 gives the H743's 16 regions.
+/// 31:5, VALID 4, REGION 3:0; MPU_RASR XN 28, AP 26:24, TEX 21:19, S 18,
+/// C 17, B 16, SIZE 5:1 with 2^(SIZE+1) bytes, ENABLE 0; MPU_CTRL ENABLE
+/// 0, PRIVDEFENA 2; the highest matching region wins); CMSIS `mpu_armv7.h`
+/// (`ARM_MPU_RBAR` puts VALID and the region number in RBAR,
+/// `ARM_MPU_SetRegion` writes RBAR, then RASR); Arm Cortex-M7 Devices
+/// Generic User Guide ("MPU access permission attributes": TEX 001, C 0, B
+/// 0 is normal memory, outer and inner non-cacheable). ST PM0253 gives the
+/// H743's 16 regions.
 #[test]
 fn the_mpu_gets_two_non_cacheable_windows() {
     poke(mpu_block(), 0x00, 16 << 8); // MPU_TYPE: 16 regions
     log();
     // SAFETY: a host model of the MPU.
-    let result = unsafe { program(&*mpu_block()) };
+    let result = unsafe { check_then_program(&*mpu_block()) };
     assert_eq!(result, Ok(()));
     // XN | AP = 011 | TEX = 001 | S | SIZE | ENABLE: 64 KiB = 2^(15 + 1)
     assert_eq!(window_rasr::<AxiSramUncached>(), 0x130C_001F);
@@ -146,11 +219,11 @@ fn the_mpu_gets_two_non_cacheable_windows() {
             line('R', "MPU_RASR", 0),
             line('W', "MPU_RNR", 14),
             line('R', "MPU_RASR", 0),
-            line('W', "MPU_RNR", 15),
-            line('W', "MPU_RBAR", 0x2407_0000),
+            // Base | VALID | region 15, then its attributes.
+            line('W', "MPU_RBAR", 0x2407_001F),
             line('W', "MPU_RASR", 0x130C_001F),
-            line('W', "MPU_RNR", 14),
-            line('W', "MPU_RBAR", 0x3800_C000),
+            // Base | VALID | region 14.
+            line('W', "MPU_RBAR", 0x3800_C01E),
             line('W', "MPU_RASR", 0x130C_001B),
             line('R', "MPU_CTRL", 0),
             // PRIVDEFENA | ENABLE
@@ -159,38 +232,73 @@ fn the_mpu_gets_two_non_cacheable_windows() {
     );
 }
 
+/// Issue 15 item 3: on 16 banked regions the windows land in regions 15
+/// and 14 and nowhere else, and a second `configure` finds them holding
+/// exactly its settings (RBAR as read back, with its REGION bits, and
+/// RASR) and writes the same again: no error, nothing else changed.
+#[test]
+fn a_second_configure_finds_the_windows_already_programmed() {
+    let banks = banked_mpu();
+    poke(mpu_block(), 0x00, 16 << 8);
+    // SAFETY: a host model of the MPU.
+    assert_eq!(unsafe { check_then_program(&*mpu_block()) }, Ok(()));
+    let programmed = *banks.borrow();
+    assert_eq!(programmed[15], (0x2407_0000, 0x130C_001F));
+    assert_eq!(programmed[14], (0x3800_C000, 0x130C_001B));
+    assert!(programmed[..14].iter().all(|&bank| bank == (0, 0)));
+    // SAFETY: as above.
+    assert_eq!(unsafe { check_then_program(&*mpu_block()) }, Ok(()));
+    assert_eq!(*banks.borrow(), programmed);
+}
+
 /// Issue 15 item 3 (attack): a region someone else enabled is not
-/// overwritten, and nothing is written; a core without enough regions is
-/// refused; an MPU already on stays as it is.
+/// overwritten and nothing is written — also when only its base differs
+/// from the window's, or when it holds the other window's settings; a core
+/// without enough regions is refused; an MPU already on stays as it is.
 #[test]
 fn the_mpu_is_left_alone_when_it_cannot_be_ours() {
+    let banks = banked_mpu();
     poke(mpu_block(), 0x00, 16 << 8);
-    poke(mpu_block(), 0x10, 0x0302_0021); // RASR: someone's enabled region
-    log();
-    // SAFETY: a host model of the MPU.
-    let result = unsafe { program(&*mpu_block()) };
-    assert_eq!(result, Err(MpuError::RegionInUse { region: 15 }));
-    assert!(
-        !log().iter().any(|entry| entry.starts_with("W MPU_RBAR")
-            || entry.starts_with("W MPU_RASR")
-            || entry.starts_with("W MPU_CTRL")),
-        "nothing but the region selection is written"
-    );
+    let theirs = [
+        // Someone's region: other attributes.
+        (15, (0x0800_0000, 0x0302_0021)),
+        // The window's attributes at another base.
+        (15, (0x2406_0000, 0x130C_001F)),
+        // Region 14 holding the AXI SRAM window (the two swapped).
+        (14, (0x2407_0000, 0x130C_001F)),
+    ];
+    for (region, bank) in theirs {
+        *banks.borrow_mut() = [(0, 0); 16];
+        banks.borrow_mut()[region] = bank;
+        let before = *banks.borrow();
+        log();
+        // SAFETY: a host model of the MPU.
+        let result = unsafe { check_then_program(&*mpu_block()) };
+        let region = region as u32;
+        assert_eq!(result, Err(MpuError::RegionInUse { region }));
+        assert!(
+            !log().iter().any(|entry| entry.starts_with("W MPU_RBAR")
+                || entry.starts_with("W MPU_RASR")
+                || entry.starts_with("W MPU_CTRL")),
+            "nothing but the region selection is written"
+        );
+        assert_eq!(*banks.borrow(), before);
+    }
 
+    *banks.borrow_mut() = [(0, 0); 16];
     poke(mpu_block(), 0x00, 8 << 8); // an MPU of 8 regions
     log();
     // SAFETY: as above.
-    let result = unsafe { program(&*mpu_block()) };
+    let result = unsafe { check_then_program(&*mpu_block()) };
     assert_eq!(result, Err(MpuError::TooFewRegions { regions: 8 }));
     assert_eq!(log(), [line('R', "MPU_TYPE", 0x0000_0800)]);
 
     // The MPU already enabled by the firmware, the regions free.
     poke(mpu_block(), 0x00, 16 << 8);
-    poke(mpu_block(), 0x10, 0);
     poke(mpu_block(), 0x04, 0b001); // ENABLE, no PRIVDEFENA
     log();
     // SAFETY: as above.
-    let result = unsafe { program(&*mpu_block()) };
+    let result = unsafe { check_then_program(&*mpu_block()) };
     assert_eq!(result, Ok(()));
     let log = log();
     assert_eq!(log.last(), Some(&line('R', "MPU_CTRL", 1)), "CTRL kept");
