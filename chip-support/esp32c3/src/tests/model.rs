@@ -310,6 +310,15 @@ pub(crate) fn spi_busy_left() -> u32 {
     SPI_BUSY.with(Cell::get)
 }
 
+/// The SPI driver's bound on its wait for SPI2 (`idle_polls`, up to 2^30
+/// polls) as the host tests run it: 1024 times shorter, at least 64 polls.
+/// The tests check that the wait ends, and that a transaction of a few
+/// dozen polls is waited for; a full-length bound would take minutes per
+/// test under Miri.
+pub(crate) fn scaled_idle_polls(polls: u32) -> u32 {
+    (polls / 1024).max(64)
+}
+
 /// Called by the SPI driver at every poll of `CMD.USR` while it waits for
 /// SPI2 to end a transaction: counts the busy time down and clears USR at
 /// its end.

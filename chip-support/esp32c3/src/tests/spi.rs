@@ -263,3 +263,19 @@ fn a_gdma_error_stops_the_channel_and_gives_everything_back() {
     assert_eq!(written[0].1 & (1 << 21), 1 << 21);
     assert_eq!(written[3].0, "gdma+0x0e0");
 }
+
+/// Review finding B: the driver's wait for SPI2 to end a transaction
+/// (`SPI_CMD_REG.USR` to read 0) is bounded by the transaction's length at
+/// the slowest SCK, twice over: 80 MHz / (16 × 64) = 78 125 Hz (esp-idf
+/// `spi_ll_master_cal_clock`: pre-divider ≤ 16, n ≤ 64; esp-hal's
+/// `max_divider = 16 * 64`) is 2048 cycles of the 160 MHz CPU per bit, and
+/// a poll takes at least one cycle. The host tests run this bound scaled
+/// down (`model::scaled_idle_polls`); here is the bound the chip runs.
+#[test]
+fn the_wait_for_spi2_covers_the_transaction_at_the_slowest_clock() {
+    use crate::spi::idle_polls;
+    assert_eq!(idle_polls(1), 2 * 8 * 2048);
+    assert_eq!(idle_polls(16), 16 * 8 * 2 * 2048);
+    // The longest transaction (32 KiB) fits in a u32 of polls.
+    assert_eq!(idle_polls(32 * 1024), 1 << 30);
+}
