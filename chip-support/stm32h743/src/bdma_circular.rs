@@ -74,7 +74,7 @@ use dma_types::word::Word;
 
 use crate::bounds::BdmaController;
 use crate::engine::bdma;
-use crate::ring_parts::{hand_back, stop_or_leak};
+use crate::ring_parts::{hand_back, invalidate_received, stop_or_leak};
 use crate::stream_ring::without_interrupts;
 
 /// What a BDMA circular transfer owns and gives back: the channel handle,
@@ -324,11 +324,9 @@ where
     #[inline]
     pub fn stop(mut self) -> Result<Parts<C, I, Q, B>, NotStopped> {
         let (channel, peripheral, mut buffer) = hand_back(&mut self.parts, halt::<C, I>())?;
-        if <B::Region as Region>::CACHEABLE {
-            // SAFETY: the channel stopped; the buffer is owned and whole
-            // cache lines (`CHECKED`), and the CPU never wrote it.
-            unsafe { C::invalidate_dcache(buffer.dma_address(), Self::BYTES) };
-        }
+        // SAFETY: the channel stopped; the buffer is owned and whole cache
+        // lines (`CHECKED`), and the CPU never wrote it.
+        unsafe { invalidate_received::<C, B>(&mut buffer) };
         Ok((channel, peripheral, buffer))
     }
 }

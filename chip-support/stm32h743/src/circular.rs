@@ -65,7 +65,7 @@ use dma_types::word::Word;
 use crate::bounds::StreamController;
 use crate::engine::stream;
 use crate::regs::dma::fcr;
-use crate::ring_parts::{hand_back, stop_or_leak};
+use crate::ring_parts::{hand_back, invalidate_received, stop_or_leak};
 use crate::stream_ring::{halt, StreamRing};
 
 /// What a circular transfer owns and gives back: the stream handle, the
@@ -181,11 +181,9 @@ where
     #[inline]
     pub fn stop(mut self) -> Result<Parts<C, I, Q, B>, NotStopped> {
         let (channel, peripheral, mut buffer) = hand_back(&mut self.parts, halt::<C, I>())?;
-        if <B::Region as Region>::CACHEABLE {
-            // SAFETY: the stream stopped; the buffer is owned and whole
-            // cache lines (`CHECKED`), and the CPU never wrote it.
-            unsafe { C::invalidate_dcache(buffer.dma_address(), Self::BYTES) };
-        }
+        // SAFETY: the stream stopped; the buffer is owned and whole cache
+        // lines (`CHECKED`), and the CPU never wrote it.
+        unsafe { invalidate_received::<C, B>(&mut buffer) };
         Ok((channel, peripheral, buffer))
     }
 }

@@ -35,7 +35,7 @@ use dma_types::word::Word;
 
 use crate::engine::stream;
 use crate::regs::dma::fcr;
-use crate::ring_parts::{hand_back, stop_or_leak};
+use crate::ring_parts::{hand_back, invalidate_received, stop_or_leak};
 use crate::stream_ring::{halt, StreamRing};
 
 /// The bound of [`DoubleBuffer`] and of the [`circular`](crate::circular)
@@ -166,12 +166,10 @@ where
     #[inline]
     pub fn stop(mut self) -> Result<Parts<C, I, Q, B>, NotStopped> {
         let (channel, peripheral, mut buffers) = hand_back(&mut self.parts, halt::<C, I>())?;
-        if <B::Region as Region>::CACHEABLE {
-            for buffer in &mut buffers {
-                // SAFETY: the stream stopped; each buffer is owned and whole
-                // cache lines (`CHECKED`), and the CPU never wrote it.
-                unsafe { C::invalidate_dcache(buffer.dma_address(), Self::BYTES) };
-            }
+        for buffer in &mut buffers {
+            // SAFETY: the stream stopped; each buffer is owned and whole
+            // cache lines (`CHECKED`), and the CPU never wrote it.
+            unsafe { invalidate_received::<C, B>(buffer) };
         }
         Ok((channel, peripheral, buffers))
     }
